@@ -1,0 +1,170 @@
+"""Open a dump file as a stream of text lines, whatever its compression.
+
+>>> with open_text("news.jsonl.gz") as dump:  # doctest: +SKIP
+...     for line in dump.lines():
+...         ...
+
+Compression is told by the file's magic bytes, not its name: dumps get renamed, and a ``.gz``
+that a server already inflated is plain text. Text is UTF-8, a leading BOM is dropped, and
+invalid bytes become U+FFFD and are counted (``replaced``) rather than stopping a long run at
+the first bad byte. Lines are read one at a time, so a file of any size streams.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from io import BufferedReader
+from types import TracebackType
+from typing import BinaryIO
+
+from search.errors import InputError
+
+_MAGIC = (("gzip", b"\x1f\x8b"), ("xz", b"\xfd7zXZ\x00"), ("bz2", b"BZh"))
+# "BZh" alone could start a text file, so bz2 also needs the block magic (pi in BCD) after it.
+_BZ2_BLOCK = b"1AY&SY"
+_DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
+    "gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+    "xz": lzma.LZMAFile,
+    "bz2": bz2.BZ2File,
+}
+
+# What decompressors raise on corrupt data (gzip.BadGzipFile and bz2 errors are OSErrors).
+_CORRUPT = (OSError, zlib.error, lzma.LZMAError)
+
+_UTF8_REPLACEMENT = "\ufffd".encode()
+
+
+class StreamBroken(InputError):
+    """A file stopped being readable part way: truncated or corrupt compressed data, or an I/O
+    error. The lines before ``line`` were read; ``reason`` says what happened and how far."""
+
+    def __init__(self, file: str, line: int, reason: str) -> None:
+        super().__init__(f"{file}:{line}: {reason}")
+        self.file = file
+        self.line = line
+        self.reason = reason
+
+
+class TextFile:
+    """An open dump file. Iterate ``lines()`` once; close it (or use ``with``) when done.
+
+    ``replaced`` counts the invalid UTF-8 byte sequences replaced so far and
+    ``first_replaced_line`` says where the first one was; ``position()`` is how many bytes of the
+    file on disk have been consumed (for progress); ``size`` is the file's size on disk.
+    """
+
+    def __init__(self, name: str, raw: BufferedReader, compression: str | None, size: int) -> None:
+        self.name = name
+        self.compression = compression
+        self.size = size
+        self.replaced = 0
+        self.first_replaced_line: int | None = None
+        self._raw = raw
+        self._stream = _DECOMPRESSORS[compression](raw) if compression else raw
+
+    def lines(self) -> Iterator[str]:
+        """The file's lines, decoded, each with its line ending (as ``open()`` would give them).
+
+        Raises ``StreamBroken`` where the file stops being readable, after yielding every
+        complete line before that point.
+        """
+        number = 0
+        try:
+            for data in self._stream:
+                number += 1
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = self._decode_replacing(data, number)
+                if number == 1 and text.startswith("\ufeff"):
+                    text = text[1:]
+                yield text
+        except EOFError as e:
+            raise StreamBroken(
+                self.name,
+                number + 1,
+                f"the {self.compression} stream ends early, inside line {number + 1}: the file is "
+                f"truncated (an interrupted download or copy?); lines 1-{number} were read",
+            ) from e
+        except _CORRUPT as e:
+            what = f"corrupt {self.compression} data" if self.compression else "read error"
+            detail = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise StreamBroken(
+                self.name,
+                number + 1,
+                f"{what} ({detail}), found at line {number + 1}; lines 1-{number} were read",
+            ) from e
+
+    def _decode_replacing(self, data: bytes, number: int) -> str:
+        text = data.decode("utf-8", "replace")
+        # A U+FFFD that was validly encoded in the input is text, not damage: count only ours.
+        # (EF BF BD can never be absorbed by a preceding bad sequence: EF is a lead byte.)
+        self.replaced += text.count("\ufffd") - data.count(_UTF8_REPLACEMENT)
+        if self.first_replaced_line is None:
+            self.first_replaced_line = number
+        return text
+
+    def position(self) -> int:
+        """Bytes of the file on disk consumed so far (compressed bytes for compressed files)."""
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):  # closed, or not seekable (a pipe)
+            return self.size
+
+    def close(self) -> None:
+        """Close the file (and its decompressor)."""
+        if self._stream is not self._raw:
+            self._stream.close()
+        self._raw.close()
+
+    def __enter__(self) -> TextFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_text(path: str | os.PathLike[str], name: str | None = None) -> TextFile:
+    """Open ``path`` for reading lines, detecting gzip, bz2 and xz by their magic bytes.
+
+    ``name`` is how messages refer to the file (default: ``path`` as given). A file that cannot
+    be opened at all (missing, a directory, permission denied) raises ``InputError``.
+
+    >>> with open_text("dump.csv.xz") as dump:  # doctest: +SKIP
+    ...     header = next(dump.lines())
+    """
+    name = os.fspath(path) if name is None else name
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 -- owned and closed by the TextFile
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file", "Check the path.") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a file") from None
+    except PermissionError:
+        raise InputError(
+            f"{name}: permission denied", "Check the file's permissions (ls -l)."
+        ) from None
+    except OSError as e:
+        raise InputError(f"{name}: cannot open: {e.strerror or e}") from None
+    try:
+        size = os.fstat(raw.fileno()).st_size
+        head = raw.peek(16)[:16]
+    except OSError as e:
+        raw.close()
+        raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
+    compression = None
+    for kind, magic in _MAGIC:
+        if head.startswith(magic) and (kind != "bz2" or head[4:10] == _BZ2_BLOCK):
+            compression = kind
+            break
+    return TextFile(name, raw, compression, size)

@@ -1,0 +1,62 @@
+"""What the dump readers yield besides ``Article``: ``Reject``, ``Note`` and ``Progress``."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+NoteKind = Literal["date", "encoding", "skipped"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that could not become an ``Article``; ``raw`` is its text when there is one.
+
+    >>> str(Reject("news.jsonl", 7, "invalid JSON at column 12: Expecting ',' delimiter"))
+    "news.jsonl:7: invalid JSON at column 12: Expecting ',' delimiter"
+    """
+
+    file: str
+    line: int
+    reason: str
+    raw: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Note:
+    """Something the caller should count or report, though nothing was lost.
+
+    ``kind`` is one of:
+
+    - ``"date"``: the article just yielded (same ``file`` and ``line``) has a date string that
+      could not be parsed; it keeps ``date=None`` and ``date_text`` as published.
+    - ``"encoding"``: the file had invalid UTF-8 bytes, replaced with U+FFFD. One note per file,
+      after its records; ``line`` is the first line affected.
+    - ``"skipped"``: a file found while walking a directory was not read because its type is
+      unknown (``line`` is 0).
+
+    >>> str(Note("news.csv", 3, "date", "unparsed date '15 رمضان 1446 هـ'"))
+    "news.csv:3: unparsed date '15 رمضان 1446 هـ'"
+    """
+
+    file: str
+    line: int
+    kind: NoteKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Progress:
+    """How far ``read_dump`` has got, in bytes on disk (compressed bytes for compressed files)."""
+
+    file: str
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
