@@ -1,0 +1,1 @@
+"""Benchmarks for Bahth: peer engines (`benchmarks.peers`) and the scripts that compare them."""
