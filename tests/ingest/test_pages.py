@@ -146,3 +146,21 @@ def test_the_id_follows_the_text_not_the_file_name(write: Write) -> None:
     (c,) = read(write("c/page.txt", PAGE.replace("سامارا", "سمارا")))
     assert isinstance(a, Article) and isinstance(b, Article) and isinstance(c, Article)
     assert a.id == b.id != c.id
+
+
+def test_the_seed_page() -> None:
+    page = Path(__file__).parents[2] / "seeds" / "000_118605c9c8214d3a.txt"
+    if not page.exists():
+        pytest.skip("seeds/ is not in this checkout")
+    (article,) = read(page)
+    assert isinstance(article, Article)
+    assert article.title == "مباحثات أميركية روسية تمهيداً لقمة ترامب وبوتين"
+    assert article.date_text == "21st, October 2025 GMT"
+    assert article.date == dt.date(2025, 10, 21)
+    assert article.source == "صحيفة الاتحاد"
+    assert article.keywords == ("الولايات", "المتحدة", "روسيا", "أوكرانيا", "أميركا", "موسكو")
+    assert article.body.startswith("موسكو (وكالات)\nبحث وزيرا الخارجية الروسي")
+    assert article.body.endswith("ومصفاة نفط في منطقة سامارا.")
+    for boilerplate in ("أخبار ذات صلة", "المصدر:", "كلمات دلالية", "إقرأ أيضاً", "Related",
+                        "اختصارات الوصول", "ألمانيا تحث الصين"):  # fmt: skip
+        assert boilerplate not in article.body
