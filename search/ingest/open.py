@@ -89,7 +89,7 @@ class TextFile:
                 self.name,
                 number + 1,
                 f"the {self.compression} stream ends early, inside line {number + 1}: the file is "
-                f"truncated (an interrupted download or copy?); lines 1-{number} were read",
+                f"truncated (an interrupted download or copy?); {_read_so_far(number)}",
             ) from e
         except _CORRUPT as e:
             what = f"corrupt {self.compression} data" if self.compression else "read error"
@@ -97,7 +97,7 @@ class TextFile:
             raise StreamBroken(
                 self.name,
                 number + 1,
-                f"{what} ({detail}), found at line {number + 1}; lines 1-{number} were read",
+                f"{what} ({detail}), found at line {number + 1}; {_read_so_far(number)}",
             ) from e
 
     def _decode_replacing(self, data: bytes, number: int) -> str:
@@ -132,6 +132,10 @@ class TextFile:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _read_so_far(lines: int) -> str:
+    return f"lines 1-{lines} were read" if lines else "no line could be read"
 
 
 def open_text(path: str | os.PathLike[str], name: str | None = None) -> TextFile:
