@@ -1,11 +1,11 @@
 """Errors Bahth raises, in the user's terms. Each carries a message and, where possible, a fix.
 
-    BahthError
-    ├── IndexNotFound       no index at the given path (fix: ``bahth index``)
-    ├── IndexIncompatible   built by another analysis version (fix: ``bahth rebuild``)
-    ├── IndexLocked         another process is writing the index
-    ├── InputError          a dump file cannot be read at all
-    └── QueryError          the query string is malformed
+BahthError
+├── IndexNotFound       no index at the given path (fix: ``bahth index``)
+├── IndexIncompatible   built by another analysis version (fix: ``bahth rebuild``)
+├── IndexLocked         another process is writing the index
+├── InputError          a dump file cannot be read at all
+└── QueryError          the query string is malformed
 """
 
 from __future__ import annotations

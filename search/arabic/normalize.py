@@ -79,7 +79,10 @@ DELETED: list[str] = [
     "\u00ad",  # soft hyphen
 ]
 
+ALEF_FOLDS = {k: v for k, v in LETTER_FOLDS.items() if v == ALEF}
+
 _TABLE = str.maketrans({**LETTER_FOLDS, **DIGIT_FOLDS, **dict.fromkeys(DELETED)})
+_LIGHT_TABLE = str.maketrans({**ALEF_FOLDS, **DIGIT_FOLDS, **dict.fromkeys(DELETED)})
 
 
 def normalize(text: str) -> str:
@@ -103,3 +106,17 @@ def normalize(text: str) -> str:
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text).translate(_TABLE)
     return text
+
+
+def normalize_light(text: str) -> str:
+    """Like ``normalize`` but folding only alef forms among letters: ى ي ة ه ؤ ئ stay apart.
+
+    Stopwords are matched on this form, so that the preposition على is dropped while the name
+    علي, which ``normalize`` makes identical to it, is kept.
+
+    >>> normalize_light("عَلى"), normalize_light("إلى"), normalize("على")
+    ('على', 'الى', 'علي')
+    """
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_LIGHT_TABLE).casefold()

@@ -1,0 +1,122 @@
+"""Arabic analysis: the pure functions that decide what Bahth finds. No whoosh here.
+
+The chain, per token, and why it runs in this order:
+
+1. ``tokenize`` on the original text, so offsets point at the words as written;
+2. ``is_stopword`` on the lightly normalized form (``normalize_light``), *before* letters are
+   folded and before stemming: الذين is a stopword, not the stem ذين, and the name علي must not
+   become the preposition على;
+3. ``normalize`` (diacritics, tatweel, alef/ya/ta-marbuta/hamza variants, digits, case);
+4. ``stem`` (clitics and suffixes), giving the index term. Numbers keep their digits; a clitic
+   glued to a number is dropped (و30 → 30) and thousands separators go (1,700 → 1700).
+
+``analyze_word`` memoizes steps 2-4 per distinct surface word: news vocabulary is Zipfian, so most
+tokens are cache hits.
+
+>>> [(t.text, t.term) for t in analyze("وقال المتحدثُ إنّ المفاوضاتِ مستمرّة")]
+[('وقال', 'قال'), ('المتحدثُ', 'متحدث'), ('إنّ', None), ('المفاوضاتِ', 'مفاوض'), ('مستمرّة', 'مستمر')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+from .normalize import normalize, normalize_light
+from .stem import stem
+from .stopwords import is_stopword
+from .tokenize import _TOKEN, KIND_WORD, Token, tokenize
+
+__all__ = [
+    "ANALYSIS_VERSION",
+    "AnalyzedToken",
+    "Token",
+    "analyze",
+    "analyze_word",
+    "is_stopword",
+    "normalize",
+    "normalize_light",
+    "stem",
+    "tokenize",
+]
+
+# Bump when a rule changes in code; data changes are picked up by the hash below. An index
+# records the version it was built with and refuses to mix terms from two versions.
+_RULES_VERSION = 1
+WORD_CACHE_SIZE = 1 << 18
+
+_CLITIC_NUMBER = re.compile(r"[وفبلك]?(\d[\d.,]*)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+class AnalyzedToken(NamedTuple):
+    """One token: its surface ``text`` (``source[start:end]``), normalized form and index term.
+
+    ``term`` is ``None`` for a stopword.
+    """
+
+    text: str
+    start: int
+    end: int
+    norm: str
+    term: str | None
+
+
+def _number_term(norm: str) -> str | None:
+    match = _CLITIC_NUMBER.fullmatch(norm)
+    if not match:
+        return None
+    digits = match.group(1)
+    return digits.replace(",", "") if _THOUSANDS.fullmatch(digits) else digits
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def analyze_word(surface: str, kind: str = KIND_WORD) -> tuple[str, str | None]:
+    """Return ``(normalized form, index term)`` of one token as written; memoized.
+
+    The term is ``None`` for a stopword. URLs and e-mail addresses (``kind`` from
+    ``tokenize``) are only normalized.
+
+    >>> analyze_word("لبوتين"), analyze_word("الذين"), analyze_word("١٬٧٠٠")
+    (('لبوتين', 'بوتين'), ('الذين', None), ('1,700', '1700'))
+    """
+    norm = normalize(surface)
+    if kind != KIND_WORD:
+        return norm, norm
+    if is_stopword(normalize_light(surface)):
+        return norm, None
+    return norm, _number_term(norm) or stem(norm)
+
+
+def analyze(text: str) -> list[AnalyzedToken]:
+    """Analyze ``text`` into tokens with offsets, normalized forms and index terms.
+
+    Tokens that normalize to nothing (a lone tatweel, stray marks) are left out.
+
+    >>> [(t.text, t.start, t.end, t.norm, t.term) for t in analyze("لبوتين والحكومات")]
+    [('لبوتين', 0, 6, 'لبوتين', 'بوتين'), ('والحكومات', 7, 16, 'والحكومات', 'حكوم')]
+    """
+    tokens = []
+    append = tokens.append
+    # The tokenizer's pattern is used directly: this loop runs once per token of every
+    # article indexed, and skipping the intermediate Token tuple makes it ~1.5x faster.
+    for match in _TOKEN.finditer(text):
+        surface = match.group()
+        norm, term = analyze_word(surface, match.lastgroup or KIND_WORD)
+        if norm:
+            append(AnalyzedToken(surface, match.start(), match.end(), norm, term))
+    return tokens
+
+
+def _data_digest() -> str:
+    digest = hashlib.sha256()
+    for name in ("lexicon.tsv.gz", "protected.txt", "stopwords.txt"):
+        digest.update(resources.files(__package__).joinpath("data", name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+ANALYSIS_VERSION = f"{_RULES_VERSION}-{_data_digest()}"
+"""Identifies the analysis rules and data; indexes built with another version must be rebuilt."""
