@@ -15,6 +15,7 @@ from search.ingest.records import Note, Reject
 
 _COMPRESS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
 
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[..., Path]:
     """write("a/news.jsonl.gz", text) -> the path of a file holding text (UTF-8), gzipped.

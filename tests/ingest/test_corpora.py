@@ -46,4 +46,3 @@ def test_corpus(dump: str, lines: int, empty: int, split: Split) -> None:
         first = json.loads(next(raw))
     assert (articles[0].id, articles[0].title, articles[0].date_text) == (
         first["id"], first["title"].strip(), first["date"])  # fmt: skip
-

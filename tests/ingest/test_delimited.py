@@ -28,7 +28,7 @@ def read(
 CSV = (
     "id,title,body,date,source,category,url,keywords\r\n"
     '17,  عنوان أول ,"فقرة أولى، فيها فاصلة\r\nوفقرة ثانية فيها ""اقتباس""",21/01/2017,'
-    "jawharafm,sport,https://example.org/1,\"تونس، كرة القدم\"\r\n"
+    'jawharafm,sport,https://example.org/1,"تونس، كرة القدم"\r\n'
     "\r\n"
     ",عنوان ثان,نص,,,,,\r\n"
 )

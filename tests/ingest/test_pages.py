@@ -135,9 +135,7 @@ def test_a_page_with_a_title_only(write: Write) -> None:
 
 @pytest.mark.parametrize("text", ["", "\n \n", "انتقل إلى اختصارات الوصول\nشارك\n"])
 def test_an_empty_page_is_rejected(write: Write, text: str) -> None:
-    assert read(write("page.txt", text)) == [
-        Reject("page.txt", 1, "empty page: no title or text")
-    ]
+    assert read(write("page.txt", text)) == [Reject("page.txt", 1, "empty page: no title or text")]
 
 
 def test_the_id_follows_the_text_not_the_file_name(write: Write) -> None:

@@ -104,9 +104,7 @@ def test_date_note_follows_its_article(write: Write) -> None:
     assert (records[0].date, records[0].date_text) == (None, "أمس")
 
 
-def test_invalid_utf8_gives_one_note_per_file_after_its_records(
-    write: Write, split: Split
-) -> None:
+def test_invalid_utf8_gives_one_note_per_file_after_its_records(write: Write, split: Split) -> None:
     data = line(title="أ").encode() + b'{"title": "b\xff\xfe"}\n' + b'{"title": "\xc3"}\n'
     path = write("bad.jsonl.gz", data)
     articles, rejects, notes = split(read_dump(path))
