@@ -1,19 +1,88 @@
-"""The ``bahth`` command: a thin shell over the public API in ``search``."""
+"""The ``bahth`` command: a thin shell over the public API in ``search``.
+
+Paths and environment variables are resolved here and nowhere else. Messages go to stderr,
+results to stdout. Exit codes: 0 done (also: no hits, records rejected and reported), 1 the job
+could not be done (no index, locked, unreadable input), 2 the request was wrong (bad option or
+malformed query).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 
-from search import analyze
+from search import (
+    BahthError,
+    Indexer,
+    Note,
+    Progress,
+    QueryError,
+    Reject,
+    Searcher,
+    analyze,
+    render,
+)
+
+DEFAULT_INDEX = Path("indexes") / "default"
+MAX_PROBLEMS_SHOWN = 20
+
+
+class BahthGroup(click.Group):
+    """Turns Bahth errors into click's: a QueryError is a usage error (exit 2), the rest 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QueryError as error:
+            raise click.UsageError(str(error)) from None
+        except BahthError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def index_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="BAHTH_INDEX",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        help="Index directory (or set BAHTH_INDEX).",
+    )(function)
+
+
+def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--json and --html, shared by every command that prints results."""
+
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+    @click.option("--html", "as_html", is_flag=True, help="Print an HTML fragment.")
+    @functools.wraps(function)
+    def wrapper(*args: Any, as_json: bool, as_html: bool, **kwargs: Any) -> Any:
+        if as_json and as_html:
+            raise click.UsageError("--json and --html cannot be used together")
+        return function(
+            *args, output="json" if as_json else "html" if as_html else "text", **kwargs
+        )
+
+    return wrapper
 
 
 def _dump_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _styled() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+@click.group(cls=BahthGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bahth", prog_name="bahth")
 def main() -> None:
     """Bahth (بحث): full-text search for Arabic news archives.
@@ -21,7 +90,282 @@ def main() -> None:
     Index a dump of articles, then search it with Arabic-aware matching
     (diacritics, hamza and ta-marbuta variants, clitics and suffixes are folded)
     and read highlighted snippets.
+
+    Example: bahth index seeds && bahth search "بوتين"
     """
+
+
+# --- index, rebuild, delete --------------------------------------------------------------------
+
+
+def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours or not theirs:
+            raise click.BadParameter(f"{pair!r}: write it as OURS=THEIRS, e.g. title=headline")
+        mapping[ours] = theirs
+    return mapping
+
+
+class _Problems:
+    """Prints bad records as file:line: reason (the first few; all go to the rejects file)."""
+
+    def __init__(self) -> None:
+        self.shown = 0
+        self.hidden = 0
+
+    def __call__(self, record: Reject | Note) -> None:
+        if isinstance(record, Note) and record.kind == "skipped":
+            click.echo(f"note: {record.file}: {record.message}", err=True)
+            return
+        if self.shown < MAX_PROBLEMS_SHOWN:
+            click.echo(
+                f"{'rejected' if isinstance(record, Reject) else 'note'}: {record}", err=True
+            )
+            self.shown += 1
+        else:
+            self.hidden += 1
+
+
+def _run_indexing(
+    action: str, index_dir: Path, paths: tuple[str, ...], options: dict[str, Any], quiet: bool
+) -> None:
+    indexer = Indexer(index_dir, procs=options.pop("procs"), wait=options.pop("wait"))
+    method = indexer.rebuild if action == "rebuilding" else indexer.add_files
+    problems = _Problems()
+    if sys.stderr.isatty() and not quiet:
+        with click.progressbar(length=1, label=f"{action} {index_dir}", file=sys.stderr) as bar:
+
+            def progress(p: Progress) -> None:
+                bar.length = max(p.bytes_total, 1)
+                bar.update(p.bytes_done - bar.pos)
+
+            report = method(paths, on_problem=problems, on_progress=progress, **options)
+    else:
+        report = method(paths, on_problem=problems, **options)
+    if report.stale_lock:
+        click.echo(
+            f"note: a previous writer (PID {report.stale_lock}) died; its lock was released",
+            err=True,
+        )
+    if problems.hidden:
+        click.echo(f"... and {problems.hidden:,} more problems", err=True)
+    if report.rejected:
+        click.echo(f"rejected records are in {report.rejects_file}", err=True)
+    click.echo(f"{index_dir} ({report.generation}): {report.summary()}")
+
+
+def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True)),
+        index_option,
+        click.option(
+            "--format",
+            "format_",
+            type=click.Choice(["jsonl", "csv", "tsv", "pages"]),
+            help="Read every file in this format (default: by extension or content).",
+        ),
+        click.option(
+            "--field",
+            "field_pairs",
+            multiple=True,
+            metavar="OURS=THEIRS",
+            help="Map a field name of the dump, e.g. --field title=headline (repeatable).",
+        ),
+        click.option(
+            "--procs",
+            type=click.IntRange(1, 16),
+            default=1,
+            show_default=True,
+            help="Processes that analyze articles.",
+        ),
+        click.option("--wait", is_flag=True, help="Wait for another writer instead of failing."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command("index")
+@_indexing_options
+@click.option(
+    "--delete-missing",
+    is_flag=True,
+    help="The dumps are a full snapshot: delete articles that are not in them.",
+)
+def index_command(
+    paths: tuple[str, ...],
+    index_dir: Path,
+    format_: str | None,
+    field_pairs: tuple[str, ...],
+    procs: int,
+    wait: bool,
+    quiet: bool,
+    delete_missing: bool,
+) -> None:
+    """Index dumps of articles (files or directories): JSONL, CSV/TSV, scraped pages;
+    .gz/.bz2/.xz are read as they are. Articles already in the index are updated by id;
+    unchanged ones are skipped. Bad records are reported as file:line, counted, and written
+    to rejects.jsonl beside the index.
+
+    Example: bahth index dumps/2025-11.jsonl.gz --index indexes/news
+    """
+    options = {
+        "format": format_,
+        "fields": _fields(field_pairs),
+        "delete_missing": delete_missing,
+        "procs": procs,
+        "wait": wait,
+    }
+    _run_indexing("indexing", index_dir, paths, options, quiet)
+
+
+@main.command("rebuild")
+@_indexing_options
+def rebuild_command(
+    paths: tuple[str, ...],
+    index_dir: Path,
+    format_: str | None,
+    field_pairs: tuple[str, ...],
+    procs: int,
+    wait: bool,
+    quiet: bool,
+) -> None:
+    """Build a complete new index from the dumps beside the live one, then switch searches
+    to it atomically. If the rebuild fails, the live index is left as it was.
+
+    Example: bahth rebuild dumps/ --index indexes/news
+    """
+    options = {"format": format_, "fields": _fields(field_pairs), "procs": procs, "wait": wait}
+    _run_indexing("rebuilding", index_dir, paths, options, quiet)
+
+
+@main.command("delete")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
+def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
+    """Delete articles by id.
+
+    Example: bahth delete seed-003 seed-004
+    """
+    deleted = Indexer(index_dir, wait=wait).delete(ids)
+    click.echo(f"{deleted:,} of {len(ids):,} articles deleted from {index_dir}")
+
+
+# --- search, show, stats -----------------------------------------------------------------------
+
+
+@main.command("search")
+@click.argument("query")
+@index_option
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="Hits per page.",
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before.")
+@click.option("--source", help="Only articles from this source.")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
+@click.option(
+    "--match",
+    type=click.Choice(["auto", "all", "any"]),
+    default="auto",
+    show_default=True,
+    help="auto: all words, then fill with articles matching most of them; "
+    "all: only articles with every word; any: any word, ranked.",
+)
+@click.option("--all-words", is_flag=True, help="Same as --match all.")
+@output_options
+def search_command(
+    query: str,
+    index_dir: Path,
+    limit: int,
+    page: int,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    sort: str,
+    match: str,
+    all_words: bool,
+    output: str,
+) -> None:
+    """Search the index. Words are all required (articles with most of them fill the page,
+    marked partial); "quoted phrase" matches exact forms in order; OR, NOT or -word,
+    parentheses; title:, body:, source:, category: fields; word* for a prefix.
+
+    Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01-01
+    """
+    with Searcher(index_dir) as searcher:
+        results = searcher.search(
+            query,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            source=source,
+            sort=sort,
+            match="all" if all_words else match,  # type: ignore[arg-type]
+        )
+    if output == "json":
+        click.echo(render.to_json(results))
+        return
+    if output == "html":
+        click.echo(render.to_html(results))
+        return
+    click.echo(render.summary(results), err=True)
+    if results.hits:
+        styled = _styled()
+        marker = (lambda w: click.style(w, bold=True, fg="yellow")) if styled else render.brackets
+        dim = (lambda w: click.style(w, dim=True)) if styled else str
+        click.echo(render.to_text(results, marker, dim), color=styled)
+
+
+@main.command("show")
+@click.argument("article_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def show_command(article_id: str, index_dir: Path, as_json: bool) -> None:
+    """Print one article.
+
+    Example: bahth show seed-001
+    """
+    with Searcher(index_dir) as searcher:
+        article = searcher.get(article_id)
+    if article is None:
+        raise click.ClickException(f"No article with id {article_id!r} in {index_dir}.")
+    if as_json:
+        click.echo(_dump_json(render.article_dict(article)))
+        return
+    click.echo(render.article_text(article))
+
+
+@main.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def stats_command(index_dir: Path, as_json: bool) -> None:
+    """Article count, date range, sources, size on disk and how the index was built.
+
+    Example: bahth stats --index indexes/news
+    """
+    with Searcher(index_dir) as searcher:
+        stats = searcher.stats()
+    if as_json:
+        click.echo(_dump_json(render.stats_dict(stats)))
+        return
+    click.echo(render.stats_text(stats, str(index_dir)))
+
+
+# --- analyze -----------------------------------------------------------------------------------
 
 
 @main.command("analyze")

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from .normalize import normalize, normalize_light
-from .stem import stem
+from .stem import stem, strip_prefixes
 from .stopwords import is_stopword
 from .tokenize import _TOKEN, KIND_WORD, Token, tokenize
 
@@ -40,6 +40,7 @@ __all__ = [
     "normalize",
     "normalize_light",
     "stem",
+    "strip_prefixes",
     "tokenize",
 ]
 

@@ -1,0 +1,179 @@
+"""Where an index lives on disk: generations, the ``CURRENT`` pointer, metadata and locks.
+
+    indexes/news/
+      CURRENT          names the live generation ("gen-000002"); replaced atomically
+      gen-000002/      the engine's files and bahth.json (how and from what it was built)
+      gen-000001/      the previous generation, removed once no reader holds it
+      write.lock       held (flock) by the one process writing; holds its PID
+      rejects.jsonl    the records the last indexing run could not read
+
+A rebuild writes a new generation beside the live one and then replaces ``CURRENT`` with
+``os.replace``, which is atomic on POSIX: a reader sees the old index or the new one, never a
+mix. Readers hold a shared lock on their generation's ``readers.lock`` so that a generation is
+only deleted when nobody searches it. Locks are ``flock``s: the kernel drops them when a process
+dies, so a killed writer never leaves the index locked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import IndexLocked, IndexNotFound
+
+POINTER = "CURRENT"
+META = "bahth.json"
+WRITE_LOCK = "write.lock"
+READERS_LOCK = "readers.lock"
+REJECTS = "rejects.jsonl"
+PREFIX = "gen-"
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``path`` so that a reader (or a crash) sees the old content or the new, whole."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temp, "w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp, path)
+    _fsync_dir(path.parent)
+
+
+def current(index: Path) -> Path | None:
+    """The live generation directory, or None when ``index`` holds no index yet."""
+    try:
+        name = (index / POINTER).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    generation = index / name
+    return generation if name.startswith(PREFIX) and generation.is_dir() else None
+
+
+def require_current(index: Path) -> Path:
+    """The live generation, or ``IndexNotFound`` saying how to build one."""
+    generation = current(index)
+    if generation is None:
+        raise IndexNotFound(
+            f"No index at {index}.", f"Build one with: bahth index DUMP... --index {index}"
+        )
+    return generation
+
+
+def generations(index: Path) -> list[Path]:
+    """All generation directories, oldest first."""
+    if not index.is_dir():
+        return []
+    return sorted(p for p in index.iterdir() if p.name.startswith(PREFIX) and p.is_dir())
+
+
+def new_generation(index: Path) -> Path:
+    """Create and return an empty directory for the next generation."""
+    index.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name[len(PREFIX) :]) for p in generations(index) if p.name[4:].isdigit()]
+    generation = index / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
+    generation.mkdir()
+    return generation
+
+
+def publish(index: Path, generation: Path) -> None:
+    """Make ``generation`` the live one, atomically."""
+    write_atomically(index / POINTER, generation.name + "\n")
+
+
+def read_meta(generation: Path) -> dict[str, Any]:
+    try:
+        return json.loads((generation / META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def write_meta(generation: Path, meta: dict[str, Any]) -> None:
+    write_atomically(generation / META, json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def hold_readers_lock(generation: Path) -> IO[str]:
+    """Take a shared lock that keeps ``generation`` on disk while the returned file is open."""
+    handle = open(generation / READERS_LOCK, "a+", encoding="utf-8")  # noqa: SIM115
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def remove_unused(index: Path) -> list[str]:
+    """Delete generations that are neither live nor held by a reader; returns their names."""
+    live = current(index)
+    removed = []
+    for generation in generations(index):
+        if generation == live:
+            continue
+        lock_path = generation / READERS_LOCK
+        with open(lock_path, "a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a searcher still reads it; a later run removes it
+            shutil.rmtree(generation)
+            removed.append(generation.name)
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def write_lock(index: Path, *, wait: bool = False) -> Iterator[int | None]:
+    """Hold the index's write lock; yields the PID of a writer that died holding it, if any.
+
+    A second writer gets ``IndexLocked`` naming the PID that writes (or, with ``wait``, blocks
+    until it is done).
+    """
+    index.mkdir(parents=True, exist_ok=True)
+    with open(index / WRITE_LOCK, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise IndexLocked(
+                f"{index} is being written by PID {holder}.",
+                "Wait for it to finish, or pass --wait to queue behind it.",
+            ) from None
+        handle.seek(0)
+        previous = handle.read().strip()
+        stale = int(previous) if previous.isdigit() and not _pid_alive(int(previous)) else None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield stale
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()

@@ -1,0 +1,281 @@
+"""Query strings → query trees, or a ``QueryError`` that says what is wrong and where.
+
+The language, for people who search news:
+
+* ``بوتين زيلينسكي``: words, all of which should match (see ``Searcher.search``'s ``match``);
+* ``"وزير الخارجية"``: a phrase, matched on exact (unstemmed) forms in that order;
+* ``روسيا OR أوكرانيا``, ``NOT قطر`` or ``-قطر``, parentheses for grouping (``AND`` is allowed
+  and is the default);
+* ``title:بوتين``, ``body:…``, ``source:alwatan``, ``category:sport`` restrict a word, a phrase or
+  a parenthesized group to one field;
+* ``اقتصا*``: words starting with a prefix (two letters at least).
+
+The parser checks everything before an engine sees the query: whoosh's own parser silently
+repairs ``(غزة OR القاهرة`` and turns an unknown ``nofield:x`` into a search for "nofield".
+
+>>> parse('بوتين -"البيت الأبيض" source:alwatan')
+And(children=(Word(text='بوتين', field=None, prefix=False), Not(child=Phrase(text='البيت الأبيض', field=None)), Word(text='alwatan', field='source', prefix=False)))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from .errors import QueryError
+
+TEXT_FIELDS = ("title", "body")
+KEYWORD_FIELDS = ("source", "category")
+FIELDS = TEXT_FIELDS + KEYWORD_FIELDS
+MIN_PREFIX = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word to match in ``field`` (None: title and body); ``prefix`` for ``word*``."""
+
+    text: str
+    field: str | None = None
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words to match in this order, on exact forms."""
+
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """Articles matching ``child`` are excluded."""
+
+    child: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    """All children must match."""
+
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    """At least one child must match."""
+
+    children: tuple[Node, ...]
+
+
+Node: TypeAlias = Word | Phrase | Not | And | Or
+
+
+@dataclass
+class Highlights:
+    """The word forms a query matches, for marking them in snippets.
+
+    ``terms`` are index terms (a token matches when its term is one), ``norms`` exact
+    normalized forms (quoted phrases), and the prefixes come from ``word*``.
+    """
+
+    terms: set[str] = field(default_factory=set)
+    norms: set[str] = field(default_factory=set)
+    term_prefixes: set[str] = field(default_factory=set)
+    norm_prefixes: set[str] = field(default_factory=set)
+
+
+# Lexer: quoted phrases, parentheses, and runs of anything else. Word-internal quotes
+# (l'Aube) stay inside the word.
+_LEXEME = re.compile(r'\s*(?:(?P<phrase>"[^"]*"?)|(?P<paren>[()])|(?P<word>[^\s()"]+))')
+_FIELD = re.compile(r"(?P<field>[A-Za-z]+):(?P<rest>.*)", re.DOTALL)
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexeme:
+    kind: str  # "word", "phrase", "(", ")", "AND", "OR", "NOT", "-"
+    text: str
+    pos: int
+    field: str | None = None
+
+
+def _split_field(text: str, pos: int) -> tuple[str | None, str]:
+    match = _FIELD.fullmatch(text)
+    if not match or match.group("rest").startswith("//"):  # a URL, not a field
+        return None, text
+    field = match.group("field").lower()
+    if field not in FIELDS:
+        raise QueryError(
+            f"unknown field '{match.group('field')}:' at position {pos + 1}",
+            f"Fields are {', '.join(f + ':' for f in FIELDS)}",
+        )
+    return field, match.group("rest")
+
+
+def _lex(query: str) -> list[_Lexeme]:
+    lexemes: list[_Lexeme] = []
+    pending_field: tuple[str, int] | None = None
+    for match in _LEXEME.finditer(query):
+        pos = match.start(match.lastgroup) if match.lastgroup else match.start()
+        if match.lastgroup == "phrase":
+            text = match.group("phrase")
+            if len(text) < 2 or not text.endswith('"'):
+                raise QueryError(f"the quote at position {pos + 1} is never closed")
+            field = pending_field[0] if pending_field else None
+            lexemes.append(_Lexeme("phrase", text[1:-1], pos, field))
+            pending_field = None
+            continue
+        if pending_field and match.lastgroup != "paren":
+            raise QueryError(
+                f"'{pending_field[0]}:' at position {pending_field[1] + 1} has no word"
+            )
+        if match.lastgroup == "paren":
+            text = match.group("paren")
+            field = pending_field[0] if pending_field and text == "(" else None
+            if pending_field and text == ")":
+                raise QueryError(
+                    f"'{pending_field[0]}:' at position {pending_field[1] + 1} has no word"
+                )
+            lexemes.append(_Lexeme(text, text, pos, field))
+            pending_field = None
+            continue
+        text = match.group("word")
+        if text in _OPERATORS:
+            lexemes.append(_Lexeme(text, text, pos))
+            continue
+        if text.startswith("-") and len(text) > 1:
+            lexemes.append(_Lexeme("-", "-", pos))
+            text, pos = text[1:], pos + 1
+        field, rest = _split_field(text, pos)
+        if field and not rest:
+            pending_field = (field, pos)  # title:"…" or title:( … )
+            continue
+        lexemes.append(_Lexeme("word", rest, pos, field))
+    if pending_field:
+        raise QueryError(f"'{pending_field[0]}:' at position {pending_field[1] + 1} has no word")
+    return lexemes
+
+
+class _Parser:
+    """Recursive descent over lexemes: or := and ("OR" and)*; and := unary+; unary := NOT unary."""
+
+    def __init__(self, lexemes: list[_Lexeme]) -> None:
+        self.lexemes = lexemes
+        self.i = 0
+
+    def peek(self) -> _Lexeme | None:
+        return self.lexemes[self.i] if self.i < len(self.lexemes) else None
+
+    def take(self) -> _Lexeme:
+        lexeme = self.lexemes[self.i]
+        self.i += 1
+        return lexeme
+
+    def parse(self) -> Node:
+        node = self.parse_or(None)
+        extra = self.peek()
+        if extra is not None:  # only a stray ")" can stop parse_or early
+            raise QueryError(f"')' at position {extra.pos + 1} has no matching '('")
+        return node
+
+    def parse_or(self, field: str | None) -> Node:
+        children = [self.parse_and(field)]
+        while (lexeme := self.peek()) is not None and lexeme.kind == "OR":
+            self.take()
+            if self.peek() is None or self.peek().kind in {")", "OR", "AND"}:
+                raise QueryError(f"OR at position {lexeme.pos + 1} has nothing after it")
+            children.append(self.parse_and(field))
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    def parse_and(self, field: str | None) -> Node:
+        children: list[Node] = []
+        while (lexeme := self.peek()) is not None and lexeme.kind not in {")", "OR"}:
+            if lexeme.kind == "AND":
+                self.take()
+                if not children:
+                    raise QueryError(f"AND at position {lexeme.pos + 1} has nothing before it")
+                nxt = self.peek()
+                if nxt is None or nxt.kind in {")", "OR", "AND"}:
+                    raise QueryError(f"AND at position {lexeme.pos + 1} has nothing after it")
+                continue
+            children.append(self.parse_unary(field))
+        if not children:
+            lexeme = self.peek()
+            if lexeme is not None and lexeme.kind == "OR":
+                raise QueryError(f"OR at position {lexeme.pos + 1} has nothing before it")
+            if lexeme is not None and lexeme.kind == ")":
+                raise QueryError(f"')' at position {lexeme.pos + 1} closes an empty group")
+            raise QueryError("the query is empty", "Type one or more words to search for")
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def parse_unary(self, field: str | None) -> Node:
+        lexeme = self.take()
+        if lexeme.kind in {"NOT", "-"}:
+            nxt = self.peek()
+            if nxt is None or nxt.kind in {")", "OR", "AND"}:
+                raise QueryError(f"{lexeme.text} at position {lexeme.pos + 1} has nothing after it")
+            return Not(self.parse_unary(field))
+        if lexeme.kind == "(":
+            group = self.parse_or(lexeme.field or field)
+            close = self.peek()
+            if close is None:
+                raise QueryError(f"'(' at position {lexeme.pos + 1} is never closed")
+            self.take()
+            return group
+        if lexeme.kind == ")":
+            raise QueryError(f"')' at position {lexeme.pos + 1} has no matching '('")
+        own_field = lexeme.field or field
+        if lexeme.kind == "phrase":
+            if not lexeme.text.strip():
+                raise QueryError(f"the quotes at position {lexeme.pos + 1} are empty")
+            return Phrase(lexeme.text, own_field)
+        return _word(lexeme.text, own_field, lexeme.pos)
+
+
+def _word(text: str, field: str | None, pos: int) -> Word:
+    if not text.endswith("*"):
+        return Word(text, field)
+    stem = text.rstrip("*")
+    if len(stem) < MIN_PREFIX or "*" in stem:
+        raise QueryError(
+            f"'{text}' at position {pos + 1}: a prefix search needs at least {MIN_PREFIX} "
+            "letters before a single trailing *"
+        )
+    return Word(stem, field, prefix=True)
+
+
+def _check_positive(node: Node) -> None:
+    """A query must ask for something: NOT alone would list the whole archive."""
+    if isinstance(node, Not):
+        raise QueryError(
+            "the query only excludes words", "Add a word to search for, e.g. بوتين -روسيا"
+        )
+    if isinstance(node, And) and all(isinstance(c, Not) for c in node.children):
+        _check_positive(node.children[0])
+    if isinstance(node, Or):
+        for child in node.children:
+            _check_positive(child)
+
+
+def parse(query: str) -> Node:
+    """Parse a query string into a tree, or raise ``QueryError`` saying what is wrong.
+
+    >>> parse("(روسيا OR أوكرانيا) title:قمة*")
+    And(children=(Or(children=(Word(text='روسيا', field=None, prefix=False), Word(text='أوكرانيا', field=None, prefix=False))), Word(text='قمة', field='title', prefix=True)))
+    """
+    if not query.strip():
+        raise QueryError("the query is empty", "Type one or more words to search for")
+    tree = _Parser(_lex(query)).parse()
+    _check_positive(tree)
+    return tree
+
+
+def positive_words(node: Node) -> list[Word | Phrase]:
+    """The words and phrases a matching article should contain (those not under a Not)."""
+    if isinstance(node, Word | Phrase):
+        return [node]
+    if isinstance(node, Not):
+        return []
+    return [leaf for child in node.children for leaf in positive_words(child)]

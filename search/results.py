@@ -1,0 +1,110 @@
+"""What a search returns: ``Results`` of ``Hit``s, and the JSON shape of both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked article.
+
+    ``snippet`` is one or two fragments of the body around the densest matches, joined by
+    `` … ``; ``highlights`` are ``(start, end)`` character offsets into ``snippet`` of every
+    matching surface word, and ``title_highlights`` the same for ``title``. ``partial`` is True
+    when the article matches only some of the query's words.
+    """
+
+    id: str
+    title: str
+    date: dt.date | None
+    source: str | None
+    category: str | None
+    url: str | None
+    score: float
+    partial: bool
+    snippet: str
+    highlights: list[Span]
+    title_highlights: list[Span] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``bahth search --json``."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "category": self.category,
+            "url": self.url,
+            "score": round(self.score, 4),
+            "partial": self.partial,
+            "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """One page of hits. ``total`` counts every matching article (full and partial matches);
+    ``unknown`` lists query words that no indexed article contains, and ``stopwords`` the query
+    words that were ignored."""
+
+    query: str
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    page: int = 1
+    limit: int = 10
+    unknown: list[str] = field(default_factory=list)
+    stopwords: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``bahth search --json``."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 1),
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What ``bahth stats`` prints."""
+
+    articles: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+    sources: list[tuple[str, int]]
+    categories: list[tuple[str, int]]
+    size_bytes: int
+    generation: str
+    built: str | None
+    updated: str | None
+    dumps: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``bahth stats --json``."""
+        return {
+            "articles": self.articles,
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "last_date": self.last_date.isoformat() if self.last_date else None,
+            "sources": [{"name": n, "articles": c} for n, c in self.sources],
+            "categories": [{"name": n, "articles": c} for n, c in self.categories],
+            "size_bytes": self.size_bytes,
+            "generation": self.generation,
+            "built": self.built,
+            "updated": self.updated,
+            "dumps": self.dumps,
+        }
