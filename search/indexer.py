@@ -73,7 +73,8 @@ class IndexReport:
             parts.append(f"{self.deleted:,} deleted")
         if self.unparsed_dates:
             parts.append(f"{self.unparsed_dates:,} unparsed dates kept as text")
-        return f"{', '.join(parts)} in {self.seconds:.1f} s ({self.articles_per_second:,.0f} articles/s)"
+        rate = f"{self.articles_per_second:,.0f} articles/s"
+        return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate})"
 
 
 def _id_digest(article_id: str) -> bytes:

@@ -64,7 +64,8 @@ def summary(results: Results) -> str:
         if results.unknown:
             line += f" Not in the index: {', '.join(results.unknown)}."
         return line
-    shown = f"{(results.page - 1) * results.limit + 1}-{(results.page - 1) * results.limit + len(results)}"
+    first = (results.page - 1) * results.limit + 1
+    shown = f"{first}-{first + len(results) - 1}"
     line = f"{results.total:,} results ({shown} shown) in {results.took_ms:.0f} ms"
     if results.unknown:
         line += f"; not in the index: {', '.join(results.unknown)}"
