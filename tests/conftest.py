@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from search import Indexer, Searcher
 
 # No timing thresholds in unit tests: hypothesis's per-example deadline is one, and the first
 # example pays for loading the stemmer's lexicon.
@@ -14,6 +18,7 @@ settings.load_profile("bahth")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
+SEEDS = ROOT / "seeds"
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +27,64 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+# --- indexes ---------------------------------------------------------------------------------
+
+WriteJsonl = Callable[..., Path]
+MakeIndex = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of seeds/ (26 JSONL articles and one scraped page), built once, read-only."""
+    index = tmp_path_factory.mktemp("seeds") / "index"
+    report = Indexer(index).add_files([SEEDS])
+    assert (report.added, report.rejected) == (27, 0), report
+    return index
+
+
+@pytest.fixture(scope="session")
+def seeds_searcher(seeds_index: Path) -> Iterator[Searcher]:
+    """One Searcher over the seeds index for the whole session (it is meant to be reused)."""
+    with Searcher(seeds_index) as searcher:
+        yield searcher
+
+
+def jsonl(records: Iterable[dict[str, object] | str]) -> str:
+    """JSON Lines text: dicts as JSON objects (UTF-8, not escaped), strings as raw lines."""
+    return "".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records
+    )
+
+
+@pytest.fixture
+def write_jsonl(tmp_path: Path) -> WriteJsonl:
+    """write_jsonl(records, name="dump.jsonl") -> path of a JSONL dump in tmp_path."""
+
+    def write(records: Iterable[dict[str, object] | str], name: str = "dump.jsonl") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(jsonl(records), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def make_index(tmp_path: Path, write_jsonl: WriteJsonl) -> MakeIndex:
+    """make_index(records, name="index") -> an index built from records through Indexer.
+
+    The dump is written to tmp_path/<name>.jsonl and indexed with ``Indexer.add_files``; a
+    record that the reader rejects fails the fixture, so tests get exactly what they wrote.
+    """
+
+    def make(records: Iterable[dict[str, object]], name: str = "index") -> Path:
+        records = list(records)
+        dump = write_jsonl(records, f"{name}.jsonl")
+        index = tmp_path / name
+        report = Indexer(index).add_files([dump])
+        assert report.added == len(records) and report.rejected == 0, report
+        return index
+
+    return make

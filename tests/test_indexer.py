@@ -1,0 +1,423 @@
+"""search.Indexer: counting, updating by id, rejects, deletes, rebuilds, readers and locks.
+
+Every test builds its own index in tmp_path from JSONL it writes, through the public API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import search.indexer
+from search import (
+    Article,
+    Indexer,
+    IndexIncompatible,
+    IndexLocked,
+    IndexNotFound,
+    InputError,
+    Note,
+    Reject,
+    Searcher,
+    layout,
+)
+from tests.conftest import MakeIndex, WriteJsonl
+
+ARTICLES = [
+    {
+        "id": "n1",
+        "title": "بوتين يستقبل وفداً صينياً في الكرملين",
+        "body": "استقبل الرئيس الروسي فلاديمير بوتين وفداً صينياً رفيع المستوى في الكرملين "
+        "لبحث التعاون في مجال الطاقة.",
+        "date": "2025-03-01",
+        "source": "alwatan",
+        "category": "politics",
+    },
+    {
+        "id": "n2",
+        "title": "الحكومة تقر مشروع الموازنة العامة",
+        "body": "أقرت الحكومة في جلستها الأسبوعية مشروع الموازنة العامة للعام المقبل "
+        "وأحالته إلى البرلمان.",
+        "date": "2025-03-02",
+        "source": "bbc",
+        "category": "economy",
+    },
+    {
+        "id": "n3",
+        "title": "المنتخب يتأهل إلى نهائي البطولة",
+        "body": "تأهل المنتخب الوطني إلى المباراة النهائية بعد فوزه بهدفين نظيفين في نصف النهائي.",
+        "date": "2025-03-03",
+        "source": "hespress",
+        "category": "sport",
+    },
+]
+
+BAD_LINES = [
+    '{"id": "x1", "title": "خبر بلا نهاية',  # invalid JSON
+    '["بوتين", "الكرملين"]',  # an array, not an object
+    '{"id": "x3", "title": "", "body": "   "}',  # empty title and body
+    '{"id": "x4", "title": 2025, "body": "نص الخبر"}',  # wrong type
+]
+
+
+def total_hits(index: Path, query: str) -> int:
+    with Searcher(index) as searcher:
+        return searcher.search(query, match="all").total
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+
+def test_first_run_adds_every_article(make_index: MakeIndex, write_jsonl: WriteJsonl) -> None:
+    dump = write_jsonl(ARTICLES)
+    report = Indexer(dump.parent / "index").add_files([dump])
+    assert (report.added, report.updated, report.unchanged) == (3, 0, 0)
+    assert (report.rejected, report.duplicates, report.deleted) == (0, 0, 0)
+    assert report.read == 3
+    assert report.generation == "gen-000001"
+    with Searcher(dump.parent / "index") as searcher:
+        assert searcher.stats().articles == 3
+
+
+def test_summary_line_has_the_counts_and_a_rate(write_jsonl: WriteJsonl) -> None:
+    dump = write_jsonl([*ARTICLES, ARTICLES[0], *BAD_LINES])
+    report = Indexer(dump.parent / "index").add_files([dump])
+    summary = report.summary()
+    for part in ("8 read", "3 added", "0 updated", "0 unchanged", "4 rejected", "1 duplicate"):
+        assert part in summary
+    assert summary.endswith("articles/s)")
+
+
+def test_second_run_of_the_same_dump_adds_nothing(write_jsonl: WriteJsonl) -> None:
+    dump = write_jsonl(ARTICLES)
+    index = dump.parent / "index"
+    Indexer(index).add_files([dump])
+    again = Indexer(index).add_files([dump])
+    assert (again.added, again.updated, again.unchanged, again.rejected) == (0, 0, 3, 0)
+    assert again.generation == "gen-000001"  # updated in place, no new generation
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 3
+
+
+def test_second_run_of_a_dump_with_duplicate_ids_changes_nothing(
+    write_jsonl: WriteJsonl,
+) -> None:
+    # n1 appears twice; the index holds the last version. Reading the same dump again must
+    # not count the first version as an update of what the index already holds.
+    changed = {**ARTICLES[0], "title": "بوتين يستقبل وفداً صينياً وهندياً"}
+    dump = write_jsonl([*ARTICLES, changed])
+    index = dump.parent / "index"
+    first = Indexer(index).add_files([dump])
+    assert (first.added, first.duplicates) == (3, 1)
+    again = Indexer(index).add_files([dump])
+    assert (again.added, again.updated) == (0, 0), again
+    assert again.read == 4
+
+
+def test_changed_article_is_updated(write_jsonl: WriteJsonl) -> None:
+    index = write_jsonl(ARTICLES, "v1.jsonl").parent / "index"
+    Indexer(index).add_files([index.parent / "v1.jsonl"])
+    edited = {
+        **ARTICLES[1],
+        "title": "البرلمان يرفض مشروع الموازنة العامة",
+        "body": "رفض البرلمان مشروع الموازنة العامة الذي قدمته الحكومة وطالب بتعديله.",
+    }
+    dump = write_jsonl([ARTICLES[0], edited, ARTICLES[2]], "v2.jsonl")
+    report = Indexer(index).add_files([dump])
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
+    with Searcher(index) as searcher:
+        assert searcher.get("n2").title == edited["title"]
+        assert searcher.stats().articles == 3
+        assert [h.id for h in searcher.search("البرلمان يرفض", match="all")] == ["n2"]
+        assert searcher.search("جلستها الأسبوعية", match="all").total == 0  # old text gone
+
+
+def test_duplicate_ids_in_one_dump_last_one_wins(write_jsonl: WriteJsonl) -> None:
+    first = {**ARTICLES[0], "body": "وصل إلى موسكو وفد من اليابان في زيارة رسمية."}
+    last = {**ARTICLES[0], "body": "وصل إلى موسكو وفد من البرازيل في زيارة رسمية."}
+    dump = write_jsonl([first, ARTICLES[1], last])
+    index = dump.parent / "index"
+    report = Indexer(index).add_files([dump])
+    assert (report.added, report.duplicates, report.read) == (2, 1, 3)
+    with Searcher(index) as searcher:
+        assert searcher.get("n1").body == last["body"]
+        assert searcher.stats().articles == 2
+        assert searcher.search("البرازيل", match="all").total == 1
+        assert searcher.search("اليابان", match="all").total == 0
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 20_000])
+def test_duplicates_across_commit_chunks_last_one_wins(
+    write_jsonl: WriteJsonl, monkeypatch: pytest.MonkeyPatch, chunk_size: int
+) -> None:
+    # Work is committed every CHUNK_SIZE articles; a duplicate may fall in the same chunk as
+    # the first version or in a later one. Either way the last version is the one kept.
+    monkeypatch.setattr(search.indexer, "CHUNK_SIZE", chunk_size)
+    versions = [
+        {**ARTICLES[0], "body": f"وصل إلى موسكو وفد من {country} في زيارة رسمية."}
+        for country in ("اليابان", "البرازيل", "الأرجنتين")
+    ]
+    dump = write_jsonl([versions[0], ARTICLES[1], versions[1], ARTICLES[2], versions[2]])
+    index = dump.parent / "index"
+    report = Indexer(index).add_files([dump])
+    assert (report.added, report.duplicates, report.read) == (3, 2, 5)
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 3
+        assert searcher.get("n1").body == versions[2]["body"]
+        assert [searcher.search(c, match="all").total for c in ("اليابان", "البرازيل")] == [0, 0]
+        assert [h.id for h in searcher.search("الأرجنتين", match="all")] == ["n1"]
+
+
+def test_add_articles_from_a_script(tmp_path: Path) -> None:
+    articles = [
+        Article(id=r["id"], title=r["title"], body=r["body"], source=r["source"]) for r in ARTICLES
+    ]
+    index = tmp_path / "index"
+    assert Indexer(index).add_articles(articles).added == 3
+    assert Indexer(index).add_articles(articles).unchanged == 3
+
+
+# --- bad records -------------------------------------------------------------------------------
+
+
+def test_bad_records_are_counted_reported_and_written_to_rejects(
+    write_jsonl: WriteJsonl,
+) -> None:
+    dump = write_jsonl([ARTICLES[0], *BAD_LINES, ARTICLES[1]])
+    index = dump.parent / "index"
+    problems: list[Reject | Note] = []
+    report = Indexer(index).add_files([dump], on_problem=problems.append)
+
+    assert (report.added, report.rejected, report.read) == (2, 4, 6)
+    assert all(isinstance(p, Reject) for p in problems)
+    assert [(p.file, p.line) for p in problems] == [(str(dump), n) for n in (2, 3, 4, 5)]
+    reasons = [p.reason for p in problems]
+    assert reasons[0].startswith("invalid JSON")
+    assert "not a JSON object" in reasons[1]
+    assert reasons[2] == "empty title and body"
+    assert "'title' must be a string" in reasons[3]
+
+    assert report.rejects_file == index / "rejects.jsonl"
+    written = [json.loads(line) for line in report.rejects_file.read_text("utf-8").splitlines()]
+    assert [(r["file"], r["line"], r["reason"]) for r in written] == [
+        (p.file, p.line, p.reason) for p in problems
+    ]
+    assert [r["raw"] for r in written] == BAD_LINES
+    assert total_hits(index, "الكرملين") == 1  # the good records are indexed all the same
+
+
+def test_rejects_file_holds_the_last_run_only(write_jsonl: WriteJsonl) -> None:
+    dump = write_jsonl([ARTICLES[0], BAD_LINES[0]])
+    index = dump.parent / "index"
+    Indexer(index).add_files([dump])
+    clean = write_jsonl(ARTICLES, "clean.jsonl")
+    report = Indexer(index).add_files([clean])
+    assert report.rejected == 0
+    assert report.rejects_file.read_text("utf-8") == ""
+
+
+def test_unparsed_date_is_counted_and_kept_as_text(write_jsonl: WriteJsonl) -> None:
+    record = {**ARTICLES[0], "date": "15 رمضان 1446 هـ"}
+    dump = write_jsonl([record])
+    problems: list[Reject | Note] = []
+    report = Indexer(dump.parent / "index").add_files([dump], on_problem=problems.append)
+    assert (report.added, report.unparsed_dates, report.rejected) == (1, 1, 0)
+    assert [(type(p), p.line) for p in problems] == [(Note, 1)]
+    with Searcher(dump.parent / "index") as searcher:
+        stored = searcher.get("n1")
+    assert (stored.date, stored.date_text) == (None, "15 رمضان 1446 هـ")
+
+
+def test_missing_dump_raises_input_error_and_leaves_no_index(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    with pytest.raises(InputError):
+        Indexer(index).add_files([tmp_path / "nope.jsonl"])
+    assert layout.current(index) is None
+    assert layout.generations(index) == []
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+
+def test_delete_by_id(make_index: MakeIndex) -> None:
+    index = make_index(ARTICLES)
+    assert Indexer(index).delete(["n1", "no-such-id"]) == 1
+    with Searcher(index) as searcher:
+        assert searcher.get("n1") is None
+        assert searcher.get("n2") is not None
+        assert searcher.stats().articles == 2
+        assert searcher.search("الكرملين").total == 0
+    assert Indexer(index).delete(["n1"]) == 0
+
+
+def test_delete_missing_removes_articles_not_in_the_snapshot(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    newcomer = {
+        "id": "n4",
+        "title": "ارتفاع أسعار النفط في الأسواق العالمية",
+        "body": "ارتفعت أسعار النفط بعد قرار تحالف أوبك خفض الإنتاج.",
+        "date": "2025-03-04",
+    }
+    snapshot = write_jsonl([ARTICLES[1], newcomer], "snapshot.jsonl")
+    report = Indexer(index).add_files([snapshot], delete_missing=True)
+    assert (report.added, report.unchanged, report.deleted) == (1, 1, 2)
+    with Searcher(index) as searcher:
+        assert {a for a in ("n1", "n2", "n3", "n4") if searcher.get(a)} == {"n2", "n4"}
+        assert searcher.stats().articles == 2
+
+
+def test_without_delete_missing_nothing_is_deleted(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    report = Indexer(index).add_files([write_jsonl([ARTICLES[1]], "one.jsonl")])
+    assert (report.unchanged, report.deleted) == (1, 0)
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 3
+
+
+# --- rebuild and readers -----------------------------------------------------------------------
+
+OTHER = [
+    {
+        "id": "m1",
+        "title": "موجة حر تضرب المنطقة",
+        "body": "تجاوزت درجات الحرارة خمسين درجة مئوية في عدة مدن خلال عطلة نهاية الأسبوع.",
+        "date": "2025-07-22",
+        "source": "alkhaleej",
+    }
+]
+
+
+def test_rebuild_creates_a_new_generation_and_switches(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    assert layout.current(index) == index / "gen-000001"
+    report = Indexer(index).rebuild([write_jsonl(OTHER, "other.jsonl")])
+    assert report.generation == "gen-000002"
+    assert report.added == 1
+    assert layout.current(index) == index / "gen-000002"
+    assert (index / "CURRENT").read_text("utf-8").strip() == "gen-000002"
+    # nobody searched the old generation, so it is gone
+    assert [g.name for g in layout.generations(index)] == ["gen-000002"]
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 1
+        assert searcher.get("n1") is None
+        assert searcher.get("m1") is not None
+
+
+def test_searcher_keeps_its_generation_during_a_rebuild_and_refresh_moves_it(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    other = write_jsonl(OTHER, "other.jsonl")
+    with Searcher(index) as searcher:
+        assert searcher.search("الكرملين").total == 1
+        Indexer(index).rebuild([other])
+        # the old snapshot still answers, and its files are still there
+        assert searcher.generation == index / "gen-000001"
+        assert searcher.search("الكرملين").total == 1
+        assert searcher.search("الحرارة").total == 0
+        assert (index / "gen-000001").is_dir()
+
+        assert searcher.refresh() is True
+        assert searcher.generation == index / "gen-000002"
+        assert searcher.search("الكرملين").total == 0
+        assert searcher.search("الحرارة").total == 1
+        assert searcher.refresh() is False  # nothing new since
+    # the old generation was held during the rebuild; the next rebuild removes it
+    Indexer(index).rebuild([other])
+    assert [g.name for g in layout.generations(index)] == ["gen-000003"]
+
+
+def test_refresh_sees_updates_to_the_same_generation(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES[:1])
+    with Searcher(index) as searcher:
+        assert searcher.search("المنتخب").total == 0
+        Indexer(index).add_files([write_jsonl(ARTICLES[2:], "more.jsonl")])
+        assert searcher.search("المنتخب").total == 0  # a snapshot
+        assert searcher.refresh() is True
+        assert searcher.search("المنتخب").total == 1
+
+
+def test_failed_rebuild_leaves_the_live_index_untouched(
+    make_index: MakeIndex, tmp_path: Path
+) -> None:
+    index = make_index(ARTICLES)
+    with pytest.raises(InputError):
+        Indexer(index).rebuild([tmp_path / "no-such-dump.jsonl"])
+    assert layout.current(index) == index / "gen-000001"
+    assert [g.name for g in layout.generations(index)] == ["gen-000001"]
+    assert total_hits(index, "الكرملين") == 1
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_missing_index_raises_index_not_found_naming_bahth_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFound) as caught:
+        Searcher(tmp_path / "nowhere")
+    assert "bahth index" in str(caught.value)
+    assert str(tmp_path / "nowhere") in str(caught.value)
+    with pytest.raises(IndexNotFound, match="bahth index"):
+        Indexer(tmp_path / "nowhere").delete(["n1"])
+
+
+def test_second_writer_gets_index_locked_naming_the_pid(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES[:1])
+    dump = write_jsonl(ARTICLES, "more.jsonl")
+    with layout.write_lock(index):
+        for attempt in (
+            lambda: Indexer(index).add_files([dump]),
+            lambda: Indexer(index).rebuild([dump]),
+            lambda: Indexer(index).delete(["n1"]),
+        ):
+            with pytest.raises(IndexLocked) as caught:
+                attempt()
+            assert f"PID {os.getpid()}" in str(caught.value)
+            assert caught.value.fix  # says what to do
+    # nothing was written while locked; once released, the writer goes ahead
+    assert [g.name for g in layout.generations(index)] == ["gen-000001"]
+    assert Indexer(index).add_files([dump]).added == 2
+
+
+def test_index_built_by_another_analysis_version_is_refused(make_index: MakeIndex) -> None:
+    index = make_index(ARTICLES)
+    generation = layout.current(index)
+    meta = layout.read_meta(generation)
+    layout.write_meta(generation, {**meta, "analysis": "0-000000000000"})
+    with pytest.raises(IndexIncompatible, match="bahth rebuild"):
+        Searcher(index)
+    with pytest.raises(IndexIncompatible, match="bahth rebuild"):
+        Indexer(index).add_files([])
+
+
+# --- stats after updates -----------------------------------------------------------------------
+
+
+def test_stats_count_live_articles_only_after_updates_and_deletes(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    moved = {**ARTICLES[0], "source": "bbc", "category": "economy"}  # n1 changes source
+    Indexer(index).add_files([write_jsonl([moved], "moved.jsonl")])
+    Indexer(index).delete(["n3"])
+    with Searcher(index) as searcher:
+        stats = searcher.stats()
+    assert stats.articles == 2
+    assert stats.sources == [("bbc", 2)]
+    assert stats.categories == [("economy", 2)]
+    assert (stats.first_date.isoformat(), stats.last_date.isoformat()) == (
+        "2025-03-01",
+        "2025-03-02",
+    )

@@ -1,0 +1,214 @@
+"""The package's shape: the public API, the import rules of docs/STYLE.md §1, help text for
+every command, package data, and a clean ruff."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import search
+import search.arabic
+from search.arabic.lexicon import word_counts
+from search.arabic.stem import protected_words
+from search.arabic.stopwords import stopwords
+from search.cli import main
+
+PACKAGE = Path(search.__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_public_api_is_exactly_this_list() -> None:
+    assert search.__all__ == [
+        "AnalyzedToken",
+        "Article",
+        "BahthError",
+        "Hit",
+        "IndexIncompatible",
+        "IndexLocked",
+        "IndexNotFound",
+        "IndexReport",
+        "IndexStats",
+        "Indexer",
+        "InputError",
+        "Note",
+        "Progress",
+        "QueryError",
+        "Reject",
+        "Results",
+        "Searcher",
+        "analyze",
+        "normalize",
+        "render",
+        "stem",
+        "tokenize",
+    ]
+    for name in search.__all__:
+        assert getattr(search, name) is not None
+
+
+def test_errors_form_one_tree() -> None:
+    for name in ("IndexNotFound", "IndexIncompatible", "IndexLocked", "InputError", "QueryError"):
+        assert issubclass(getattr(search, name), search.BahthError)
+
+
+# --- import rules ------------------------------------------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Absolute names of the modules ``path`` imports (relative imports resolved)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+                if node.module is None:  # from . import render: submodules
+                    found.update(f"{target}.{alias.name}" for alias in node.names)
+                    continue
+            else:
+                target = node.module or ""
+            found.add(target)
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def project(names: set[str]) -> set[str]:
+    return {n for n in names if n == "search" or n.startswith("search.")}
+
+
+def test_the_import_walker_sees_the_package() -> None:
+    assert PACKAGE / "engine.py" in MODULES
+    assert "search.arabic.normalize" in imports(PACKAGE / "arabic" / "__init__.py")
+    assert "search.render" in imports(PACKAGE / "__init__.py")
+    assert {"whoosh", "whoosh.analysis"} <= imports(PACKAGE / "engine.py")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_engine_imports_whoosh(path: Path) -> None:
+    if path == PACKAGE / "engine.py":
+        return
+    whoosh = {n for n in imports(path) if n == "whoosh" or n.startswith("whoosh.")}
+    assert not whoosh, f"{path.name} imports {whoosh}"
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "arabic").rglob("*.py")), ids=lambda p: p.name)
+def test_arabic_imports_nothing_from_the_rest_of_the_project(path: Path) -> None:
+    outside = {
+        n
+        for n in project(imports(path))
+        if not (n == "search.arabic" or n.startswith("search.arabic."))
+    }
+    assert not outside, f"arabic/{path.name} imports {outside}"
+
+
+@pytest.mark.parametrize("name", ["errors.py", "article.py"])
+def test_errors_and_article_import_nothing_from_the_project(name: str) -> None:
+    assert project(imports(PACKAGE / name)) == set()
+
+
+def test_query_imports_only_errors() -> None:
+    assert project(imports(PACKAGE / "query.py")) == {"search.errors"}
+
+
+def test_render_imports_no_engine_and_no_click() -> None:
+    names = imports(PACKAGE / "render.py")
+    assert "search.engine" not in names
+    assert not {n for n in names if n.split(".")[0] in ("click", "whoosh")}
+
+
+def test_cli_imports_only_the_public_api_stdlib_and_click() -> None:
+    names = imports(PACKAGE / "cli.py")
+    assert project(names) == {"search"}  # from search import ..., nothing deeper
+    others = {n.split(".")[0] for n in names} - {"search", "click", "__future__"}
+    assert others <= sys.stdlib_module_names, others - sys.stdlib_module_names
+
+
+def test_cli_uses_only_names_the_api_exports() -> None:
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    used = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "search"
+        for alias in node.names
+    }
+    assert used and used <= set(search.__all__)
+
+
+# --- help --------------------------------------------------------------------------------------
+
+COMMANDS = sorted(main.commands)
+
+
+def test_the_cli_has_the_documented_commands() -> None:
+    assert set(COMMANDS) >= {"index", "rebuild", "delete", "search", "show", "stats", "analyze"}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(main, [command, "--help"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert main.commands[command].help and "Example:" in main.commands[command].help
+
+
+def test_main_help_has_an_example() -> None:
+    result = CliRunner().invoke(main, ["--help"], catch_exceptions=False)
+    assert result.exit_code == 0 and "Example:" in result.stdout
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+# --- package data ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["stopwords.txt", "lexicon.tsv.gz", "protected.txt"])
+def test_data_files_ship_inside_the_package(name: str) -> None:
+    data = resources.files(search.arabic).joinpath("data", name)
+    assert data.is_file()
+    assert len(data.read_bytes()) > 0
+    assert (
+        Path(str(data)).resolve().parent == Path(search.arabic.__file__).resolve().parent / "data"
+    )
+
+
+def test_data_loads_from_the_installed_package() -> None:
+    assert len(stopwords()) > 250 and "الذين" in stopwords()
+    assert len(word_counts()) > 1000
+    assert len(protected_words()) > 10
+    assert search.stem("لبوتين") == "بوتين"  # uses the protected list
+
+
+def test_py_typed_ships() -> None:
+    assert resources.files(search).joinpath("py.typed").is_file()
+
+
+# --- lint --------------------------------------------------------------------------------------
+
+
+def test_ruff_check_is_clean() -> None:
+    beside = Path(sys.executable).with_name("ruff")
+    ruff = str(beside) if beside.exists() else shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    result = subprocess.run(
+        [ruff, "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
