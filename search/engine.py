@@ -9,29 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Filter, Token, Tokenizer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 from whoosh.writing import LockError
 
-from .arabic import analyze, analyze_word, normalize, strip_prefixes
-from .arabic import tokenize as arabic_tokenize
+from .arabic import AnalyzedToken, analyze, normalize, strip_prefixes
 from .article import Article
 from .errors import IndexIncompatible, IndexLocked, QueryError
 from .query import And, Highlights, Node, Not, Phrase, Word
 
 
-class ArabicTokenizer(Tokenizer):
-    """Split text with ``search.arabic.tokenize``; token text is the surface word as written.
+@lru_cache(maxsize=8)
+def _analyzed(text: str) -> list[AnalyzedToken]:
+    # A text is indexed into two fields (stemmed and exact): analyze it once for both.
+    return analyze(text)
 
-    Offsets are those of the original text, and no later filter changes them, so highlights
-    land on surface words (وروسيا، المفاوضاتِ) whatever the index term is.
+
+class ArabicTokenizer(Tokenizer):
+    """Tokens of ``search.arabic.analyze``: surface offsets, normalized form and index term.
+
+    Offsets are those of the original text and no filter changes them, so highlights land on
+    surface words (وروسيا، المفاوضاتِ) whatever the index term is. The token carries ``norm``
+    and ``term`` (None for a stopword) for ``ArabicTermFilter`` to choose from.
     """
 
     def __call__(  # type: ignore[override]
@@ -49,9 +59,10 @@ class ArabicTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         # whoosh reuses one Token object for the whole stream (see whoosh.analysis.acore).
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (surface, start, end, kind) in enumerate(arabic_tokenize(value), start_pos):
+        for pos, (surface, start, end, norm, term) in enumerate(_analyzed(value), start_pos):
             token.text = surface
-            token.kind = kind
+            token.norm = norm
+            token.term = term
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
@@ -65,11 +76,11 @@ class ArabicTokenizer(Tokenizer):
 
 
 class ArabicTermFilter(Filter):
-    """Replace each surface word by its index term (``stemmed``) or normalized form (exact).
+    """Replace each word by its index term (``stemmed``) or its normalized form (exact).
 
     Stopwords are dropped (or marked ``stopped`` when whoosh asks to keep them) and positions
     are renumbered over the words that remain, as whoosh's own StopFilter does, so a quoted
-    phrase matches across a stopword. The work is one memoized call per token.
+    phrase matches across a stopword.
     """
 
     def __init__(self, stemmed: bool = True) -> None:
@@ -84,15 +95,12 @@ class ArabicTermFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:  # type: ignore[override]
         pos = None
         for token in tokens:
-            norm, term = analyze_word(token.text, token.kind)
-            if not norm:
-                continue
-            if term is None:
+            if token.term is None:
                 if not token.removestops:
-                    token.text, token.stopped = norm, True
+                    token.text, token.stopped = token.norm, True
                     yield token
                 continue
-            token.text = term if self.stemmed else norm
+            token.text = token.term if self.stemmed else token.norm
             token.stopped = False
             if token.positions:
                 pos = token.pos if pos is None else pos + 1
@@ -104,6 +112,8 @@ def arabic_analyzer(stemmed: bool = True) -> ArabicTokenizer | Filter:
     """The whoosh analyzer for Arabic text: stemmed (for ranking) or exact (normalized only)."""
     return ArabicTokenizer() | ArabicTermFilter(stemmed=stemmed)
 
+
+T = TypeVar("T")
 
 # --- schema ------------------------------------------------------------------------------------
 
@@ -127,7 +137,10 @@ def schema() -> Schema:
         keywords=TEXT(analyzer=stemmed, stored=True),
         title_exact=TEXT(analyzer=exact),
         body_exact=TEXT(analyzer=exact),
-        date=DATETIME(stored=True, sortable=True),
+        date=DATETIME(stored=True),
+        # The day as an ordinal (0: undated) in a column, for sorting and reading dates fast:
+        # DATETIME's own column puts undated articles first when sorted newest first.
+        day=COLUMN(NumericColumn("i", default=0)),
         date_text=STORED,
         source=ID(sortable=True),
         source_label=STORED,
@@ -190,19 +203,16 @@ class IndexWriter:
 
     def add(self, article: Article, content_hash: str) -> None:
         """Add ``article``; the caller has deleted any older version first."""
+        fields: dict[str, object] = {"id": article.id, "hash": content_hash}
         keywords = " ، ".join(article.keywords)
-        fields: dict[str, object] = {
-            "id": article.id,
-            "title": article.title,
-            "body": article.body,
-            "title_exact": article.title,
-            "body_exact": article.body,
-            "hash": content_hash,
-        }
+        for name, text in (("title", article.title), ("body", article.body)):
+            if text:
+                fields[name] = fields[f"{name}_exact"] = text
         if keywords:
             fields["keywords"] = keywords
         if article.date:
             fields["date"] = _midnight(article.date)
+            fields["day"] = article.date.toordinal()
         optional = {
             "date_text": article.date_text,
             "url": article.url,
@@ -390,7 +400,7 @@ class EngineSearcher:
     def __init__(self, directory: Path) -> None:
         self._index = _open(directory)
         self._searcher = self._index.searcher(weighting=WEIGHTING)
-        self._dates = None
+        self._days = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -470,7 +480,7 @@ class EngineSearcher:
         if exclude_docs:
             options["mask"] = exclude_docs
         if by_date:
-            options.update(sortedby="date", reverse=True)
+            options.update(sortedby="day", reverse=True)
         results = self._searcher.search(query, **options)
         # Sorted by date, whoosh reports the sort key as the score: there is no relevance score.
         hits = [
@@ -486,10 +496,10 @@ class EngineSearcher:
         return {d for d in self._searcher.docs_for_query(query) if d in wanted}
 
     def date_of(self, docnum: int) -> dt.date | None:
-        if self._dates is None:
-            self._dates = self._searcher.reader().column_reader("date", translate=True)
-        value = self._dates[docnum]
-        return value.date() if isinstance(value, dt.datetime) and value.year > 1 else None
+        if self._days is None:
+            self._days = self._searcher.reader().column_reader("day")
+        day = self._days[docnum]
+        return dt.date.fromordinal(day) if day > 0 else None
 
     def stored(self, docnum: int) -> Article:
         return _article(self._searcher.stored_fields(docnum))
@@ -507,29 +517,38 @@ class EngineSearcher:
 
     def ids(self) -> Iterator[str]:
         """Every article id in the index."""
-        reader = self._searcher.reader()
-        for docnum, article_id in enumerate(reader.column_reader("id")):
-            if not reader.is_deleted(docnum):
-                yield article_id
+        for _, article_id in self._live(self._searcher.reader().column_reader("id")):
+            yield article_id
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
-        reader = self._searcher.reader()
-        dates = [
-            value.date()
-            for docnum, value in enumerate(reader.column_reader("date", translate=True))
-            if isinstance(value, dt.datetime) and value.year > 1 and not reader.is_deleted(docnum)
+        days = [
+            day for docnum, day in self._live(self._searcher.reader().column_reader("day")) if day
         ]
-        return (min(dates), max(dates)) if dates else (None, None)
+        if not days:
+            return None, None
+        return dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))
+
+    def _live(self, column: Iterable[T]) -> Iterator[tuple[int, T]]:
+        """(docnum, value) for the articles not deleted."""
+        reader = self._searcher.reader()
+        deleted = reader.has_deletions()
+        for docnum, value in enumerate(column):
+            if not (deleted and reader.is_deleted(docnum)):
+                yield docnum, value
 
     def keyword_counts(self, field_name: str) -> list[tuple[str, int]]:
-        """(label as published, article count) for each source or category, largest first."""
-        counts = []
-        for key, freq in self._searcher.reader().iter_field(field_name):
-            docnum = self._searcher.document_number(**{field_name: key.decode("utf-8")})
-            label = (
-                self._searcher.stored_fields(docnum).get(f"{field_name}_label")
-                if docnum is not None
-                else None
-            )
-            counts.append((label or key.decode("utf-8"), freq.doc_frequency()))
-        return sorted(counts, key=lambda item: (-item[1], item[0]))
+        """(label as published, article count) for each source or category, largest first.
+
+        Counted over live articles (whoosh's document frequencies still count deleted ones).
+        """
+        counts: Counter[str] = Counter()
+        first_doc: dict[str, int] = {}
+        for docnum, key in self._live(self._searcher.reader().column_reader(field_name)):
+            if key:
+                counts[key] += 1
+                first_doc.setdefault(key, docnum)
+        labels = {
+            key: self._searcher.stored_fields(docnum).get(f"{field_name}_label") or key
+            for key, docnum in first_doc.items()
+        }
+        return sorted(((labels[k], n) for k, n in counts.items()), key=lambda i: (-i[1], i[0]))

@@ -94,6 +94,7 @@ class _Run:
         self.seen: set[bytes] = set()
         self.in_chunk: set[str] = set()
         self.pending: dict[str, tuple[Article, str]] = {}
+        self.replaced: dict[str, str] = {}  # id → content hash before this run, for updates
         self.searcher = EngineSearcher(generation)
         self.writer = IndexWriter(generation, procs=procs, limitmb=limitmb)
 
@@ -102,6 +103,11 @@ class _Run:
         digest = _id_digest(article.id)
         if digest in self.seen:
             self.report.duplicates += 1
+            if self.replaced.get(article.id) == content_hash:
+                # The last version is the one the index held before this run: the article is
+                # rewritten with it, but for the report nothing changed.
+                self.report.updated -= 1
+                self.report.unchanged += 1
             if article.id in self.in_chunk:  # not committed yet: replace after this chunk
                 self.pending[article.id] = (article, content_hash)
                 return
@@ -118,6 +124,7 @@ class _Run:
             self.report.added += 1
         else:
             self._replace(article, content_hash)
+            self.replaced[article.id] = stored
             self.report.updated += 1
         self._count_chunk(article.id)
 
@@ -232,6 +239,7 @@ class Indexer:
 
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles by id; returns how many were in the index."""
+        layout.require_current(self.path)  # before the lock, which would create the directory
         with layout.write_lock(self.path, wait=self.wait):
             generation = layout.require_current(self.path)
             self._check(generation)

@@ -156,7 +156,7 @@ def _lex(query: str) -> list[_Lexeme]:
         if field and not rest:
             pending_field = (field, pos)  # title:"…" or title:( … )
             continue
-        lexemes.append(_Lexeme("word", rest, pos, field))
+        lexemes.append(_Lexeme("word", rest, pos + len(text) - len(rest), field))
     if pending_field:
         raise QueryError(f"'{pending_field[0]}:' at position {pending_field[1] + 1} has no word")
     return lexemes
@@ -168,6 +168,7 @@ class _Parser:
     def __init__(self, lexemes: list[_Lexeme]) -> None:
         self.lexemes = lexemes
         self.i = 0
+        self.open_groups: list[_Lexeme] = []  # the "(" lexemes we are inside
 
     def peek(self) -> _Lexeme | None:
         return self.lexemes[self.i] if self.i < len(self.lexemes) else None
@@ -210,7 +211,12 @@ class _Parser:
             if lexeme is not None and lexeme.kind == "OR":
                 raise QueryError(f"OR at position {lexeme.pos + 1} has nothing before it")
             if lexeme is not None and lexeme.kind == ")":
+                if not self.open_groups:
+                    raise QueryError(f"')' at position {lexeme.pos + 1} has no matching '('")
                 raise QueryError(f"')' at position {lexeme.pos + 1} closes an empty group")
+            if self.open_groups:
+                opened = self.open_groups[-1]
+                raise QueryError(f"'(' at position {opened.pos + 1} is never closed")
             raise QueryError("the query is empty", "Type one or more words to search for")
         return children[0] if len(children) == 1 else And(tuple(children))
 
@@ -222,11 +228,12 @@ class _Parser:
                 raise QueryError(f"{lexeme.text} at position {lexeme.pos + 1} has nothing after it")
             return Not(self.parse_unary(field))
         if lexeme.kind == "(":
+            self.open_groups.append(lexeme)
             group = self.parse_or(lexeme.field or field)
-            close = self.peek()
-            if close is None:
+            if self.peek() is None:
                 raise QueryError(f"'(' at position {lexeme.pos + 1} is never closed")
             self.take()
+            self.open_groups.pop()
             return group
         if lexeme.kind == ")":
             raise QueryError(f"')' at position {lexeme.pos + 1} has no matching '('")

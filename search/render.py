@@ -65,8 +65,12 @@ def summary(results: Results) -> str:
             line += f" Not in the index: {', '.join(results.unknown)}."
         return line
     first = (results.page - 1) * results.limit + 1
-    shown = f"{first}-{first + len(results) - 1}"
-    line = f"{results.total:,} results ({shown} shown) in {results.took_ms:.0f} ms"
+    noun = "result" if results.total == 1 else "results"
+    if results.hits:
+        shown = f"{first}-{first + len(results) - 1} shown"
+    else:
+        shown = f"page {results.page} is past the last"
+    line = f"{results.total:,} {noun} ({shown}) in {results.took_ms:.0f} ms"
     if results.unknown:
         line += f"; not in the index: {', '.join(results.unknown)}"
     if results.stopwords:

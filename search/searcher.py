@@ -137,8 +137,14 @@ class Searcher:
         full = self._engine.search(compiled.query, limit=need, filter_=filter_, by_date=by_date)
         ranked = [(h, False) for h in _tie_break(full.hits, by_date)]
         clauses = compiled.clauses
-        if not fill or full.total >= need or len(clauses) < 2:
+        if not fill or len(clauses) < 2:
             return ranked, full.total
+        # The total counts partial matches too, on every page, so it must not depend on
+        # whether this page needed them.
+        any_query = self._engine.at_least(clauses, compiled.exclude, 1)
+        total = self._engine.search(any_query, limit=1, filter_=filter_).total
+        if full.total >= need:
+            return ranked, total
         seen = {h.docnum for h in full.hits}
         tiers = range(len(clauses) - 1, 0, -1) if len(clauses) <= MAX_FILL_WORDS else [1]
         for m in tiers:
@@ -155,8 +161,6 @@ class Searcher:
             )
             ranked += [(h, True) for h in _tie_break(tier.hits, by_date)]
             seen |= {h.docnum for h in tier.hits}
-        any_query = self._engine.at_least(clauses, compiled.exclude, 1)
-        total = self._engine.search(any_query, limit=1, filter_=filter_).total
         return ranked, total
 
     def _any(

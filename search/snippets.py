@@ -13,6 +13,8 @@ so a highlight covers the word as written, diacritics and clitics included.
 
 from __future__ import annotations
 
+import re
+
 from .arabic import AnalyzedToken, analyze
 from .query import Highlights
 from .results import Span
@@ -20,6 +22,7 @@ from .results import Span
 SNIPPET_CHARS = 200
 ELLIPSIS = "…"
 SEPARATOR = f" {ELLIPSIS} "
+_BREAKS = re.compile(r"\s")
 
 
 def _key(token: AnalyzedToken, highlights: Highlights) -> str | None:
@@ -113,21 +116,27 @@ def make_snippet(
             spans[-1] = (spans[-1][0], max(tail, spans[-1][1]))
         else:
             spans.append((head, tail))
-    return _assemble(text, spans, [t for t, _ in matches])
+    # An ellipsis only where words were cut, not before a leading quote or a final full stop.
+    before, after = tokens[0].start < spans[0][0], tokens[-1].end > spans[-1][1]
+    return _assemble(text, spans, [t for t, _ in matches], before, after)
 
 
 def _assemble(
-    text: str, spans: list[tuple[int, int]], matched: list[AnalyzedToken]
+    text: str,
+    spans: list[tuple[int, int]],
+    matched: list[AnalyzedToken],
+    before: bool,
+    after: bool,
 ) -> tuple[str, list[Span]]:
     parts: list[str] = []
     marks: list[Span] = []
     length = 0
     for number, (head, tail) in enumerate(spans):
-        prefix = ELLIPSIS + " " if number == 0 and head > 0 else (SEPARATOR if number else "")
+        prefix = SEPARATOR if number else (ELLIPSIS + " " if before else "")
         parts.append(prefix)
         length += len(prefix)
-        # Newlines become spaces one for one, so offsets into the fragment stay exact.
-        fragment = text[head:tail].replace("\n", " ").replace("\r", " ").replace("\t", " ")
+        # Line breaks become spaces one for one, so offsets into the fragment stay exact.
+        fragment = _BREAKS.sub(" ", text[head:tail])
         marks.extend(
             (length + t.start - head, length + t.end - head)
             for t in matched
@@ -135,6 +144,6 @@ def _assemble(
         )
         parts.append(fragment)
         length += len(fragment)
-    if spans[-1][1] < len(text.rstrip()):
+    if after:
         parts.append(" " + ELLIPSIS)
     return "".join(parts), marks
