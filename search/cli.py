@@ -285,6 +285,11 @@ def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
     "all: only articles with every word; any: any word, ranked.",
 )
 @click.option("--all-words", is_flag=True, help="Same as --match all.")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Match words in their exact (normalized) forms only: no clitics or suffixes.",
+)
 @output_options
 def search_command(
     query: str,
@@ -297,6 +302,7 @@ def search_command(
     sort: str,
     match: str,
     all_words: bool,
+    exact: bool,
     output: str,
 ) -> None:
     """Search the index. Words are all required (articles with most of them fill the page,
@@ -315,6 +321,7 @@ def search_command(
             source=source,
             sort=sort,
             match="all" if all_words else match,  # type: ignore[arg-type]
+            stemming=not exact,
         )
     if output == "json":
         click.echo(render.to_json(results))

@@ -304,8 +304,9 @@ class CompiledQuery:
 
 
 class _Compiler:
-    def __init__(self, searcher: object) -> None:
+    def __init__(self, searcher: object, exact_only: bool) -> None:
         self.searcher = searcher
+        self.exact_only = exact_only
         self.highlights = Highlights()
         self.unknown: list[str] = []
         self.stopwords: list[str] = []
@@ -338,11 +339,15 @@ class _Compiler:
             if analyze(word.text):
                 self.stopwords.append(word.text)
             return None
-        self.highlights.terms.update(t.term for t in tokens)  # type: ignore[misc]
-        self.highlights.norms.update(t.norm for t in tokens)
-        if all(self._doc_frequency(t.term) == 0 for t in tokens):  # type: ignore[arg-type]
-            self.unknown.append(word.text)
         stemmed, exact = _STEMMED_FIELDS[word.field], _EXACT_FIELDS[word.field]
+        self.highlights.norms.update(t.norm for t in tokens)
+        if self.exact_only:
+            if all(self._doc_frequency(t.norm, exact) == 0 for t in tokens):
+                self.unknown.append(word.text)
+            return self._exact(exact, [t.norm for t in tokens])
+        self.highlights.terms.update(t.term for t in tokens)  # type: ignore[misc]
+        if all(self._doc_frequency(t.term, stemmed) == 0 for t in tokens):  # type: ignore[arg-type]
+            self.unknown.append(word.text)
         if len(tokens) > 1:  # F-16, كوفيد-19: the pieces in order
             terms = [t.term for t in tokens]
             return wq.Or([wq.Phrase(f, terms, boost=_WEIGHTS.get(f, 1.0)) for f in stemmed])
@@ -357,12 +362,12 @@ class _Compiler:
         norm = normalize(word.text)
         bare = strip_prefixes(norm) or norm
         self.highlights.norm_prefixes.add(norm)
-        self.highlights.term_prefixes.add(bare)
         stemmed, exact = _STEMMED_FIELDS[word.field], _EXACT_FIELDS[word.field]
-        return wq.Or(
-            [wq.Prefix(f, bare, boost=_WEIGHTS.get(f, 1.0)) for f in stemmed]
-            + [wq.Prefix(f, norm, boost=_WEIGHTS.get(f, 1.0)) for f in exact]
-        )
+        prefixes = [wq.Prefix(f, norm, boost=_WEIGHTS.get(f, 1.0)) for f in exact]
+        if not self.exact_only:
+            self.highlights.term_prefixes.add(bare)
+            prefixes += [wq.Prefix(f, bare, boost=_WEIGHTS.get(f, 1.0)) for f in stemmed]
+        return wq.Or(prefixes)
 
     def phrase(self, phrase: Phrase) -> wq.Query | None:
         if phrase.field in ("source", "category"):
@@ -374,13 +379,16 @@ class _Compiler:
                 self.stopwords.append(phrase.text)
             return None
         self.highlights.norms.update(norms)
-        fields = _EXACT_FIELDS[phrase.field]
+        return self._exact(_EXACT_FIELDS[phrase.field], norms)
+
+    @staticmethod
+    def _exact(fields: tuple[str, ...], norms: list[str]) -> wq.Query:
         if len(norms) == 1:
             return wq.Or([wq.Term(f, norms[0], boost=_WEIGHTS.get(f, 1.0)) for f in fields])
         return wq.Or([wq.Phrase(f, norms, boost=_WEIGHTS.get(f, 1.0)) for f in fields])
 
-    def _doc_frequency(self, term: str) -> int:
-        return sum(self.searcher.doc_frequency(f, term) for f in ("title", "body", "keywords"))
+    def _doc_frequency(self, term: str, fields: tuple[str, ...]) -> int:
+        return sum(self.searcher.doc_frequency(f, term) for f in fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,8 +422,9 @@ class EngineSearcher:
     def doc_count(self) -> int:
         return self._searcher.doc_count()
 
-    def compile(self, tree: Node) -> CompiledQuery:
-        compiler = _Compiler(self._searcher)
+    def compile(self, tree: Node, *, exact_only: bool = False) -> CompiledQuery:
+        """Translate a query tree; ``exact_only`` matches normalized forms without stemming."""
+        compiler = _Compiler(self._searcher, exact_only)
         top = tree.children if isinstance(tree, And) else (tree,)
         clauses, exclude = [], []
         for child in top:

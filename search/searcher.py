@@ -93,6 +93,7 @@ class Searcher:
         source: str | None = None,
         sort: Sort = "relevance",
         match: Match = "auto",
+        stemming: bool = True,
     ) -> Results:
         """Search for ``query`` (see ``search.query`` for the language).
 
@@ -101,6 +102,8 @@ class Searcher:
         after the full matches and flagged ``partial``. ``"all"`` never fills; ``"any"`` ranks
         every article containing any word by score. ``sort="date"`` lists newest first.
         ``since``/``until`` (inclusive, ``YYYY-MM-DD``) and ``source`` filter.
+        ``stemming=False`` matches words only in their exact (normalized) forms: ``روسيا``
+        then finds ``روسيا`` but not ``وروسيا`` or ``الروسية``.
         """
         started = time.perf_counter()
         if not 1 <= limit <= MAX_LIMIT:
@@ -109,7 +112,7 @@ class Searcher:
             raise QueryError(f"page must be 1 or more, not {page}")
         if sort not in ("relevance", "date") or match not in ("auto", "all", "any"):
             raise QueryError(f"unknown sort '{sort}' or match '{match}'")
-        compiled = self._engine.compile(parse(query))
+        compiled = self._engine.compile(parse(query), exact_only=not stemming)
         filter_ = self._engine.filters(
             _as_date(since, "--since"), _as_date(until, "--until"), source
         )
