@@ -1,10 +1,12 @@
 """Indexer: dump files → ``Article`` records → the engine, with a report of what happened.
 
 Articles are updated by id: an article whose content hash is already in the index costs one
-lookup and is counted ``unchanged``; a changed one replaces the stored version. Work is
-committed in chunks (each commit is atomic), so a killed run leaves a consistent index holding
-the chunks committed so far, and rerunning the same command skips them and finishes the job.
-A new index (or ``rebuild``) is built in a fresh generation and published only when complete.
+lookup and is counted ``unchanged``; a changed one replaces the stored version. A run is one
+atomic commit (whoosh writes its table of contents to a temporary file and renames it): killed
+at any moment, it leaves the index as it was before the run, and rerunning the same command
+does the whole job. Memory stays bounded on any dump: records stream, the writer spills its
+buffers to disk beyond ``limitmb``, and the ids seen are kept as 8-byte digests. A new index (or
+``rebuild``) is built in a fresh generation and published only when complete.
 """
 
 from __future__ import annotations
@@ -25,9 +27,6 @@ from .article import Article
 from .engine import SCHEMA_VERSION, EngineSearcher, IndexWriter, create_index
 from .errors import IndexIncompatible
 from .ingest import Format, Note, Progress, Reject, read_dump
-
-CHUNK_SIZE = 20_000
-"""Articles per commit: bounds what a crash can cost and what the writer buffers."""
 
 
 @dataclass
@@ -84,7 +83,7 @@ def _id_digest(article_id: str) -> bytes:
 
 
 class _Run:
-    """One indexing pass into one generation: chunked writers, duplicate handling, counting."""
+    """One indexing pass into one generation: one writer, duplicate handling, counting."""
 
     def __init__(self, generation: Path, report: IndexReport, procs: int, limitmb: int) -> None:
         self.generation = generation
@@ -92,9 +91,10 @@ class _Run:
         self.procs = procs
         self.limitmb = limitmb
         self.seen: set[bytes] = set()
-        self.in_chunk: set[str] = set()
+        # A duplicate id replaces a version that is not committed yet, which whoosh cannot
+        # delete: the last version is kept aside and swapped in right after the commit.
         self.pending: dict[str, tuple[Article, str]] = {}
-        self.replaced: dict[str, str] = {}  # id → content hash before this run, for updates
+        self.replaced: dict[bytes, str] = {}  # id digest → hash before this run, for updates
         self.searcher = EngineSearcher(generation)
         self.writer = IndexWriter(generation, procs=procs, limitmb=limitmb)
 
@@ -103,68 +103,38 @@ class _Run:
         digest = _id_digest(article.id)
         if digest in self.seen:
             self.report.duplicates += 1
-            if self.replaced.get(article.id) == content_hash:
+            self.pending[article.id] = (article, content_hash)
+            if self.replaced.get(digest) == content_hash:
                 # The last version is the one the index held before this run: the article is
                 # rewritten with it, but for the report nothing changed.
                 self.report.updated -= 1
                 self.report.unchanged += 1
-            if article.id in self.in_chunk:  # not committed yet: replace after this chunk
-                self.pending[article.id] = (article, content_hash)
-                return
-            self._replace(article, content_hash)  # an earlier chunk's version: last one wins
-            self._count_chunk(article.id)
             return
         self.seen.add(digest)
         stored = self.searcher.content_hash(article.id)
         if stored == content_hash:
             self.report.unchanged += 1
-            return
-        if stored is None:
+        elif stored is None:
             self.writer.add(article, content_hash)
             self.report.added += 1
         else:
-            self._replace(article, content_hash)
-            self.replaced[article.id] = stored
+            self.writer.delete(article.id)
+            self.writer.add(article, content_hash)
+            self.replaced[digest] = stored
             self.report.updated += 1
-        self._count_chunk(article.id)
 
-    def _replace(self, article: Article, content_hash: str) -> None:
-        self.writer.delete(article.id)
-        self.writer.add(article, content_hash)
-
-    def _count_chunk(self, article_id: str) -> None:
-        self.in_chunk.add(article_id)
-        if len(self.in_chunk) >= CHUNK_SIZE:
-            self.commit()
-            self._reopen()
-
-    def commit(self) -> None:
+    def commit(self, *, delete_missing: bool) -> None:
+        if delete_missing:
+            missing = [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
+            self.report.deleted = sum(self.writer.delete(i) for i in missing)
         self.writer.commit()
-        self.in_chunk.clear()
-        if self.pending:  # duplicates of the chunk just committed: the last version wins
-            pending, self.pending = self.pending, {}
-            self._reopen()
-            for article, content_hash in pending.values():
-                self._replace(article, content_hash)
-                self.in_chunk.add(article.id)
-            self.writer.commit()
-            self.in_chunk.clear()
-
-    def _reopen(self) -> None:
         self.searcher.close()
-        self.searcher = EngineSearcher(self.generation)
-        self.writer = IndexWriter(self.generation, procs=self.procs, limitmb=self.limitmb)
-
-    def delete_missing(self) -> None:
-        """Delete articles whose ids this run did not see (the dump was a full snapshot)."""
-        self._reopen()
-        missing = [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
-        for article_id in missing:
-            self.report.deleted += self.writer.delete(article_id)
-        self.writer.commit()
-
-    def close(self) -> None:
-        self.searcher.close()
+        if self.pending:
+            writer = IndexWriter(self.generation, limitmb=self.limitmb)
+            for article, content_hash in self.pending.values():
+                writer.delete(article.id)
+                writer.add(article, content_hash)
+            writer.commit()
 
     def cancel(self) -> None:
         self.writer.cancel()
@@ -284,10 +254,7 @@ class Indexer:
                             run.add(record)
                         else:
                             self._problem(record, report, rejects, on_problem)
-                run.commit()
-                if delete_missing:
-                    run.delete_missing()
-                run.close()
+                run.commit(delete_missing=delete_missing)
             except BaseException:
                 run.cancel()
                 if generation is not live:

@@ -149,13 +149,8 @@ def test_duplicate_ids_in_one_dump_last_one_wins(write_jsonl: WriteJsonl) -> Non
         assert searcher.search("اليابان", match="all").total == 0
 
 
-@pytest.mark.parametrize("chunk_size", [1, 2, 3, 20_000])
-def test_duplicates_across_commit_chunks_last_one_wins(
-    write_jsonl: WriteJsonl, monkeypatch: pytest.MonkeyPatch, chunk_size: int
-) -> None:
-    # Work is committed every CHUNK_SIZE articles; a duplicate may fall in the same chunk as
-    # the first version or in a later one. Either way the last version is the one kept.
-    monkeypatch.setattr(search.indexer, "CHUNK_SIZE", chunk_size)
+def test_three_versions_of_one_id_last_one_wins(write_jsonl: WriteJsonl) -> None:
+    # A run is one commit: every earlier version is still uncommitted when the next arrives.
     versions = [
         {**ARTICLES[0], "body": f"وصل إلى موسكو وفد من {country} في زيارة رسمية."}
         for country in ("اليابان", "البرازيل", "الأرجنتين")
