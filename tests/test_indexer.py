@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import search.indexer
 from search import (
     Article,
     Indexer,
