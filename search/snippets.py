@@ -1,9 +1,14 @@
 """Snippets: the best fragments of an article around its matches, with highlight offsets.
 
-A token matches when its index term is one the query asked for (so query ``روسيا`` marks
+A word matches when its index term is one the query asked for (so query ``روسيا`` marks
 ``وروسيا`` and ``لروسيا``), when its normalized form is one of a quoted phrase's, or when it
-starts with a ``word*`` prefix. Offsets come from ``search.arabic.analyze`` on the stored text,
-so a highlight covers the word as written, diacritics and clitics included.
+starts with a ``word*`` prefix. Every match is confirmed by ``search.arabic.analyze_word`` on
+the word as written, so a highlight covers the surface word, diacritics and clitics included.
+
+Analyzing a whole article for each hit would cost milliseconds; instead one regular expression,
+built from the query's forms with every letter allowed in its written variants (أ إ آ for ا,
+ة for ه, …) and with diacritics or tatweel between letters, finds the few candidate words in one
+pass, and only those are analyzed.
 
 >>> from search.query import Highlights
 >>> text, spans = make_snippet("قال إن روسيا ستشارك، ووصلت وفود لروسيا.", Highlights(terms={"روس"}))
@@ -14,8 +19,11 @@ so a highlight covers the word as written, diacritics and clitics included.
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
-from .arabic import AnalyzedToken, analyze
+from .arabic import analyze, analyze_word
+from .arabic.tokenize import JOINERS, KIND_WORD, MARKS, TOKEN_PATTERN
 from .query import Highlights
 from .results import Span
 
@@ -24,10 +32,23 @@ ELLIPSIS = "…"
 SEPARATOR = f" {ELLIPSIS} "
 _BREAKS = re.compile(r"\s")
 
+# What normalize folds into each letter, so that a pattern on normalized forms finds the
+# words as written.
+_VARIANTS = {
+    "ا": "اأإآٱ",
+    "ي": "يىئیېے",
+    "ه": "هةەۀہ",
+    "و": "وؤ",
+    "ك": "كکڪ",
+    **{str(d): f"{d}{chr(0x0660 + d)}{chr(0x06F0 + d)}" for d in range(10)},
+}
+_BETWEEN = f"[{MARKS}{JOINERS}.,\u066b\u066c]*"
 
-def _key(token: AnalyzedToken, highlights: Highlights) -> str | None:
-    """The query form a token matches (its term or normalized form), or None."""
-    term, norm = token.term, token.norm
+Match = tuple[int, int, str]  # start, end, the query form it matched
+
+
+def _key(norm: str, term: str | None, highlights: Highlights) -> str | None:
+    """The query form a word matches (its term or normalized form), or None."""
     if term is not None and term in highlights.terms:
         return term
     if norm in highlights.norms:
@@ -42,46 +63,99 @@ def _key(token: AnalyzedToken, highlights: Highlights) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _candidates(needles: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern finding every written form that may normalize to contain one of ``needles``."""
+    alternatives = []
+    for needle in sorted(needles, key=len, reverse=True):
+        letters = [f"[{_VARIANTS[c]}]" if c in _VARIANTS else re.escape(c) for c in needle]
+        alternatives.append(_BETWEEN.join(letters))
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+def _word_at(text: str, pos: int) -> re.Match[str] | None:
+    """The token of ``text`` that contains position ``pos``."""
+    start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    for token in TOKEN_PATTERN.finditer(text, start):
+        if token.start() > pos:
+            return None
+        if token.end() > pos:
+            return token
+    return None
+
+
+def _matches(text: str, highlights: Highlights) -> list[Match]:
+    """The words of ``text`` that match the query, in order."""
+    if not unicodedata.is_normalized("NFKC", text):  # presentation forms: analyze it all
+        return [
+            (t.start, t.end, key)
+            for t in analyze(text)
+            if (key := _key(t.norm, t.term, highlights)) is not None
+        ]
+    needles = frozenset(
+        highlights.terms | highlights.norms | highlights.norm_prefixes | highlights.term_prefixes
+    )
+    pattern = _candidates(needles)
+    found: list[Match] = []
+    if pattern is None:
+        return found
+    for candidate in pattern.finditer(text):
+        if found and candidate.start() < found[-1][1]:
+            continue  # inside a word already matched
+        token = _word_at(text, candidate.start())
+        if token is None or (found and token.start() < found[-1][1]):
+            continue
+        norm, term = analyze_word(token.group(), token.lastgroup or KIND_WORD)
+        key = _key(norm, term, highlights)
+        if key is not None:
+            found.append((token.start(), token.end(), key))
+    return found
+
+
 def mark(text: str, highlights: Highlights) -> list[Span]:
     """Offsets of every matching word in ``text`` (used for titles)."""
-    return [(t.start, t.end) for t in analyze(text) if _key(t, highlights) is not None]
+    return [(start, end) for start, end, _ in _matches(text, highlights)]
 
 
-def _best_window(
-    matches: list[tuple[AnalyzedToken, str]], size: int, wanted: set[str]
-) -> tuple[int, int]:
+def _best_window(matches: list[Match], size: int, wanted: set[str]) -> tuple[int, int]:
     """The run of matches fitting in ``size`` chars with most wanted keys, then most matches."""
     best = (-1, -1, 0, 0)
     last = 0
     for first in range(len(matches)):
         last = max(last, first)
-        while (
-            last + 1 < len(matches) and matches[last + 1][0].end - matches[first][0].start <= size
-        ):
+        while last + 1 < len(matches) and matches[last + 1][1] - matches[first][0] <= size:
             last += 1
         window = matches[first : last + 1]
-        keys = {key for _, key in window}
-        score = (len(keys & wanted), len(window))
+        score = (len({key for _, _, key in window} & wanted), len(window))
         if score > best[:2]:
             best = (*score, first, last)
     return best[2], best[3]
 
 
-def _fragment(
-    text: str, tokens: list[AnalyzedToken], start: int, end: int, size: int
-) -> tuple[int, int]:
+def _fragment(text: str, start: int, end: int, size: int) -> tuple[int, int]:
     """Widen [start, end) to about ``size`` chars around it, cut at word boundaries."""
     pad = max(0, size - (end - start)) // 2
     lo = max(0, start - pad)
     hi = min(len(text), max(end, lo + size))
     lo = max(0, min(lo, hi - size))
-    starts = [t.start for t in tokens if lo <= t.start <= start]
-    ends = [t.end for t in tokens if end <= t.end <= hi]
-    return (starts[0] if starts else start), (ends[-1] if ends else end)
+    aligned = max(text.rfind(" ", 0, lo), text.rfind("\n", 0, lo)) + 1
+    head, tail = start, end
+    for token in TOKEN_PATTERN.finditer(text, aligned):  # no endpos: it would cut a word
+        if token.start() >= hi:
+            break
+        if lo <= token.start() and head == start and token.start() <= start:
+            head = token.start()
+        if end <= token.end() <= hi:
+            tail = token.end()
+    return head, tail
 
 
-def _lead(text: str, tokens: list[AnalyzedToken], size: int) -> str:
-    ends = [t.end for t in tokens if t.end <= size]
+def _lead(text: str, size: int) -> str:
+    ends = []
+    for token in TOKEN_PATTERN.finditer(text):
+        if token.end() > size:
+            break
+        ends.append(token.end())
     if len(text) <= size or not ends:
         return " ".join(text[:size].split())
     return " ".join(text[: ends[-1]].split()) + " " + ELLIPSIS
@@ -96,37 +170,32 @@ def make_snippet(
     some query word out, two fragments of half the size, the second around it. Without any
     match, the lead of the article.
     """
-    tokens = analyze(text)
-    matches = [(t, key) for t in tokens if (key := _key(t, highlights)) is not None]
+    matches = _matches(text, highlights)
     if not matches:
-        return _lead(text, tokens, size), []
-    wanted = {key for _, key in matches}
+        return _lead(text, size), []
+    wanted = {key for _, _, key in matches}
     first, last = _best_window(matches, size, wanted)
     windows = [(first, last, size)]
-    missing = wanted - {key for _, key in matches[first : last + 1]}
+    missing = wanted - {key for _, _, key in matches[first : last + 1]}
     if missing:
-        others = [m for i, m in enumerate(matches) if not first <= i <= last]
-        o_first, o_last = _best_window(others, size // 2, missing)
-        second = matches.index(others[o_first]), matches.index(others[o_last])
-        windows = [(first, last, size // 2), (*second, size // 2)]
-    spans = []
+        others = [i for i in range(len(matches)) if not first <= i <= last]
+        o_first, o_last = _best_window([matches[i] for i in others], size // 2, missing)
+        windows = [(first, last, size // 2), (others[o_first], others[o_last], size // 2)]
+    spans: list[tuple[int, int]] = []
     for lo, hi, width in sorted(windows):
-        head, tail = _fragment(text, tokens, matches[lo][0].start, matches[hi][0].end, width)
+        head, tail = _fragment(text, matches[lo][0], matches[hi][1], width)
         if spans and head <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(tail, spans[-1][1]))
         else:
             spans.append((head, tail))
     # An ellipsis only where words were cut, not before a leading quote or a final full stop.
-    before, after = tokens[0].start < spans[0][0], tokens[-1].end > spans[-1][1]
-    return _assemble(text, spans, [t for t, _ in matches], before, after)
+    before = TOKEN_PATTERN.search(text, 0, spans[0][0]) is not None
+    after = TOKEN_PATTERN.search(text, spans[-1][1]) is not None
+    return _assemble(text, spans, matches, before, after)
 
 
 def _assemble(
-    text: str,
-    spans: list[tuple[int, int]],
-    matched: list[AnalyzedToken],
-    before: bool,
-    after: bool,
+    text: str, spans: list[tuple[int, int]], matches: list[Match], before: bool, after: bool
 ) -> tuple[str, list[Span]]:
     parts: list[str] = []
     marks: list[Span] = []
@@ -138,9 +207,9 @@ def _assemble(
         # Line breaks become spaces one for one, so offsets into the fragment stay exact.
         fragment = _BREAKS.sub(" ", text[head:tail])
         marks.extend(
-            (length + t.start - head, length + t.end - head)
-            for t in matched
-            if head <= t.start and t.end <= tail
+            (length + start - head, length + end - head)
+            for start, end, _ in matches
+            if head <= start and end <= tail
         )
         parts.append(fragment)
         length += len(fragment)

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 # Combining marks that belong to the letter before them (Mn in the Arabic and Latin blocks),
 # plus tatweel, which stretches a word without splitting it.
-_MARKS = (
+MARKS = (
     "\u0300-\u036f"  # Latin combining diacritics (decomposed é)
     "\u0610-\u061a"  # Quranic honorifics
     "\u064b-\u065f"  # harakat, shadda, sukun, combining hamza and maddah
@@ -36,17 +36,17 @@ _MARKS = (
     "\u0640"  # tatweel
 )
 # Invisible characters that copy-paste leaves between the letters of one word.
-_JOINERS = "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad"
+JOINERS = "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad"
 _DIGIT_SEPARATORS = ".,\u066b\u066c"
 
 _URL = r"(?:https?://|www\.)[^\s<>\"'«»()\[\]{}]*[^\s<>\"'«»()\[\]{}.,;:!?،؛؟…]"
 _EMAIL = r"[^\W_][\w.+-]*@[^\W_][\w-]*(?:\.[\w-]+)+"
 _WORD = (
-    rf"[^\W_][{_MARKS}]*"
-    rf"(?:[{_JOINERS}]*[^\W_][{_MARKS}]*"  # more letters, joiners allowed between them
+    rf"[^\W_][{MARKS}]*"
+    rf"(?:[{JOINERS}]*[^\W_][{MARKS}]*"  # more letters, joiners allowed between them
     rf"|(?<=\d)[{_DIGIT_SEPARATORS}](?=\d))*"  # a decimal or thousands separator
 )
-_TOKEN = re.compile(rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|{_WORD}", re.IGNORECASE)
+TOKEN_PATTERN = re.compile(rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|{_WORD}", re.IGNORECASE)
 
 KIND_WORD = "word"
 KIND_URL = "url"
@@ -68,6 +68,6 @@ def tokenize(text: str) -> Iterator[Token]:
     >>> [t.text for t in tokenize("#عاصي_الحلاني زار www.example.org/a و1,700 دولار")]
     ['عاصي', 'الحلاني', 'زار', 'www.example.org/a', 'و1,700', 'دولار']
     """
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN_PATTERN.finditer(text):
         kind = match.lastgroup or KIND_WORD
         yield Token(match.group(), match.start(), match.end(), kind)
