@@ -119,7 +119,7 @@ T = TypeVar("T")
 
 # --- schema ------------------------------------------------------------------------------------
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 
