@@ -176,9 +176,9 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--procs",
             type=click.IntRange(1, 16),
-            default=1,
-            show_default=True,
-            help="Processes that analyze articles.",
+            default=None,
+            help="Processes that analyze articles [default: one per core, up to 4, for dumps "
+            "of 16 MB or more; else 1].",
         ),
         click.option("--wait", is_flag=True, help="Wait for another writer instead of failing."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
@@ -200,7 +200,7 @@ def index_command(
     index_dir: Path,
     format_: str | None,
     field_pairs: tuple[str, ...],
-    procs: int,
+    procs: int | None,
     wait: bool,
     quiet: bool,
     delete_missing: bool,
@@ -229,7 +229,7 @@ def rebuild_command(
     index_dir: Path,
     format_: str | None,
     field_pairs: tuple[str, ...],
-    procs: int,
+    procs: int | None,
     wait: bool,
     quiet: bool,
 ) -> None:

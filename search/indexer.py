@@ -26,7 +26,10 @@ from .arabic import ANALYSIS_VERSION
 from .article import Article
 from .engine import SCHEMA_VERSION, EngineSearcher, IndexWriter, create_index
 from .errors import IndexIncompatible
-from .ingest import Format, Note, Progress, Reject, read_dump
+from .ingest import Format, Note, Progress, Reject, find_files, read_dump
+
+MULTIPROCESS_BYTES = 16 * 1024 * 1024
+MAX_AUTO_PROCS = 4
 
 
 @dataclass
@@ -148,15 +151,18 @@ class Indexer:
     >>> report.added, report.updated, report.unchanged, report.rejected  # doctest: +SKIP
     (31030, 0, 0, 57)
 
-    ``procs`` > 1 analyzes in several processes; ``limitmb`` is the writer's buffer per process.
-    ``wait`` makes a second writer queue behind the first instead of failing.
+    ``procs`` > 1 analyzes in several processes (whoosh's multiprocess writer); the default,
+    None, uses one per core (up to 4) for dumps of 16 MB or more, where it pays (SaudiNewsNet:
+    about 1.7x faster with 2 processes on 2 cores), and one below, where starting processes
+    costs more than it saves. ``limitmb`` is the writer's buffer per process. ``wait`` makes a
+    second writer queue behind the first instead of failing.
     """
 
     def __init__(
         self,
         path: str | os.PathLike[str],
         *,
-        procs: int = 1,
+        procs: int | None = None,
         limitmb: int = 256,
         wait: bool = False,
     ) -> None:
@@ -220,6 +226,12 @@ class Indexer:
             layout.write_meta(generation, {**meta, "updated": layout.now()})
             return deleted
 
+    def _procs(self, paths: list[str]) -> int:
+        if self.procs is not None:
+            return self.procs
+        size = sum(p.stat().st_size for p in find_files(paths)) if paths else 0
+        return min(MAX_AUTO_PROCS, os.cpu_count() or 1) if size >= MULTIPROCESS_BYTES else 1
+
     def _check(self, generation: Path) -> None:
         meta = layout.read_meta(generation)
         if meta.get("analysis") != ANALYSIS_VERSION or meta.get("schema") != SCHEMA_VERSION:
@@ -246,7 +258,7 @@ class Indexer:
             if live is not None:
                 self._check(live)
             generation = live or self._new_generation()
-            run = _Run(generation, report, self.procs, self.limitmb)
+            run = _Run(generation, report, self._procs(paths), self.limitmb)
             try:
                 with open(self.path / layout.REJECTS, "w", encoding="utf-8") as rejects:
                     for record in records:
