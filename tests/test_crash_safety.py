@@ -1,0 +1,401 @@
+"""Crash safety: ``bahth index`` and ``bahth rebuild`` killed with SIGKILL at random moments.
+
+Real processes and a real disk. An index is built from dump A; dump B is A with some articles
+changed and more added. ``bahth index B`` (or ``bahth rebuild B``) runs as a child process and
+is killed after a delay drawn, per seed, from a slice of the time one full run takes (measured
+first, in this module), so that the seeds together cover start-up, reading and analysing,
+writing and the commit. After each kill the index must open and answer with either the old
+content or the new, whole; a rerun of the same command must finish the job without being
+blocked by the dead writer's lock. Last, a rebuild interrupted half way (Ctrl-C at a moment the
+test controls, through a FIFO dump) must leave the live index as it was, and say so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from search import Indexer, Searcher, layout
+
+# --- generated news ----------------------------------------------------------------------------
+
+# Real news words; none of them is, or stems to, NEW_WORD or CHANGED_WORD.
+WORDS = (  # noqa: SIM905 -- an Arabic word list reads best as one string
+    "الحكومة الوزير الرئيس البرلمان المدينة الشركة السوق النفط الاقتصاد المنتخب "
+    "المباراة الجامعة الطلاب المستشفى الصحة التعليم الطاقة المياه الزراعة المطار "
+    "الميناء الشرطة المحكمة القرار الاجتماع المؤتمر الاتفاق المشروع الموازنة "
+    "الأسعار الصادرات الاستثمار البنك العملة المواطنين الوزارة المنطقة العاصمة "
+    "الحدود المفاوضات الانتخابات أعلن قال أكد افتتح ناقش وقع أطلق استقبل زار ارتفع "
+    "انخفض شهد قرر طالب دعا حذر"
+).split()
+SOURCES = ("alriyadh", "aljazirah", "okaz", "alwatan", "sabq")
+COMMON_WORD = "خبر"  # in every article's title
+NEW_WORD = "زلزال"  # only in the articles B adds
+CHANGED_WORD = "بركان"  # only in the new version of the articles B changes
+
+OLD_COUNT = 300  # articles in A
+CHANGED = 30  # articles of A that B changes
+ADDED = 300  # articles B adds
+NEW_COUNT = OLD_COUNT + ADDED
+
+
+def article(number: int, rng: random.Random, marker: str = "") -> dict[str, str]:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(30, 60))]
+    return {
+        "id": f"n{number:05d}",
+        "title": " ".join([COMMON_WORD, *(rng.choice(WORDS) for _ in range(5)), marker]).strip(),
+        "body": " ".join(words),
+        "date": f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}",
+        "source": SOURCES[number % len(SOURCES)],
+    }
+
+
+def dump_a() -> list[dict[str, str]]:
+    rng = random.Random(1)
+    return [article(n, rng) for n in range(OLD_COUNT)]
+
+
+def dump_b() -> list[dict[str, str]]:
+    rng = random.Random(2)
+    changed = [article(n, rng, CHANGED_WORD) for n in range(CHANGED)]
+    added = [article(n, rng, NEW_WORD) for n in range(OLD_COUNT, NEW_COUNT)]
+    return [*changed, *dump_a()[CHANGED:], *added]
+
+
+def write_dump(path: Path, records: list[dict[str, str]]) -> Path:
+    lines = (json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+# --- running bahth as a process ----------------------------------------------------------------
+
+
+def bahth_command(*args: str | Path) -> list[str]:
+    """The installed console script beside this Python, else the same entry point via -c."""
+    script = Path(sys.executable).with_name("bahth")
+    prefix = [str(script)] if script.exists() else [sys.executable, "-c", _ENTRY_POINT]
+    return [*prefix, *map(str, args)]
+
+
+_ENTRY_POINT = "import sys; from search.cli import main; sys.argv[0] = 'bahth'; main()"
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+    env.pop("BAHTH_INDEX", None)
+    return env
+
+
+def run_bahth(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        bahth_command(*args), capture_output=True, text=True, env=_env(), timeout=300, check=False
+    )
+
+
+SUMMARY = re.compile(
+    r"\((?P<generation>gen-\d{6})\): (?P<read>[\d,]+) read, (?P<added>[\d,]+) added, "
+    r"(?P<updated>[\d,]+) updated, (?P<unchanged>[\d,]+) unchanged, (?P<rejected>[\d,]+) rejected"
+)
+
+
+def summary_counts(stdout: str) -> dict[str, int | str]:
+    found = SUMMARY.search(stdout)
+    assert found, stdout
+    return {
+        k: v if k == "generation" else int(v.replace(",", "")) for k, v in found.groupdict().items()
+    }
+
+
+@dataclass
+class Killed:
+    pid: int
+    delay: float
+    finished: bool  # the run ended on its own before the delay
+    lock_holder: str  # what write.lock said right after the kill
+
+
+def run_and_kill(args: list[str | Path], delay: float, index: Path) -> Killed:
+    """Start ``bahth ARGS`` and SIGKILL it after ``delay`` seconds (unless it ends first)."""
+    process = subprocess.Popen(
+        bahth_command(*args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    try:
+        _, stderr = process.communicate(timeout=delay)
+        finished = True
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        _, stderr = process.communicate()
+        finished = False
+    assert process.returncode in (0, -signal.SIGKILL), stderr
+    lock = index / layout.WRITE_LOCK
+    holder = lock.read_text(encoding="utf-8").strip() if lock.exists() else ""
+    return Killed(process.pid, delay, finished, holder)
+
+
+SEEDS = 5  # kills per command
+
+
+def kill_delay(full_run: float, seed: int, salt: int) -> float:
+    """A delay drawn from the seed's own slice of [0.1, 1.05] x the full run: the seeds
+    together cover start-up, reading and analysing, the commit (whoosh writes its segment
+    then, the last third or so of a run) and the end (the last slice reaches past it)."""
+    low, high = 0.1, 1.05
+    width = (high - low) / SEEDS
+    return (low + width * (seed + random.Random(salt + seed).random())) * full_run
+
+
+# --- the indexes -------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    template: Path  # an index of dump A, copied for each test
+    dump: Path  # dump B
+    index_seconds: float  # one full `bahth index B` over A
+    rebuild_seconds: float  # one full `bahth rebuild B` over A
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    root = tmp_path_factory.mktemp("crash")
+    template = root / "template"
+    report = Indexer(template).add_files([write_dump(root / "a.jsonl", dump_a())])
+    assert report.added == OLD_COUNT, report
+    dump = write_dump(root / "b.jsonl", dump_b())
+    timings = []
+    for command in ("index", "rebuild"):
+        index = copy_index(template, root / f"calibrate-{command}")
+        started = time.perf_counter()
+        done = run_bahth(command, dump, "--index", index, "-q")
+        timings.append(time.perf_counter() - started)
+        assert done.returncode == 0, done.stderr
+        assert_new_content(index)
+    return Prepared(template, dump, *timings)
+
+
+def copy_index(template: Path, index: Path) -> Path:
+    shutil.copytree(template, index)
+    return index
+
+
+def counts(index: Path) -> tuple[int, int, int]:
+    """(articles, articles with NEW_WORD, articles with CHANGED_WORD); searching must work."""
+    with Searcher(index) as searcher:
+        articles = searcher.stats().articles
+        assert searcher.search(COMMON_WORD, match="all", limit=1).total == articles
+        new = searcher.search(NEW_WORD, match="all").total
+        changed = searcher.search(CHANGED_WORD, match="all").total
+    return articles, new, changed
+
+
+OLD = (OLD_COUNT, 0, 0)
+NEW = (NEW_COUNT, ADDED, CHANGED)
+
+
+def assert_new_content(index: Path) -> None:
+    assert counts(index) == NEW
+
+
+def files_of(generation: Path) -> dict[str, bytes]:
+    """A generation's files and their bytes (readers.lock is a lock, not content)."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(generation.iterdir())
+        if p.is_file() and p.name != layout.READERS_LOCK
+    }
+
+
+# --- bahth index, killed -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_killed_index_leaves_old_or_new_content_and_a_rerun_finishes(
+    prepared: Prepared, tmp_path: Path, seed: int
+) -> None:
+    index = copy_index(prepared.template, tmp_path / "index")
+    delay = kill_delay(prepared.index_seconds, seed, salt=0)
+    killed = run_and_kill(["index", prepared.dump, "--index", index, "-q"], delay, index)
+    where = f"seed {seed}: killed after {delay:.2f} s of a {prepared.index_seconds:.2f} s run"
+
+    # The index opens, answers, and holds the old content or the new, never a mix.
+    after_kill = counts(index)
+    assert after_kill in (OLD, NEW), where
+    assert layout.current(index) == index / "gen-000001", where
+    if killed.finished:
+        assert after_kill == NEW, where
+
+    # The same command again is not blocked by the dead writer and finishes the job.
+    rerun = run_bahth("index", prepared.dump, "--index", index, "-q")
+    assert rerun.returncode == 0, f"{where}\n{rerun.stderr}"
+    assert "Traceback" not in rerun.stderr
+    done = summary_counts(rerun.stdout)
+    if after_kill == OLD:  # nothing was committed: the rerun does it all
+        assert (done["added"], done["updated"]) == (ADDED, CHANGED), where
+    else:  # everything was committed: the rerun has nothing left to do
+        assert (done["added"], done["updated"], done["unchanged"]) == (0, 0, NEW_COUNT), where
+    if killed.lock_holder == str(killed.pid):  # it died holding the lock
+        assert f"PID {killed.pid}" in rerun.stderr and "died" in rerun.stderr, where
+    assert_new_content(index)
+
+
+def test_a_writer_that_died_holding_the_lock_is_noted_and_does_not_block(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    index = copy_index(prepared.template, tmp_path / "index")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(index)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "locked\n"  # it holds the lock now
+    holder.kill()
+    holder.communicate()
+    assert (index / layout.WRITE_LOCK).read_text(encoding="utf-8").strip() == str(holder.pid)
+
+    rerun = run_bahth("index", prepared.dump, "--index", index, "-q")
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"PID {holder.pid}" in rerun.stderr
+    assert "died" in rerun.stderr
+    assert_new_content(index)
+    # the lock is released and no PID is left behind to be taken for a dead writer
+    assert (index / layout.WRITE_LOCK).read_text(encoding="utf-8").strip() == ""
+
+
+_HOLD_LOCK = """
+import sys
+from pathlib import Path
+from typing import IO
+from search import layout
+with layout.write_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+# --- bahth rebuild, killed ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_killed_rebuild_leaves_the_live_generation_untouched_and_a_rerun_succeeds(
+    prepared: Prepared, tmp_path: Path, seed: int
+) -> None:
+    index = copy_index(prepared.template, tmp_path / "index")
+    live = index / "gen-000001"
+    before = files_of(live)
+    delay = kill_delay(prepared.rebuild_seconds, seed, salt=100)
+    killed = run_and_kill(["rebuild", prepared.dump, "--index", index, "-q"], delay, index)
+    where = f"seed {seed}: killed after {delay:.2f} s of a {prepared.rebuild_seconds:.2f} s run"
+
+    pointer = (index / layout.POINTER).read_text(encoding="utf-8").strip()
+    if pointer == live.name:  # killed before the switch: the live generation is as it was
+        assert not killed.finished, where
+        assert files_of(live) == before, where
+        assert counts(index) == OLD, where
+    else:  # killed after the switch: the new generation is complete
+        assert pointer == "gen-000002", where
+        assert counts(index) == NEW, where
+
+    rerun = run_bahth("rebuild", prepared.dump, "--index", index, "-q")
+    assert rerun.returncode == 0, f"{where}\n{rerun.stderr}"
+    assert "Traceback" not in rerun.stderr
+    done = summary_counts(rerun.stdout)
+    assert done["added"] == NEW_COUNT, where
+    current = layout.current(index)
+    assert current is not None and current.name == done["generation"], where
+    assert current.name > pointer, where
+    assert_new_content(index)
+    # the old generation and any half-built one are gone; nobody reads them
+    assert layout.generations(index) == [current], where
+
+
+# --- bahth rebuild, interrupted ----------------------------------------------------------------
+
+
+def interrupt_rebuild(prepared: Prepared, tmp_path: Path) -> tuple[Path, dict[str, bytes], str]:
+    """``bahth rebuild FIFO`` fed half of dump B, then Ctrl-C (SIGINT): a rebuild failing half
+    way, at a moment the test chooses. Returns the index, its live files before, and stderr."""
+    index = copy_index(prepared.template, tmp_path / "index")
+    before = files_of(index / "gen-000001")
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        bahth_command("rebuild", fifo, "--index", index, "-q"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    try:
+        # Opening the FIFO returns once the rebuild opened it: it holds the lock and reads.
+        feed = open_when_read(fifo, process)
+        lines = prepared.dump.read_text(encoding="utf-8").splitlines(keepends=True)
+        feed.write("".join(lines[: len(lines) // 2]))
+        feed.flush()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+        feed.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 1, stderr
+    assert stdout == ""
+    return index, before, stderr
+
+
+def open_when_read(fifo: Path, process: subprocess.Popen[str]) -> IO[str]:
+    """Open ``fifo`` for writing; this blocks until ``process`` opens it for reading."""
+    opened: list[IO[str]] = []
+    opener = threading.Thread(
+        target=lambda: opened.append(open(fifo, "w", encoding="utf-8")),  # noqa: SIM115
+        daemon=True,
+    )
+    opener.start()
+    opener.join(timeout=120)
+    if not opened:
+        process.kill()
+        pytest.fail(f"bahth never opened its dump: {process.communicate()[1]}")
+    return opened[0]
+
+
+def test_interrupted_rebuild_leaves_the_live_index_untouched(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    index, before, stderr = interrupt_rebuild(prepared, tmp_path)
+    assert "Aborted!" in stderr and "Traceback" not in stderr
+    assert (index / layout.POINTER).read_text(encoding="utf-8").strip() == "gen-000001"
+    assert files_of(index / "gen-000001") == before
+    assert layout.generations(index) == [index / "gen-000001"]  # the half-built one is gone
+    assert (index / layout.WRITE_LOCK).read_text(encoding="utf-8").strip() == ""
+    assert counts(index) == OLD
+    rerun = run_bahth("rebuild", prepared.dump, "--index", index, "-q")
+    assert rerun.returncode == 0, rerun.stderr
+    assert_new_content(index)
+
+
+def test_interrupted_rebuild_says_the_live_index_is_untouched(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    _, _, stderr = interrupt_rebuild(prepared, tmp_path)
+    # The issue: "A rebuild that fails half-way leaves the live index untouched and says so."
+    assert re.search(r"untouched|unchanged|as it was|intact|gen-000001", stderr), stderr
