@@ -21,6 +21,7 @@ import click
 from search import (
     BahthError,
     Indexer,
+    IndexReport,
     Note,
     Progress,
     QueryError,
@@ -128,22 +129,43 @@ class _Problems:
             self.hidden += 1
 
 
+def _call_indexer(
+    method: Callable[..., IndexReport],
+    paths: tuple[str, ...],
+    problems: _Problems,
+    quiet: bool,
+    options: dict[str, Any],
+) -> IndexReport:
+    """Run ``method`` with a progress bar on a terminal."""
+    if not sys.stderr.isatty() or quiet:
+        return method(paths, on_problem=problems, **options)
+    with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:
+
+        def progress(p: Progress) -> None:
+            bar.length = max(p.bytes_total, 1)
+            bar.update(p.bytes_done - bar.pos)
+
+        return method(paths, on_problem=problems, on_progress=progress, **options)
+
+
 def _run_indexing(
     action: str, index_dir: Path, paths: tuple[str, ...], options: dict[str, Any], quiet: bool
 ) -> None:
     indexer = Indexer(index_dir, procs=options.pop("procs"), wait=options.pop("wait"))
     method = indexer.rebuild if action == "rebuilding" else indexer.add_files
     problems = _Problems()
-    if sys.stderr.isatty() and not quiet:
-        with click.progressbar(length=1, label=f"{action} {index_dir}", file=sys.stderr) as bar:
-
-            def progress(p: Progress) -> None:
-                bar.length = max(p.bytes_total, 1)
-                bar.update(p.bytes_done - bar.pos)
-
-            report = method(paths, on_problem=problems, on_progress=progress, **options)
-    else:
-        report = method(paths, on_problem=problems, **options)
+    try:
+        report = _call_indexer(method, paths, problems, quiet, options)
+    except KeyboardInterrupt:
+        click.echo(
+            f"Interrupted: nothing was committed; the live index at {index_dir} is untouched.",
+            err=True,
+        )
+        raise click.Abort() from None
+    except BahthError as error:
+        raise click.ClickException(
+            f"{error}\nNothing was committed; the live index at {index_dir} is untouched."
+        ) from None
     if report.stale_lock:
         click.echo(
             f"note: a previous writer (PID {report.stale_lock}) died; its lock was released",

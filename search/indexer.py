@@ -75,6 +75,9 @@ class IndexReport:
             parts.append(f"{self.deleted:,} deleted")
         if self.unparsed_dates:
             parts.append(f"{self.unparsed_dates:,} unparsed dates kept as text")
+        if self.encoding_problems:
+            parts.append(f"{self.encoding_problems:,} files with invalid UTF-8 (replaced)")
+
         rate = f"{self.articles_per_second:,.0f} articles/s"
         return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate})"
 
@@ -229,7 +232,7 @@ class Indexer:
     def _procs(self, paths: list[str]) -> int:
         if self.procs is not None:
             return self.procs
-        size = sum(p.stat().st_size for p in find_files(paths)) if paths else 0
+        size = sum(_size(p) for p in find_files(paths)) if paths else 0
         return min(MAX_AUTO_PROCS, os.cpu_count() or 1) if size >= MULTIPROCESS_BYTES else 1
 
     def _check(self, generation: Path) -> None:
@@ -296,6 +299,7 @@ class Indexer:
             report.unparsed_dates += 1
         elif record.kind == "encoding":
             report.encoding_problems += 1
+
         if on_problem is not None:
             on_problem(record)
 
@@ -319,3 +323,10 @@ class Indexer:
             layout.publish(self.path, generation)
             layout.remove_unused(self.path)
         report.generation = generation.name
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reading it will report what is wrong
+        return 0

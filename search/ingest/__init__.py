@@ -32,8 +32,8 @@ What comes out, in file order and then line order:
   once per file with invalid UTF-8, after its records; ``"skipped"`` for a skipped file.
 
 A path that does not exist raises ``InputError`` before anything is read; a file that cannot
-be opened (permission denied) raises ``InputError`` when its turn comes. A caller that prefers
-to go on with the other files calls ``read_file`` per file of ``find_files``.
+be opened when its turn comes (it vanished, permission denied) gives a ``Reject`` for the
+whole file (line 0) and reading goes on with the next file.
 """
 
 from __future__ import annotations
@@ -161,7 +161,12 @@ def _read_all(
     total = sum(sizes)
     done = 0
     for number, (path, size) in enumerate(zip(files, sizes, strict=True)):
-        source = open_text(path)
+        try:
+            source = open_text(path)
+        except InputError as error:  # one bad file must not stop a dump of thousands
+            yield Reject(str(path), 0, str(error).replace("\n", " "))
+            done += size
+            continue
         with contextlib.closing(_records(source, format or _format_of(path), names)) as records:
             for count, record in enumerate(records, 1):
                 yield record
