@@ -367,9 +367,10 @@ class _Compiler:
             return self._exact(exact, [t.norm for t in tokens])
         [token] = tokens
         clauses = [wq.Term(f, token.term, boost=_WEIGHTS.get(f, 1.0)) for f in stemmed]
-        clauses += [
-            wq.Term(f, token.norm, boost=_WEIGHTS.get(f, 1.0) * EXACT_WEIGHT) for f in exact
-        ]
+        if EXACT_WEIGHT:
+            clauses += [
+                wq.Term(f, token.norm, boost=_WEIGHTS.get(f, 1.0) * EXACT_WEIGHT) for f in exact
+            ]
         return wq.Or(clauses)
 
     def prefix(self, word: Word) -> wq.Query:
@@ -505,7 +506,13 @@ class EngineSearcher:
         count: bool = True,
     ) -> EngineResults:
         """Run ``query``: the top ``limit`` hits by score (or newest first) and the total."""
-        options: dict[str, object] = {"limit": max(limit, 1), "filter": filter_}
+        # Without block-quality skipping the collector sees every match and counts it in the
+        # same pass; with it, whoosh counts by running the query a second time.
+        options: dict[str, object] = {
+            "limit": max(limit, 1),
+            "filter": filter_,
+            "optimize": not count,
+        }
         if exclude_docs:
             options["mask"] = exclude_docs
         if by_date:

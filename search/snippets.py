@@ -19,7 +19,6 @@ pass, and only those are analyzed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from .arabic import analyze, analyze_word
@@ -31,6 +30,7 @@ SNIPPET_CHARS = 200
 ELLIPSIS = "…"
 SEPARATOR = f" {ELLIPSIS} "
 _BREAKS = re.compile(r"\s")
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 
 # What normalize folds into each letter, so that a pattern on normalized forms finds the
 # words as written.
@@ -86,7 +86,7 @@ def _word_at(text: str, pos: int) -> re.Match[str] | None:
 
 def _matches(text: str, highlights: Highlights) -> list[Match]:
     """The words of ``text`` that match the query, in order."""
-    if not unicodedata.is_normalized("NFKC", text):  # presentation forms: analyze it all
+    if _PRESENTATION_FORMS.search(text):  # the pattern cannot see through them: analyze all
         return [
             (t.start, t.end, key)
             for t in analyze(text)
