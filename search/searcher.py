@@ -16,7 +16,7 @@ from typing import Literal
 from . import layout
 from .arabic import ANALYSIS_VERSION
 from .article import Article
-from .engine import SCHEMA_VERSION, CompiledQuery, EngineHit, EngineSearcher
+from .engine import SCHEMA_VERSION, CompiledQuery, EngineHit, EngineSearcher, at_least, filters
 from .errors import IndexIncompatible, QueryError
 from .query import parse
 from .results import Hit, IndexStats, Results
@@ -113,9 +113,7 @@ class Searcher:
         if sort not in ("relevance", "date") or match not in ("auto", "all", "any"):
             raise QueryError(f"unknown sort '{sort}' or match '{match}'")
         compiled = self._engine.compile(parse(query), exact_only=not stemming)
-        filter_ = self._engine.filters(
-            _as_date(since, "--since"), _as_date(until, "--until"), source
-        )
+        filter_ = filters(_as_date(since, "--since"), _as_date(until, "--until"), source)
         need = page * limit
         by_date = sort == "date"
         if match == "any" and len(compiled.clauses) > 1:
@@ -144,7 +142,7 @@ class Searcher:
             return ranked, full.total
         # The total counts partial matches too, on every page, so it must not depend on
         # whether this page needed them.
-        any_query = self._engine.at_least(clauses, compiled.exclude, 1)
+        any_query = at_least(clauses, compiled.exclude, 1)
         total = self._engine.search(any_query, limit=1, filter_=filter_).total
         if full.total >= need:
             return ranked, total
@@ -153,7 +151,7 @@ class Searcher:
         for m in tiers:
             if len(ranked) >= need:
                 break
-            tier_query = self._engine.at_least(clauses, compiled.exclude, m)
+            tier_query = at_least(clauses, compiled.exclude, m)
             tier = self._engine.search(
                 tier_query,
                 limit=need - len(ranked),
@@ -169,7 +167,7 @@ class Searcher:
     def _any(
         self, compiled: CompiledQuery, need: int, filter_: object, by_date: bool
     ) -> tuple[list[tuple[EngineHit, bool]], int]:
-        any_query = self._engine.at_least(compiled.clauses, compiled.exclude, 1)
+        any_query = at_least(compiled.clauses, compiled.exclude, 1)
         found = self._engine.search(any_query, limit=need, filter_=filter_, by_date=by_date)
         hits = _tie_break(found.hits, by_date)
         full = self._engine.matching(compiled.query, (h.docnum for h in hits))

@@ -1,0 +1,40 @@
+"""The only package that imports whoosh: analyzer adapters, schema, writing and searching.
+
+Everything whoosh-specific stays here so that another engine could replace it; the rest of Bahth
+speaks in ``Article``, query trees (``search.query``) and plain values, and whoosh errors are
+turned into Bahth errors at this boundary.
+
+    analysis.py   whoosh Tokenizer and Filter over search.arabic
+    schema.py     the fields, SCHEMA_VERSION
+    writing.py    create and open indexes; IndexWriter (add, delete, commit, cancel)
+    compiling.py  query trees → whoosh queries; the ranking weights
+    searching.py  EngineSearcher: run queries, read stored articles and statistics
+"""
+
+from __future__ import annotations
+
+from .analysis import ArabicTermFilter, ArabicTokenizer, arabic_analyzer
+from .compiling import CompiledQuery, at_least, combine, compile_query, filters
+from .schema import SCHEMA_VERSION, keyword_key, schema
+from .searching import EngineHit, EngineResults, EngineSearcher
+from .writing import IndexWriter, create_index, open_index
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ArabicTermFilter",
+    "ArabicTokenizer",
+    "CompiledQuery",
+    "EngineHit",
+    "EngineResults",
+    "EngineSearcher",
+    "IndexWriter",
+    "arabic_analyzer",
+    "at_least",
+    "combine",
+    "compile_query",
+    "create_index",
+    "filters",
+    "keyword_key",
+    "open_index",
+    "schema",
+]

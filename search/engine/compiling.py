@@ -1,0 +1,194 @@
+"""Query trees (``search.query``) → whoosh queries, with the ranking weights."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from ..arabic import analyze, normalize, strip_prefixes
+from ..errors import QueryError
+from ..query import And, Highlights, Node, Not, Phrase, Word
+from .schema import keyword_key, midnight
+
+# BM25F per field: titles are short, so their length matters less (lower B); the title weight
+# and the bonus for exact surface forms were tuned with benchmarks/relevance.py.
+TITLE_WEIGHT = 2.0
+KEYWORDS_WEIGHT = 1.5
+EXACT_WEIGHT = 0.5
+WEIGHTING = BM25F(B=0.75, K1=1.2, title_B=0.5, title_exact_B=0.5, keywords_B=0.3)
+
+_STEMMED_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body", "keywords")}
+_EXACT_FIELDS = {
+    "title": ("title_exact",),
+    "body": ("body_exact",),
+    None: ("title_exact", "body_exact"),
+}
+_WEIGHTS = {"title": TITLE_WEIGHT, "title_exact": TITLE_WEIGHT, "keywords": KEYWORDS_WEIGHT}
+
+
+@dataclass
+class CompiledQuery:
+    """A query tree in whoosh terms, with what the searcher needs around it.
+
+    ``clauses`` are the top-level positive parts (one per query word or group) and
+    ``exclude`` the negative ones, for the partial-match fill; ``unknown`` lists query words the
+    index has never seen; ``stopwords`` the query words that were dropped.
+    """
+
+    query: wq.Query
+    clauses: list[wq.Query]
+    exclude: list[wq.Query]
+    highlights: Highlights
+    unknown: list[str]
+    stopwords: list[str]
+
+
+class _Compiler:
+    def __init__(self, searcher: object, exact_only: bool) -> None:
+        self.searcher = searcher
+        self.exact_only = exact_only
+        self.highlights = Highlights()
+        self.unknown: list[str] = []
+        self.stopwords: list[str] = []
+
+    def node(self, node: Node) -> wq.Query | None:
+        if isinstance(node, Word):
+            return self.word(node)
+        if isinstance(node, Phrase):
+            return self.phrase(node)
+        if isinstance(node, Not):
+            child = self.node(node.child)
+            return None if child is None else wq.Not(child)
+        children = [q for q in (self.node(c) for c in node.children) if q is not None]
+        if not children:
+            return None
+        if len(children) == 1:
+            return children[0]
+        return wq.And(children) if isinstance(node, And) else wq.Or(children)
+
+    def _keyword(self, field_name: str, text: str) -> wq.Query:
+        return wq.Term(field_name, keyword_key(text))
+
+    def word(self, word: Word) -> wq.Query | None:
+        if word.field in ("source", "category"):
+            return self._keyword(word.field, word.text)
+        if word.prefix:
+            return self.prefix(word)
+        tokens = [t for t in analyze(word.text) if t.term is not None]
+        if not tokens:
+            if analyze(word.text):
+                self.stopwords.append(word.text)
+            return None
+        stemmed, exact = _STEMMED_FIELDS[word.field], _EXACT_FIELDS[word.field]
+        self.highlights.norms.update(t.norm for t in tokens)
+        if self.exact_only:
+            if all(self._doc_frequency(t.norm, exact) == 0 for t in tokens):
+                self.unknown.append(word.text)
+            return self._exact(exact, [t.norm for t in tokens])
+        self.highlights.terms.update(t.term for t in tokens)  # type: ignore[misc]
+        if all(self._doc_frequency(t.term, stemmed) == 0 for t in tokens):  # type: ignore[arg-type]
+            self.unknown.append(word.text)
+        if len(tokens) > 1:  # F-16, كوفيد-19: the pieces in order
+            return self._exact(exact, [t.norm for t in tokens])
+        [token] = tokens
+        clauses = [wq.Term(f, token.term, boost=_WEIGHTS.get(f, 1.0)) for f in stemmed]
+        if EXACT_WEIGHT:
+            clauses += [
+                wq.Term(f, token.norm, boost=_WEIGHTS.get(f, 1.0) * EXACT_WEIGHT) for f in exact
+            ]
+        return wq.Or(clauses)
+
+    def prefix(self, word: Word) -> wq.Query:
+        norm = normalize(word.text)
+        bare = strip_prefixes(norm) or norm
+        self.highlights.norm_prefixes.add(norm)
+        stemmed, exact = _STEMMED_FIELDS[word.field], _EXACT_FIELDS[word.field]
+        prefixes = [wq.Prefix(f, norm, boost=_WEIGHTS.get(f, 1.0)) for f in exact]
+        if not self.exact_only:
+            self.highlights.term_prefixes.add(bare)
+            prefixes += [wq.Prefix(f, bare, boost=_WEIGHTS.get(f, 1.0)) for f in stemmed]
+        return wq.Or(prefixes)
+
+    def phrase(self, phrase: Phrase) -> wq.Query | None:
+        if phrase.field in ("source", "category"):
+            return self._keyword(phrase.field, phrase.text)
+        tokens = analyze(phrase.text)
+        norms = [t.norm for t in tokens if t.term is not None]
+        if not norms:
+            if tokens:
+                self.stopwords.append(phrase.text)
+            return None
+        self.highlights.norms.update(norms)
+        return self._exact(_EXACT_FIELDS[phrase.field], norms)
+
+    @staticmethod
+    def _exact(fields: tuple[str, ...], norms: list[str]) -> wq.Query:
+        if len(norms) == 1:
+            return wq.Or([wq.Term(f, norms[0], boost=_WEIGHTS.get(f, 1.0)) for f in fields])
+        return wq.Or([wq.Phrase(f, norms, boost=_WEIGHTS.get(f, 1.0)) for f in fields])
+
+    def _doc_frequency(self, term: str, fields: tuple[str, ...]) -> int:
+        return sum(self.searcher.doc_frequency(f, term) for f in fields)
+
+
+def compile_query(searcher: object, tree: Node, *, exact_only: bool = False) -> CompiledQuery:
+    """Translate a query tree for ``searcher`` (a whoosh searcher, for term statistics);
+    ``exact_only`` matches normalized forms without stemming."""
+    compiler = _Compiler(searcher, exact_only)
+    top = tree.children if isinstance(tree, And) else (tree,)
+    clauses, exclude = [], []
+    for child in top:
+        target = exclude if isinstance(child, Not) else clauses
+        compiled = compiler.node(child.child if isinstance(child, Not) else child)
+        if compiled is not None:
+            target.append(compiled)
+    if not clauses:
+        words = ", ".join(compiler.stopwords) or "nothing"
+        raise QueryError(
+            f"the query has only stopwords ({words}), which are not indexed",
+            "Add a content word, e.g. a name or a noun",
+        )
+    return CompiledQuery(
+        query=combine(clauses, exclude),
+        clauses=clauses,
+        exclude=exclude,
+        highlights=compiler.highlights,
+        unknown=compiler.unknown,
+        stopwords=compiler.stopwords,
+    )
+
+
+def combine(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query]) -> wq.Query:
+    """All the clauses, none of the excluded."""
+    query = clauses[0] if len(clauses) == 1 else wq.And(list(clauses))
+    if exclude:
+        query = wq.AndNot(query, wq.Or(list(exclude)))
+    return query
+
+
+def at_least(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query], m: int) -> wq.Query:
+    """Articles matching at least ``m`` of the clauses (whoosh's Or has no working minmatch)."""
+    groups = (
+        [wq.And(list(c)) for c in itertools.combinations(clauses, m)] if m > 1 else list(clauses)
+    )
+    query = groups[0] if len(groups) == 1 else wq.Or(groups)
+    return wq.AndNot(query, wq.Or(list(exclude))) if exclude else query
+
+
+def filters(since: dt.date | None, until: dt.date | None, source: str | None) -> wq.Query | None:
+    """The filter for a date range (inclusive) and a source, or None."""
+    parts: list[wq.Query] = []
+    if since or until:
+        start = midnight(since) if since else None
+        end = midnight(until) if until else None
+        parts.append(wq.DateRange("date", start, end))
+    if source:
+        parts.append(wq.Term("source", keyword_key(source)))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -1,0 +1,63 @@
+"""The index schema, and how values are prepared for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
+
+from ..arabic import normalize
+from .analysis import arabic_analyzer
+
+SCHEMA_VERSION = 3
+"""Bump when fields change; an index records it and is refused by a Bahth that expects another."""
+
+
+def schema() -> Schema:
+    """Title and body are indexed twice: stemmed (ranking) and exact (phrases, boosts).
+
+    Title, keywords and body (compressed) are stored for snippets and ``bahth show``.
+    ``source`` and ``category`` hold normalized keys (``source:alwatan``); the labels as
+    published are stored beside them.
+    """
+    stemmed = arabic_analyzer(stemmed=True)
+    exact = arabic_analyzer(stemmed=False)
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=stemmed, stored=True),
+        # Phrases are matched on the exact fields, so the stemmed body needs no positions:
+        # they would cost a third of its postings' size and encoding time.
+        body=TEXT(analyzer=stemmed, phrase=False),
+        # The body is stored zlib-compressed: it is most of what is stored, and Arabic text
+        # shrinks about threefold; a hit's snippet pays ~20 µs to inflate it.
+        body_z=STORED,
+        keywords=TEXT(analyzer=stemmed, stored=True, phrase=False),
+        title_exact=TEXT(analyzer=exact),
+        body_exact=TEXT(analyzer=exact),
+        date=DATETIME(stored=True),
+        # The day as an ordinal (0: undated) in a column, for sorting and reading dates fast:
+        # DATETIME's own column puts undated articles first when sorted newest first.
+        day=COLUMN(NumericColumn("i", default=0)),
+        date_text=STORED,
+        source=ID(sortable=True),
+        source_label=STORED,
+        category=ID(sortable=True),
+        category_label=STORED,
+        url=STORED,
+        hash=ID(sortable=True),
+    )
+
+
+def keyword_key(value: str) -> str:
+    """The indexed form of a source or category name: normalized, spaces collapsed."""
+    return " ".join(normalize(value).split())
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    """The DATETIME value of a day."""
+    return dt.datetime(day.year, day.month, day.day)
+
+
+KEYWORD_SEPARATOR = " ، "
+"""Joins an article's keywords into one indexed and stored text."""

@@ -1,0 +1,175 @@
+"""Searching an open index snapshot, and reading stored articles and statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from whoosh import query as wq
+
+from ..article import Article
+from ..query import Node
+from .compiling import WEIGHTING, CompiledQuery, compile_query
+from .schema import KEYWORD_SEPARATOR
+from .writing import open_index
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored in the index."""
+
+    docnum: int
+    article: Article
+
+
+def _article(fields: dict[str, object]) -> Article:
+    date = fields.get("date")
+    keywords = str(fields.get("keywords") or "")
+    return Article(
+        id=str(fields["id"]),
+        title=str(fields.get("title") or ""),
+        body=zlib.decompress(fields["body_z"]).decode("utf-8") if "body_z" in fields else "",
+        date=date.date() if isinstance(date, dt.datetime) else None,
+        date_text=fields.get("date_text"),  # type: ignore[arg-type]
+        source=fields.get("source_label"),  # type: ignore[arg-type]
+        category=fields.get("category_label"),  # type: ignore[arg-type]
+        url=fields.get("url"),  # type: ignore[arg-type]
+        keywords=tuple(k for k in keywords.split(KEYWORD_SEPARATOR) if k),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EngineHit:
+    docnum: int
+    score: float
+    date: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class EngineResults:
+    total: int
+    hits: list[EngineHit]
+
+
+class EngineSearcher:
+    """An open index snapshot: compile query trees, run them, read stored articles.
+
+    whoosh's searcher is a snapshot of the index when it was opened; the caller reopens
+    (``Searcher.refresh``) to see later commits.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._index = open_index(directory)
+        self._searcher = self._index.searcher(weighting=WEIGHTING)
+        self._days = None
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def doc_count(self) -> int:
+        return self._searcher.doc_count()
+
+    def compile(self, tree: Node, *, exact_only: bool = False) -> CompiledQuery:
+        """Translate a query tree; ``exact_only`` matches normalized forms without stemming."""
+        return compile_query(self._searcher, tree, exact_only=exact_only)
+
+    def search(
+        self,
+        query: wq.Query,
+        *,
+        limit: int,
+        filter_: wq.Query | None = None,
+        exclude_docs: set[int] | None = None,
+        by_date: bool = False,
+        count: bool = True,
+    ) -> EngineResults:
+        """Run ``query``: the top ``limit`` hits by score (or newest first) and the total."""
+        # Without block-quality skipping the collector sees every match and counts it in the
+        # same pass; with it, whoosh counts by running the query a second time.
+        options: dict[str, object] = {
+            "limit": max(limit, 1),
+            "filter": filter_,
+            "optimize": not count,
+        }
+        if exclude_docs:
+            options["mask"] = exclude_docs
+        if by_date:
+            options.update(sortedby="day", reverse=True)
+        results = self._searcher.search(query, **options)
+        # Sorted by date, whoosh reports the sort key as the score: there is no relevance score.
+        hits = [
+            EngineHit(h.docnum, 0.0 if by_date else h.score or 0.0, self.date_of(h.docnum))
+            for h in results
+        ]
+        total = len(results) if count else len(hits)
+        return EngineResults(total=total, hits=hits[:limit])
+
+    def matching(self, query: wq.Query, docnums: Iterable[int]) -> set[int]:
+        """Which of ``docnums`` match ``query``."""
+        wanted = set(docnums)
+        return {d for d in self._searcher.docs_for_query(query) if d in wanted}
+
+    def date_of(self, docnum: int) -> dt.date | None:
+        if self._days is None:
+            self._days = self._searcher.reader().column_reader("day")
+        day = self._days[docnum]
+        return dt.date.fromordinal(day) if day > 0 else None
+
+    def stored(self, docnum: int) -> Article:
+        return _article(self._searcher.stored_fields(docnum))
+
+    def find(self, article_id: str) -> StoredArticle | None:
+        docnum = self._searcher.document_number(id=article_id)
+        return None if docnum is None else StoredArticle(docnum, self.stored(docnum))
+
+    def content_hash(self, article_id: str) -> str | None:
+        """The content hash stored with an article, or None if the id is not in the index."""
+        docnum = self._searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        return self._searcher.reader().column_reader("hash")[docnum]
+
+    def ids(self) -> Iterator[str]:
+        """Every article id in the index."""
+        for _, article_id in self._live(self._searcher.reader().column_reader("id")):
+            yield article_id
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        days = [
+            day for docnum, day in self._live(self._searcher.reader().column_reader("day")) if day
+        ]
+        if not days:
+            return None, None
+        return dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))
+
+    def _live(self, column: Iterable[T]) -> Iterator[tuple[int, T]]:
+        """(docnum, value) for the articles not deleted."""
+        reader = self._searcher.reader()
+        deleted = reader.has_deletions()
+        for docnum, value in enumerate(column):
+            if not (deleted and reader.is_deleted(docnum)):
+                yield docnum, value
+
+    def keyword_counts(self, field_name: str) -> list[tuple[str, int]]:
+        """(label as published, article count) for each source or category, largest first.
+
+        Counted over live articles (whoosh's document frequencies still count deleted ones).
+        """
+        counts: Counter[str] = Counter()
+        first_doc: dict[str, int] = {}
+        for docnum, key in self._live(self._searcher.reader().column_reader(field_name)):
+            if key:
+                counts[key] += 1
+                first_doc.setdefault(key, docnum)
+        labels = {
+            key: self._searcher.stored_fields(docnum).get(f"{field_name}_label") or key
+            for key, docnum in first_doc.items()
+        }
+        return sorted(((labels[k], n) for k, n in counts.items()), key=lambda i: (-i[1], i[0]))
