@@ -154,18 +154,19 @@ def _run_indexing(
     indexer = Indexer(index_dir, procs=options.pop("procs"), wait=options.pop("wait"))
     method = indexer.rebuild if action == "rebuilding" else indexer.add_files
     problems = _Problems()
+    live = indexer.live_generation
+    untouched = (
+        f"Nothing was committed; the live index at {index_dir} ({live}) is untouched."
+        if live
+        else f"Nothing was committed; there is still no index at {index_dir}."
+    )
     try:
         report = _call_indexer(method, paths, problems, quiet, options)
     except KeyboardInterrupt:
-        click.echo(
-            f"Interrupted: nothing was committed; the live index at {index_dir} is untouched.",
-            err=True,
-        )
+        click.echo(f"Interrupted. {untouched}", err=True)
         raise click.Abort() from None
     except BahthError as error:
-        raise click.ClickException(
-            f"{error}\nNothing was committed; the live index at {index_dir} is untouched."
-        ) from None
+        raise click.ClickException(f"{error}\n{untouched}") from None
     if report.stale_lock:
         click.echo(
             f"note: a previous writer (PID {report.stale_lock}) died; its lock was released",

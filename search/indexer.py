@@ -78,7 +78,8 @@ class IndexReport:
         if self.encoding_problems:
             parts.append(f"{self.encoding_problems:,} files with invalid UTF-8 (replaced)")
 
-        rate = f"{self.articles_per_second:,.0f} articles/s"
+        speed = self.articles_per_second
+        rate = f"{speed:,.0f} articles/s" if speed >= 10 else f"{speed:.2f} articles/s"
         return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate})"
 
 
@@ -102,7 +103,15 @@ class _Run:
         self.pending: dict[str, tuple[Article, str]] = {}
         self.replaced: dict[bytes, str] = {}  # id digest → hash before this run, for updates
         self.searcher = EngineSearcher(generation)
-        self.writer = IndexWriter(generation, procs=procs, limitmb=limitmb)
+        self._writer: IndexWriter | None = None
+
+    @property
+    def writer(self) -> IndexWriter:
+        # Opened on the first change: re-indexing an unchanged dump starts no writer processes
+        # and commits nothing.
+        if self._writer is None:
+            self._writer = IndexWriter(self.generation, procs=self.procs, limitmb=self.limitmb)
+        return self._writer
 
     def add(self, article: Article) -> None:
         content_hash = article.content_hash()
@@ -133,7 +142,8 @@ class _Run:
         if delete_missing:
             missing = [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
             self.report.deleted = sum(self.writer.delete(i) for i in missing)
-        self.writer.commit()
+        if self._writer is not None:
+            self._writer.commit()
         self.searcher.close()
         if self.pending:
             writer = IndexWriter(self.generation, limitmb=self.limitmb)
@@ -143,7 +153,8 @@ class _Run:
             writer.commit()
 
     def cancel(self) -> None:
-        self.writer.cancel()
+        if self._writer is not None:
+            self._writer.cancel()
         self.searcher.close()
 
 
@@ -173,6 +184,12 @@ class Indexer:
         self.procs = procs
         self.limitmb = limitmb
         self.wait = wait
+
+    @property
+    def live_generation(self) -> str | None:
+        """The name of the live generation, or None when there is no index yet."""
+        generation = layout.current(self.path)
+        return generation.name if generation else None
 
     def add_files(
         self,
@@ -321,7 +338,7 @@ class Indexer:
         )
         if generation is not live:
             layout.publish(self.path, generation)
-            layout.remove_unused(self.path)
+        layout.remove_unused(self.path)  # also what a killed rebuild left behind
         report.generation = generation.name
 
 

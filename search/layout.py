@@ -88,6 +88,8 @@ def new_generation(index: Path) -> Path:
     numbers = [int(p.name[len(PREFIX) :]) for p in generations(index) if p.name[4:].isdigit()]
     generation = index / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
     generation.mkdir()
+    # Readers never create this file (see hold_live_generation): it exists from the start.
+    (generation / READERS_LOCK).touch()
     return generation
 
 
@@ -111,11 +113,27 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def hold_readers_lock(generation: Path) -> IO[str]:
-    """Take a shared lock that keeps ``generation`` on disk while the returned file is open."""
-    handle = open(generation / READERS_LOCK, "a+", encoding="utf-8")  # noqa: SIM115
-    fcntl.flock(handle, fcntl.LOCK_SH)
-    return handle
+def hold_live_generation(index: Path) -> tuple[Path, IO[str]]:
+    """The live generation, and a shared lock that keeps it on disk while the file is open.
+
+    A rebuild may switch ``CURRENT`` and delete the old generation between our reading the
+    pointer and taking the lock: the lock file is then gone, or unlinked under us once the
+    deleter lets go, and we start again from the new pointer.
+    """
+    while True:
+        generation = require_current(index)
+        lock = generation / READERS_LOCK
+        try:
+            handle = open(lock, encoding="utf-8")  # noqa: SIM115
+        except FileNotFoundError:
+            if current(index) != generation:
+                continue  # switched under us
+            # A live generation is never deleted, so creating its lock file is safe here.
+            handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        if os.fstat(handle.fileno()).st_nlink:
+            return generation, handle
+        handle.close()
 
 
 def remove_unused(index: Path) -> list[str]:

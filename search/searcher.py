@@ -51,14 +51,15 @@ class Searcher:
         self._open()
 
     def _open(self) -> None:
-        generation = layout.require_current(self.path)
+        generation, lock = layout.hold_live_generation(self.path)
         meta = layout.read_meta(generation)
         if meta.get("analysis") != ANALYSIS_VERSION or meta.get("schema") != SCHEMA_VERSION:
+            lock.close()
             raise IndexIncompatible(
                 f"The index at {self.path} was built by another version of Bahth's analysis.",
                 f"Rebuild it with: bahth rebuild DUMP... --index {self.path}",
             )
-        self._lock = layout.hold_readers_lock(generation)
+        self._lock = lock
         self.generation = generation
         self._meta = meta
         self._engine = EngineSearcher(generation)

@@ -187,7 +187,7 @@ def test_file_vanishing_before_its_turn_is_reported_and_the_others_indexed_cli(
     index = tmp_path / "index"
     result = bahth("index", tmp_path / "dumps", "--index", index, ok=False)
     assert result.exit_code == 0, result.output
-    assert f"{vanished}: no such file" in result.stderr
+    assert f"{vanished}:0: no such file" in result.stderr
     assert "Traceback" not in result.stderr
     assert summary(result)["rejected"] == "1"
     assert [r["file"] for r in rejects(index)] == [str(vanished)]

@@ -69,6 +69,7 @@ class EngineSearcher:
         self._index = open_index(directory)
         self._searcher = self._index.searcher(weighting=WEIGHTING)
         self._days = None
+        self._hashes = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -134,7 +135,9 @@ class EngineSearcher:
         docnum = self._searcher.document_number(id=article_id)
         if docnum is None:
             return None
-        return self._searcher.reader().column_reader("hash")[docnum]
+        if self._hashes is None:
+            self._hashes = self._searcher.reader().column_reader("hash")
+        return self._hashes[docnum]
 
     def ids(self) -> Iterator[str]:
         """Every article id in the index."""

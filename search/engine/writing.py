@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import zlib
 from pathlib import Path
 
@@ -23,20 +24,29 @@ def open_index(directory: Path) -> whoosh_index.Index:
     """Open the whoosh index in ``directory`` with the schema from code."""
     try:
         return whoosh_index.open_dir(str(directory), schema=schema())
-    except (whoosh_index.EmptyIndexError, whoosh_index.IndexVersionError) as error:
+    # whoosh pickles classes (analyzers, codec) into its table of contents: an index written
+    # by another version of Bahth may name classes this one does not have.
+    except (
+        whoosh_index.EmptyIndexError,
+        whoosh_index.IndexVersionError,
+        AttributeError,
+        ImportError,
+        pickle.UnpicklingError,
+    ) as error:
         raise IndexIncompatible(
             f"{directory} is not an index this version of Bahth can read ({error})",
             "Rebuild it with: bahth rebuild DUMP...",
         ) from error
 
 
-class _Codec(W3Codec):
+class BahthCodec(W3Codec):
     """whoosh's codec without per-posting length statistics, and with faster compression.
 
     The statistics only let a query skip blocks a little sooner (BM25 reads field lengths from
     their own column, so scores do not change), yet fetching them costs a column lookup per
     posting written: about a tenth of indexing time. zlib level 1 instead of 3 saves another
-    few percent for a slightly larger index.
+    few percent for a slightly larger index. whoosh pickles it into each segment, so it keeps
+    this name and module.
     """
 
     length_stats = False
@@ -52,7 +62,7 @@ class IndexWriter:
 
     def __init__(self, directory: Path, *, procs: int = 1, limitmb: int = 256) -> None:
         self._index = open_index(directory)
-        options: dict[str, object] = {"limitmb": limitmb, "codec": _Codec(compression=1)}
+        options: dict[str, object] = {"limitmb": limitmb, "codec": BahthCodec(compression=1)}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         try:

@@ -164,7 +164,7 @@ def _read_all(
         try:
             source = open_text(path)
         except InputError as error:  # one bad file must not stop a dump of thousands
-            yield Reject(str(path), 0, str(error).replace("\n", " "))
+            yield Reject(str(path), 0, error.message.removeprefix(f"{path}: "))
             done += size
             continue
         with contextlib.closing(_records(source, format or _format_of(path), names)) as records:
