@@ -141,7 +141,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="page to rewrite (default: docs/benchmarks.md)",
     )
     add("--no-docs", action="store_true", help="leave docs/benchmarks.md alone (trial runs)")
-    return parser.parse_args(argv)  # fmt: skip
+    return parser.parse_args(argv)
 
 
 def progress(message: str) -> None:
@@ -149,8 +149,13 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _build_all(step: Step, runs: list[engines.EngineRun], prepared: corpora.Prepared,
-               step_dir: Path, limitmb: int) -> None:  # fmt: skip
+def _build_all(
+    step: Step,
+    runs: list[engines.EngineRun],
+    prepared: corpora.Prepared,
+    step_dir: Path,
+    limitmb: int,
+) -> None:
     for run in runs:
         if not run.is_bahth and (reason := get_peer(run.engine).unavailable()):
             step.builds.append(Build(run.label, run.engine, run.procs, skipped=reason))
@@ -165,28 +170,48 @@ def _build_all(step: Step, runs: list[engines.EngineRun], prepared: corpora.Prep
             progress(f"    {built.skipped or built.failed}")
 
 
-def _query_all(step: Step, runs: list[engines.EngineRun], queries: dict[str, list[Query]],
-               step_dir: Path, args: argparse.Namespace) -> None:  # fmt: skip
+def _query_all(
+    step: Step,
+    runs: list[engines.EngineRun],
+    queries: dict[str, list[Query]],
+    step_dir: Path,
+    args: argparse.Namespace,
+) -> None:
     built = [r for r in runs if (b := step.build(r.label)) is not None and b.ok]
     for run in engines.queried(built, args.query_procs):
         path = indexing.index_dir(step_dir, run)
         progress(f"  querying {run.label} ...")
-        runner: Runner
-        if run.is_bahth:
-            runner = BahthRunner(run.label, path, args.k)
-        else:
-            runner = PeerRunner(run.label, run.engine, path, args.k)
         try:
-            step.queries[run.label] = latency.time_all(runner, queries, args.warmup)
-            if isinstance(runner, BahthRunner):
-                progress(f"  timing snippets on {run.label} ...")
-                step.snippets = snippet_time.time_snippets(runner.searcher, queries, args.k)
-        finally:
-            runner.close()
+            _query_one(step, run, path, queries, args)
+        except Exception as error:  # one engine failing must not lose the others' figures
+            step.query_failures[run.label] = f"{type(error).__name__}: {error}"
+            progress(f"    failed: {step.query_failures[run.label]}")
 
 
-def run_step(args: argparse.Namespace, scale: int, workdir: Path,
-             queries: dict[str, list[Query]]) -> Step:  # fmt: skip
+def _query_one(
+    step: Step,
+    run: engines.EngineRun,
+    path: Path,
+    queries: dict[str, list[Query]],
+    args: argparse.Namespace,
+) -> None:
+    runner: Runner
+    if run.is_bahth:
+        runner = BahthRunner(run.label, path, args.k)
+    else:
+        runner = PeerRunner(run.label, run.engine, path, args.k)
+    try:
+        step.queries[run.label] = latency.time_all(runner, queries, args.warmup)
+        if isinstance(runner, BahthRunner):
+            progress(f"  timing snippets on {run.label} ...")
+            step.snippets = snippet_time.time_snippets(runner.searcher, queries, args.k)
+    finally:
+        runner.close()
+
+
+def run_step(
+    args: argparse.Namespace, scale: int, workdir: Path, queries: dict[str, list[Query]]
+) -> Step:
     """Everything for one scale factor, in ``workdir/scale-N`` (removed unless kept)."""
     step_dir = workdir / f"scale-{scale}"
     if step_dir.exists():
@@ -221,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     queries: dict[str, list[Query]] = {}
     if not args.no_queries:
         if not args.queries.is_file():
-            progress(f"Error: no query file at {args.queries}. "
-                     "Write it with: python -m benchmarks.speed.make_queries")  # fmt: skip
+            progress(
+                f"Error: no query file at {args.queries}. "
+                "Write it with: python -m benchmarks.speed.make_queries"
+            )
             return 1
         chosen = queryset.select(
             queryset.load(args.queries), corpora.names(args.corpus), args.per_category

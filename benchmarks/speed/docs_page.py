@@ -88,8 +88,11 @@ def render(
         lines += ["* Peers: " + "; ".join(f"{k}: {v}" for k, v in builds.items())]
     for step, step_verdicts in zip(steps, verdicts, strict=True):
         corpora = ", ".join(f"{name} {n:,}" for name, n in step.per_corpus.items())
-        lines += ["", f"## {args.corpus}, scale ×{step.scale}: {step.articles:,} articles "
-                  f"({corpora})", ""]  # fmt: skip
+        lines += [
+            "",
+            f"## {args.corpus}, scale ×{step.scale}: {step.articles:,} articles ({corpora})",
+            "",
+        ]
         for table in tables.for_step(step, step_verdicts):
             table.rows = [[_scrub(c) for c in row] for row in table.rows]
             lines += [tables.as_markdown(table), ""]

@@ -27,10 +27,20 @@ def build(run: EngineRun, corpus: Prepared, workdir: Path, limitmb: int) -> Buil
     """Build ``run``'s index in a child process and return its figures (or why there are none)."""
     result = Build(run.label, run.engine, run.procs)
     command = [
-        sys.executable, "-m", "benchmarks.speed.build",
-        "--engine", run.engine, "--procs", str(run.procs), "--limitmb", str(limitmb),
-        "--corpus", str(corpus.path), "--workdir", str(index_dir(workdir, run)),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "benchmarks.speed.build",
+        "--engine",
+        run.engine,
+        "--procs",
+        str(run.procs),
+        "--limitmb",
+        str(limitmb),
+        "--corpus",
+        str(corpus.path),
+        "--workdir",
+        str(index_dir(workdir, run)),
+    ]
     done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:

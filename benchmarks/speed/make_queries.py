@@ -227,13 +227,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog="Example: python -m benchmarks.speed.make_queries --per-category 250",
     )
     parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA,
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
         help="shared data directory (default: ../shared/data from the repo root)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--per-category", type=int, default=PER_CATEGORY,
+        "--per-category",
+        type=int,
+        default=PER_CATEGORY,
         help="queries per category and corpus (default: %(default)s)",
-    )  # fmt: skip
+    )
     parser.add_argument("--seed", type=int, default=SEED, help="(default: %(default)s)")
     parser.add_argument(
         "--limit", type=int, help="read only the first N articles per corpus (trials only)"

@@ -66,8 +66,15 @@ def top_functions(profile: cProfile.Profile, key: str, count: int) -> list[str]:
     for (filename, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         if OWN_FRAMES in filename:
             continue  # this module's wrappers: every job's time, no information
-        rows.append((cumulative if key == "cumulative" else own, own, cumulative, calls,
-                     _where(filename, line, name)))  # fmt: skip
+        rows.append(
+            (
+                cumulative if key == "cumulative" else own,
+                own,
+                cumulative,
+                calls,
+                _where(filename, line, name),
+            )
+        )
     rows.sort(reverse=True)
     lines = [f"{'cum s':>8} {'own s':>8} {'calls':>10}  function"]
     lines += [
@@ -193,7 +200,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="cprofile",
         help="pyinstrument prints a call tree instead, if installed (default: %(default)s)",
     )
-    return parser.parse_args(argv)  # fmt: skip
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,6 +63,7 @@ class Step:
     builds: list[Build] = field(default_factory=list)
     queries: dict[str, dict[str, Latency]] = field(default_factory=dict)  # label → category →
     snippets: Snippets | None = None
+    query_failures: dict[str, str] = field(default_factory=dict)  # label → error
 
     def build(self, label: str) -> Build | None:
         return next((b for b in self.builds if b.label == label), None)

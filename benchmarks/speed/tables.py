@@ -59,12 +59,21 @@ def indexing(step: Step) -> Table:
         )
     return Table(
         f"Indexing {step.articles:,} articles, {step.raw_bytes / 1e6:.1f} MB of title + body text",
-        ["engine", "seconds", "articles/s", "MB/s", "RSS MB", "child RSS MB", "index MB",
-         "index ÷ raw", "docs"],
+        [
+            "engine",
+            "seconds",
+            "articles/s",
+            "MB/s",
+            "RSS MB",
+            "child RSS MB",
+            "index MB",
+            "index ÷ raw",
+            "docs",
+        ],
         rows,
         "RSS: peak of the process that indexed; child: its largest child (whoosh workers with "
         "procs > 1, Lucene's Java indexer).",
-    )  # fmt: skip
+    )
 
 
 def _bahth_builds(step: Step) -> list[Build]:
@@ -167,9 +176,11 @@ def snippets(step: Step) -> Table | None:
     if step.snippets is None:
         return None
     rows = []
-    for name, s in [("per query (all hits)", step.snippets.per_query),
-                    ("per hit", step.snippets.per_hit),
-                    *step.snippets.by_category.items()]:  # fmt: skip
+    for name, s in [
+        ("per query (all hits)", step.snippets.per_query),
+        ("per hit", step.snippets.per_hit),
+        *step.snippets.by_category.items(),
+    ]:
         rows.append(
             [name, str(s.n), _num(s.p50, 2), _num(s.p95, 2), _num(s.p99, 2), _num(s.max, 2)]
         )
@@ -194,6 +205,7 @@ def targets(verdicts: list[Verdict]) -> Table:
 def skipped(step: Step) -> Table | None:
     """Engines that did not run, and why."""
     rows = [[b.label, b.skipped or b.failed or ""] for b in step.builds if not b.ok]
+    rows += [[label, f"queries failed: {error}"] for label, error in step.query_failures.items()]
     return Table("Not run", ["engine", "reason"], rows) if rows else None
 
 
