@@ -8,7 +8,7 @@ The language, for people who search news:
   and is the default);
 * ``title:بوتين``, ``body:…``, ``source:alwatan``, ``category:sport`` restrict a word, a phrase or
   a parenthesized group to one field;
-* ``اقتصا*``: words starting with a prefix (two letters at least).
+* ``اقتصا*``: words starting with a prefix (three letters at least).
 
 The parser checks everything before an engine sees the query: whoosh's own parser silently
 repairs ``(غزة OR القاهرة`` and turns an unknown ``nofield:x`` into a search for "nofield".
@@ -28,7 +28,7 @@ from .errors import QueryError
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("source", "category")
 FIELDS = TEXT_FIELDS + KEYWORD_FIELDS
-MIN_PREFIX = 2
+MIN_PREFIX = 3  # two Arabic letters start tens of thousands of words
 
 
 @dataclass(frozen=True, slots=True)

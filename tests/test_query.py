@@ -84,7 +84,7 @@ def error(query: str) -> QueryError:
         ('source:"صحيفة الاتحاد"', P("صحيفة الاتحاد", "source")),
         # prefix word*
         ("اقتصا*", W("اقتصا", prefix=True)),
-        ("بو*", W("بو", prefix=True)),
+        ("بوت*", W("بوت", prefix=True)),
         ("body:اقتصا*", W("اقتصا", "body", prefix=True)),
         ("اقتصا* -نفط", And((W("اقتصا", prefix=True), Not(W("نفط"))))),
         # operators are upper case only: "and" is a word
@@ -188,13 +188,13 @@ def test_empty_query(query: str) -> None:
         ("بوتين body:", "'body:' at position 7 has no word"),
         ("title: بوتين", "'title:' at position 1 has no word"),
         # prefix too short
-        ("ا*", "'ا*' at position 1: a prefix search needs at least 2 letters"),
-        ("بوتين ب*", "'ب*' at position 7: a prefix search needs at least 2 letters"),
-        ("*", "'*' at position 1: a prefix search needs at least 2 letters"),
-        ("اق*تصا*", "'اق*تصا*' at position 1: a prefix search needs at least 2 letters"),
-        ("-ا*", "'ا*' at position 2: a prefix search needs at least 2 letters"),
+        ("ا*", "'ا*' at position 1: a prefix search needs at least 3 letters"),
+        ("بوتين ب*", "'ب*' at position 7: a prefix search needs at least 3 letters"),
+        ("*", "'*' at position 1: a prefix search needs at least 3 letters"),
+        ("اق*تصا*", "'اق*تصا*' at position 1: a prefix search needs at least 3 letters"),
+        ("-ا*", "'ا*' at position 2: a prefix search needs at least 3 letters"),
         # the position is the prefix word's, after its field
-        ("title:ا*", "'ا*' at position 7: a prefix search needs at least 2 letters"),
+        ("title:ا*", "'ا*' at position 7: a prefix search needs at least 3 letters"),
     ],
 )
 def test_syntax_errors_say_what_and_where(query: str, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ TITLE_WEIGHT = 2.0
 KEYWORDS_WEIGHT = 1.5
 EXACT_WEIGHT = 0.5
 WEIGHTING = BM25F(B=0.75, K1=1.2, title_B=0.5, title_exact_B=0.5, keywords_B=0.3)
+
+# A prefix query ORs at most this many expansions per field, the most frequent among the first
+# MAX_SCANNED in term order.
+MAX_EXPANSIONS = 64
+MAX_SCANNED = 20_000
 
 _STEMMED_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body", "keywords")}
 _EXACT_FIELDS = {
@@ -103,16 +109,37 @@ class _Compiler:
             ]
         return wq.Or(clauses)
 
-    def prefix(self, word: Word) -> wq.Query:
+    def prefix(self, word: Word) -> wq.Query | None:
+        """Words starting with a prefix: the most frequent expansions, scored by BM25.
+
+        Stems are matched with the prefix's clitics removed (والاقتصا* finds اقتصاد in
+        any form), exact forms with the prefix as written. whoosh's own Prefix query reads
+        every expansion, thousands for a short Arabic prefix; the rarest add little.
+        """
         norm = normalize(word.text)
         bare = strip_prefixes(norm) or norm
         self.highlights.norm_prefixes.add(norm)
         stemmed, exact = _STEMMED_FIELDS[word.field], _EXACT_FIELDS[word.field]
-        prefixes = [wq.Prefix(f, norm, boost=_WEIGHTS.get(f, 1.0)) for f in exact]
+        targets = [(f, norm) for f in exact]
         if not self.exact_only:
             self.highlights.term_prefixes.add(bare)
-            prefixes += [wq.Prefix(f, bare, boost=_WEIGHTS.get(f, 1.0)) for f in stemmed]
-        return wq.Or(prefixes)
+            targets += [(f, bare) for f in stemmed]
+        terms = [
+            wq.Term(f, text, boost=_WEIGHTS.get(f, 1.0))
+            for f, prefix in targets
+            for text in self._expand(f, prefix)
+        ]
+        if not terms:
+            self.unknown.append(word.text)
+            return wq.NullQuery
+        return wq.Or(terms)
+
+    def _expand(self, field: str, prefix: str) -> list[str]:
+        """The ``MAX_EXPANSIONS`` most frequent terms of ``field`` starting with ``prefix``."""
+        reader = self.searcher.reader()
+        found = itertools.islice(reader.iter_prefix(field, prefix), MAX_SCANNED)
+        ranked = heapq.nlargest(MAX_EXPANSIONS, found, key=lambda item: item[1].doc_frequency())
+        return [text.decode("utf-8") for text, _ in ranked]
 
     def phrase(self, phrase: Phrase) -> wq.Query | None:
         if phrase.field in ("source", "category"):
