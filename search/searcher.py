@@ -144,7 +144,7 @@ class Searcher:
         # The total counts partial matches too, on every page, so it must not depend on
         # whether this page needed them.
         any_query = at_least(clauses, compiled.exclude, 1)
-        total = self._engine.search(any_query, limit=1, filter_=filter_).total
+        total = self._engine.count(any_query, filter_)
         if full.total >= need:
             return ranked, total
         seen = {h.docnum for h in full.hits}

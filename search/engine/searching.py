@@ -112,6 +112,14 @@ class EngineSearcher:
         total = len(results) if count else len(hits)
         return EngineResults(total=total, hits=hits[:limit])
 
+    def count(self, query: wq.Query, filter_: wq.Query | None = None) -> int:
+        """How many articles match, reading document ids only (no scoring)."""
+        matches = self._searcher.docs_for_query(query)
+        if filter_ is None:
+            return sum(1 for _ in matches)
+        allowed = set(self._searcher.docs_for_query(filter_))
+        return sum(1 for doc in matches if doc in allowed)
+
     def matching(self, query: wq.Query, docnums: Iterable[int]) -> set[int]:
         """Which of ``docnums`` match ``query``."""
         wanted = set(docnums)
