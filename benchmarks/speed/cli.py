@@ -264,6 +264,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
     info["load_end"] = machine.load_average()
+    info["revision_end"] = machine.code_revision()
+    if info["revision_end"] != info["revision_start"]:
+        progress(
+            f"Warning: the code changed during the run ({info['revision_start']} → "
+            f"{info['revision_end']}); figures may mix the two versions."
+        )
     verdicts = [targets.check(step) for step in steps]
     for step, step_verdicts in zip(steps, verdicts, strict=True):
         print(f"\n##### {args.corpus}, scale ×{step.scale}: {step.articles:,} articles\n")

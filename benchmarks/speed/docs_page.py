@@ -54,6 +54,13 @@ def _scrub(text: str) -> str:
     return text.replace(str(REPO_ROOT.parent), "..")
 
 
+def _revision(machine: dict[str, object]) -> str:
+    start, end = machine["revision_start"], machine.get("revision_end")
+    if end in (None, start):
+        return f"* Code: `{start}`"
+    return f"* Code: `{start}` at start, `{end}` at end: it changed during the run"
+
+
 def render(
     args: argparse.Namespace,
     machine: dict[str, object],
@@ -82,6 +89,7 @@ def render(
         f"* Load average (1/5/15 min): {machine['load_start']} at start, "
         f"{machine.get('load_end')} at end",
         "* Options: " + ", ".join(f"`{k}={v}`" for k, v in shown.items()),
+        _revision(machine),
     ]
     builds = {b.label: b.describe for s in steps for b in s.builds if b.describe}
     if builds:

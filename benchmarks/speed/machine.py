@@ -1,7 +1,8 @@
-"""The machine a run happened on: cores, CPU model, RAM, Python, load, date.
+"""What a run happened on: cores, CPU model, RAM, Python, load, date, and the code's revision.
 
 Timings only mean something next to this. The load average is recorded because the figures
-on a shared machine move with whatever else runs on it.
+on a shared machine move with whatever else runs on it; the revision (at start and at end)
+because ``search/`` may change under a long run, and a run that straddles two versions says so.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import subprocess
 from pathlib import Path
+
+from benchmarks.speed.corpora import REPO_ROOT
 
 
 def _cpu_model() -> str:
@@ -40,6 +44,20 @@ def load_average() -> list[float] | None:
         return None
 
 
+def code_revision() -> str:
+    """The checked-out commit, flagged when ``search/`` has uncommitted changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "search")
+    return f"{commit} (search/ modified)" if dirty else commit
+
+
 def describe() -> dict[str, object]:
     """What to print and record about this machine and moment."""
     ram = _ram_gib()
@@ -53,6 +71,7 @@ def describe() -> dict[str, object]:
         "implementation": platform.python_implementation(),
         "os": f"{platform.system()} {platform.release()}",
         "load_start": load_average(),
+        "revision_start": code_revision(),
     }
 
 
@@ -60,5 +79,6 @@ def one_line(info: dict[str, object]) -> str:
     """The machine in one line, for report headers."""
     return (
         f"{info['nproc']} cores ({info['cpu']}), {info['ram_gib']} GiB RAM, "
-        f"Python {info['python']}, load {info['load_start']} at start, {info['date']}"
+        f"Python {info['python']}, load {info['load_start']} at start, {info['date']}, "
+        f"code {info['revision_start']}"
     )
