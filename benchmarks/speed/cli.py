@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     info["revision_end"] = machine.code_revision()
     if info["revision_end"] != info["revision_start"]:
         progress(
-            f"Warning: the code changed during the run ({info['revision_start']} → "
+            f"Warning: search/ changed during the run ({info['revision_start']} → "
             f"{info['revision_end']}); figures may mix the two versions."
         )
     verdicts = [targets.check(step) for step in steps]

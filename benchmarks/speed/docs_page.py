@@ -56,9 +56,10 @@ def _scrub(text: str) -> str:
 
 def _revision(machine: dict[str, object]) -> str:
     start, end = machine["revision_start"], machine.get("revision_end")
+    code = f"* Code: checkout `{machine['head']}`, `search/` as of `{start}`"
     if end in (None, start):
-        return f"* Code: `{start}`"
-    return f"* Code: `{start}` at start, `{end}` at end: it changed during the run"
+        return code
+    return f"{code} at start and `{end}` at end: it changed during the run"
 
 
 def render(

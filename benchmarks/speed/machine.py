@@ -44,17 +44,20 @@ def load_average() -> list[float] | None:
         return None
 
 
+def _git(*args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def code_revision() -> str:
-    """The checked-out commit, flagged when ``search/`` has uncommitted changes."""
+    """The last commit that changed ``search/``, flagged when it has uncommitted changes.
 
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False
-        )
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--", "search")
+    Only ``search/`` decides Bahth's figures; commits elsewhere (tests, docs) do not count.
+    """
+    commit = _git("log", "-1", "--format=%h", "--", "search") or "unknown"
+    dirty = _git("status", "--porcelain", "--", "search")
     return f"{commit} (search/ modified)" if dirty else commit
 
 
@@ -71,6 +74,7 @@ def describe() -> dict[str, object]:
         "implementation": platform.python_implementation(),
         "os": f"{platform.system()} {platform.release()}",
         "load_start": load_average(),
+        "head": _git("rev-parse", "--short", "HEAD") or "unknown",
         "revision_start": code_revision(),
     }
 
@@ -80,5 +84,5 @@ def one_line(info: dict[str, object]) -> str:
     return (
         f"{info['nproc']} cores ({info['cpu']}), {info['ram_gib']} GiB RAM, "
         f"Python {info['python']}, load {info['load_start']} at start, {info['date']}, "
-        f"code {info['revision_start']}"
+        f"search/ at {info['revision_start']}"
     )
