@@ -32,10 +32,12 @@ METHOD = """\
   `Indexer(path, procs=N).add_files([file])`; peers get its records parsed from the same file,
   so reading and parsing count for every engine. Throughput is input articles (and MB of UTF-8
   title + body text) over wall seconds from the first record to a committed index.
-* **One child process per build**, a fresh interpreter, so each peak RSS (`ru_maxrss`) belongs to
-  one engine. "child RSS" is the largest child it waited for: whoosh's workers when procs > 1,
-  Lucene's Java indexer. Forked whoosh workers count the pages they share with their parent.
-  Lucene's Python side also opens the searcher (and its JVM) at the end of the build.
+* **One child process per build**, a fresh interpreter, so each peak RSS (`VmHWM`) belongs to
+  one engine. "child RSS" is the largest child it waited for (`ru_maxrss`): whoosh's workers when
+  procs > 1, Lucene's Java indexer; it includes what the child shared with its parent when it
+  was started. Lucene's Python side also opens the searcher (and its JVM) at the end of the build.
+* **Queries on a sample**: the queries come from whole corpora, so on a `--limit` sample many
+  phrase and rare-word queries find nothing (the "no hits" counts); on a whole corpus they all do.
 * **Queries**: `benchmarks/queries/queries.tsv`, drawn from the corpora with a fixed seed by
   `python -m benchmarks.speed.make_queries`; a run uses the queries drawn from the corpora it
   indexes, interleaved. Each category gets a few untimed warm-up queries (Lucene's JIT, caches),
