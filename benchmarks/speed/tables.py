@@ -206,7 +206,7 @@ def skipped(step: Step) -> Table | None:
     """Engines that did not run, and why."""
     rows = [[b.label, b.skipped or b.failed or ""] for b in step.builds if not b.ok]
     rows += [[label, f"queries failed: {error}"] for label, error in step.query_failures.items()]
-    return Table("Not run", ["engine", "reason"], rows) if rows else None
+    return Table("Not run", ["engine", "reason"], rows, left=2) if rows else None
 
 
 def growth(steps: list[Step]) -> Table | None:
