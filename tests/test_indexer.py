@@ -5,6 +5,7 @@ Every test builds its own index in tmp_path from JSONL it writes, through the pu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -415,3 +416,21 @@ def test_stats_count_live_articles_only_after_updates_and_deletes(
         "2025-03-01",
         "2025-03-02",
     )
+
+
+def test_several_processes_over_undated_and_sourceless_stretches(tmp_path: Path) -> None:
+    # whoosh could not read a column across segments when one segment had no value for it.
+    dump = tmp_path / "dump.jsonl"
+    with dump.open("w", encoding="utf-8") as out:
+        for n in range(400):
+            record = {"id": f"a{n}", "title": f"خبر عن النفط رقم {n}", "body": "أسعار النفط"}
+            if n < 200:
+                record |= {"date": f"2025-01-{n % 28 + 1:02d}", "source": "alwatan"}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    index = tmp_path / "index"
+    assert Indexer(index, procs=2).add_files([dump]).added == 400
+    with Searcher(index) as searcher:
+        assert searcher.search("النفط").total == 400
+        assert searcher.search("النفط", sort="date").hits[0].date == dt.date(2025, 1, 28)
+        stats = searcher.stats()
+    assert (stats.sources, stats.first_date) == ([("alwatan", 200)], dt.date(2025, 1, 1))

@@ -17,7 +17,7 @@ from ..query import MIN_PREFIX, And, Highlights, Node, Not, Phrase, Word
 from .schema import keyword_key, midnight
 
 # BM25F per field: titles are short, so their length matters less (lower B); the title weight
-# and the bonus for exact surface forms were tuned with benchmarks/relevance.py.
+# and the bonus for exact surface forms were tuned with `python -m benchmarks.relevance`.
 TITLE_WEIGHT = 2.0
 KEYWORDS_WEIGHT = 1.5
 EXACT_WEIGHT = 0.5

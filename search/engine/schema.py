@@ -10,7 +10,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from ..arabic import normalize
 from .analysis import arabic_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 

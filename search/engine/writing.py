@@ -113,7 +113,10 @@ class IndexWriter:
             fields["keywords"] = keywords
         if article.date:
             fields["date"] = midnight(article.date)
-            fields["day"] = article.date.toordinal()
+        # Columns get a value in every document, 0 or "" when there is none: whoosh cannot read
+        # a column across segments when one segment holds no value for it (a multiprocess
+        # run over an undated or sourceless stretch of a dump).
+        fields["day"] = article.date.toordinal() if article.date else 0
         optional = {
             "date_text": article.date_text,
             "url": article.url,
@@ -121,10 +124,8 @@ class IndexWriter:
             "category_label": article.category,
         }
         fields.update({k: v for k, v in optional.items() if v})
-        if article.source and keyword_key(article.source):
-            fields["source"] = keyword_key(article.source)
-        if article.category and keyword_key(article.category):
-            fields["category"] = keyword_key(article.category)
+        fields["source"] = keyword_key(article.source or "")
+        fields["category"] = keyword_key(article.category or "")
         self._writer.add_document(**fields)
 
     def delete(self, article_id: str) -> int:
