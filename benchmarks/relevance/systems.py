@@ -17,7 +17,6 @@ a rerun rebuilds only what changed.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import shutil
@@ -34,12 +33,6 @@ from benchmarks.peers import Doc, Peer, get_peer
 from benchmarks.peers._common import dir_bytes, keywords
 
 BAHTH = "bahth"
-# Workaround for a Bahth bug (reported with issue 4's results): an index built with procs > 1
-# in which a segment holds no dated article fails at search time reading the ``day`` column
-# (IndexError or struct.error in whoosh's column reader). The judged sets have no dates, so
-# Bahth gets one constant date for every article: ties then still fall back to index order,
-# exactly as with no dates, and --procs keeps its meaning.
-PLACEHOLDER_DATE = dt.date(2000, 1, 1)
 BUILD_RECORD = "build.json"  # written last: a cache entry without it is incomplete
 
 
@@ -152,19 +145,13 @@ class BahthEngine:
         from search.arabic import ANALYSIS_VERSION
         from search.engine import SCHEMA_VERSION
 
-        return (
-            f"bahth analysis={ANALYSIS_VERSION} schema={SCHEMA_VERSION} "
-            f"undated={PLACEHOLDER_DATE.isoformat()}"
-        )
+        return f"bahth analysis={ANALYSIS_VERSION} schema={SCHEMA_VERSION}"
 
     def build(self, docs: Sequence[Doc], workdir: Path, procs: int) -> dict[str, Any]:
         from search import Article, Indexer
 
         articles = (
-            Article(
-                id=d["id"], title=d["title"], body=d["body"], date=d["date"] or PLACEHOLDER_DATE
-            )
-            for d in docs
+            Article(id=d["id"], title=d["title"], body=d["body"], date=d["date"]) for d in docs
         )
         report = Indexer(workdir / "index", procs=procs).add_articles(articles)
         if report.rejected or report.duplicates:
