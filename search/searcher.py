@@ -10,13 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 from . import layout
 from .arabic import ANALYSIS_VERSION
 from .article import Article
-from .engine import SCHEMA_VERSION, CompiledQuery, EngineHit, EngineSearcher, at_least, filters
+from .engine import (
+    SCHEMA_VERSION,
+    CompiledQuery,
+    EngineHit,
+    EngineSearcher,
+    at_least,
+    coordinated,
+    filters,
+    matched_clauses,
+)
 from .errors import IndexIncompatible, QueryError
 from .query import parse
 from .results import Hit, IndexStats, Results
@@ -25,9 +35,6 @@ from .snippets import make_snippet, mark
 Sort = Literal["relevance", "date"]
 Match = Literal["auto", "all", "any"]
 MAX_LIMIT = 1000
-# Partial matches are ranked by how many query words they contain; beyond this many words the
-# number of combinations to query grows too fast, so the fill ranks by score alone.
-MAX_FILL_WORDS = 6
 
 
 def _as_date(value: str | dt.date | None, option: str) -> dt.date | None:
@@ -136,33 +143,36 @@ class Searcher:
     def _all(
         self, compiled: CompiledQuery, need: int, filter_: object, by_date: bool, fill: bool
     ) -> tuple[list[tuple[EngineHit, bool]], int]:
-        full = self._engine.search(compiled.query, limit=need, filter_=filter_, by_date=by_date)
-        ranked = [(h, False) for h in _tie_break(full.hits, by_date)]
         clauses = compiled.clauses
         if not fill or len(clauses) < 2:
-            return ranked, full.total
-        # The total counts partial matches too, on every page, so it must not depend on
-        # whether this page needed them.
+            full = self._engine.search(compiled.query, limit=need, filter_=filter_, by_date=by_date)
+            return [(h, False) for h in _tie_break(full.hits, by_date)], full.total
+        if not by_date:
+            # One pass: articles with more of the words first, BM25 among equals; its count
+            # is every article with any word, full and partial matches alike.
+            found = self._engine.search(
+                coordinated(clauses, compiled.exclude), limit=need, filter_=filter_
+            )
+            ranked = []
+            for hit in _tie_break(found.hits, by_date):
+                matched, score = matched_clauses(hit.score)
+                ranked.append((replace(hit, score=score), matched < len(clauses)))
+            return ranked, found.total
+        # Newest first: the articles with all the words, then those with some.
+        full = self._engine.search(compiled.query, limit=need, filter_=filter_, by_date=True)
+        ranked = [(h, False) for h in full.hits]
         any_query = at_least(clauses, compiled.exclude, 1)
         total = self._engine.count(any_query, filter_)
-        if full.total >= need:
-            return ranked, total
-        seen = {h.docnum for h in full.hits}
-        tiers = range(len(clauses) - 1, 0, -1) if len(clauses) <= MAX_FILL_WORDS else [1]
-        for m in tiers:
-            if len(ranked) >= need:
-                break
-            tier_query = at_least(clauses, compiled.exclude, m)
-            tier = self._engine.search(
-                tier_query,
+        if full.total < need:
+            rest = self._engine.search(
+                any_query,
                 limit=need - len(ranked),
                 filter_=filter_,
-                exclude_docs=seen,
-                by_date=by_date,
+                exclude_docs={h.docnum for h in full.hits},
+                by_date=True,
                 count=False,
             )
-            ranked += [(h, True) for h in _tie_break(tier.hits, by_date)]
-            seen |= {h.docnum for h in tier.hits}
+            ranked += [(h, True) for h in rest.hits]
         return ranked, total
 
     def _any(

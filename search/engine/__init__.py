@@ -14,7 +14,15 @@ turned into Bahth errors at this boundary.
 from __future__ import annotations
 
 from .analysis import ArabicTermFilter, ArabicTokenizer, arabic_analyzer
-from .compiling import CompiledQuery, at_least, combine, compile_query, filters
+from .compiling import (
+    CompiledQuery,
+    at_least,
+    combine,
+    compile_query,
+    coordinated,
+    filters,
+    matched_clauses,
+)
 from .schema import SCHEMA_VERSION, keyword_key, schema
 from .searching import EngineHit, EngineResults, EngineSearcher
 from .writing import IndexWriter, create_index, open_index
@@ -32,9 +40,11 @@ __all__ = [
     "at_least",
     "combine",
     "compile_query",
+    "coordinated",
     "create_index",
     "filters",
     "keyword_key",
+    "matched_clauses",
     "open_index",
     "schema",
 ]

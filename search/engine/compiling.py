@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
+from whoosh.matching import Matcher, NullMatcherClass
+from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25F
 
 from ..arabic import analyze, normalize, strip_prefixes
@@ -223,3 +225,59 @@ def filters(since: dt.date | None, until: dt.date | None, source: str | None) ->
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+COORDINATION = 10_000.0
+"""Added to the score for each query clause an article matches: far above any BM25 sum, so
+articles matching more of the words rank first, and BM25 orders articles matching as many."""
+
+
+class _BonusMatcher(WrappingMatcher):
+    """The child's matches, each scoring ``bonus`` more."""
+
+    def __init__(self, child: Matcher, bonus: float = COORDINATION, boost: float = 1.0) -> None:
+        super().__init__(child, boost)
+        self.bonus = bonus
+
+    def copy(self) -> _BonusMatcher:
+        return _BonusMatcher(self.child.copy(), self.bonus)
+
+    def _replacement(self, newchild: Matcher) -> _BonusMatcher:
+        return _BonusMatcher(newchild, self.bonus)
+
+    def skip_to_quality(self, minquality: float) -> int:
+        return self.child.skip_to_quality(minquality - self.bonus)
+
+    def max_quality(self) -> float:
+        return self.child.max_quality() + self.bonus
+
+    def block_quality(self) -> float:
+        return self.child.block_quality() + self.bonus
+
+    def score(self) -> float:
+        return self.child.score() + self.bonus
+
+
+class _Bonus(wq.WrappingQuery):
+    """A query whose matches score ``COORDINATION`` more than the child's."""
+
+    def matcher(self, searcher: object, context: object = None) -> Matcher:
+        child = self.child.matcher(searcher, context)
+        if isinstance(child, NullMatcherClass):
+            return child
+        return _BonusMatcher(child)
+
+
+def coordinated(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query]) -> wq.Query:
+    """Articles matching any clause, ranked by how many they match, then by BM25, in one pass.
+
+    ``matched_clauses(score)`` recovers the count, and the BM25 part, from a hit's score.
+    """
+    query = wq.Or([_Bonus(c) for c in clauses])
+    return wq.AndNot(query, wq.Or(list(exclude))) if exclude else query
+
+
+def matched_clauses(score: float) -> tuple[int, float]:
+    """(how many clauses matched, the BM25 score) for a hit of a ``coordinated`` query."""
+    matched = int(score // COORDINATION)
+    return matched, score - matched * COORDINATION
