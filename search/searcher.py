@@ -22,7 +22,7 @@ from .engine import (
     CompiledQuery,
     EngineHit,
     EngineSearcher,
-    at_least,
+    any_of,
     coordinated,
     filters,
     matched_clauses,
@@ -161,7 +161,7 @@ class Searcher:
         # Newest first: the articles with all the words, then those with some.
         full = self._engine.search(compiled.query, limit=need, filter_=filter_, by_date=True)
         ranked = [(h, False) for h in full.hits]
-        any_query = at_least(clauses, compiled.exclude, 1)
+        any_query = any_of(clauses, compiled.exclude)
         total = self._engine.count(any_query, filter_)
         if full.total < need:
             rest = self._engine.search(
@@ -178,7 +178,7 @@ class Searcher:
     def _any(
         self, compiled: CompiledQuery, need: int, filter_: object, by_date: bool
     ) -> tuple[list[tuple[EngineHit, bool]], int]:
-        any_query = at_least(compiled.clauses, compiled.exclude, 1)
+        any_query = any_of(compiled.clauses, compiled.exclude)
         found = self._engine.search(any_query, limit=need, filter_=filter_, by_date=by_date)
         hits = _tie_break(found.hits, by_date)
         full = self._engine.matching(compiled.query, (h.docnum for h in hits))

@@ -30,7 +30,8 @@ SNIPPET_CHARS = 200
 ELLIPSIS = "…"
 SEPARATOR = f" {ELLIPSIS} "
 _BREAKS = re.compile(r"\s")
-_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+# Characters NFKC turns into more than one letter, which the candidate pattern cannot see through.
+_PRESENTATION_FORMS = re.compile("[\u0675-\u0678\ufb50-\ufdff\ufe70-\ufefe]")
 
 # What normalize folds into each letter, so that a pattern on normalized forms finds the
 # words as written.

@@ -65,6 +65,7 @@ def _chars(first: int, last: int) -> list[str]:
 DELETED: list[str] = [
     *_chars(0x064B, 0x065F),  # harakat: tanwin, fatha, damma, kasra, shadda, sukun, and the
     #                           combining maddah/hamza (U+0653-U+0655) and rarer marks
+    "\u0674",  # high hamza: what NFKC leaves of ٵ ٶ ٸ beside the letter, a hamza like U+0654
     araby.MINI_ALEF,  # U+0670 dagger alef
     araby.TATWEEL,  # U+0640 kashida, used to stretch words
     *_chars(0x0610, 0x061A),  # Quranic honorifics and small letters

@@ -16,7 +16,7 @@ from __future__ import annotations
 from .analysis import ArabicTermFilter, ArabicTokenizer, arabic_analyzer
 from .compiling import (
     CompiledQuery,
-    at_least,
+    any_of,
     combine,
     compile_query,
     coordinated,
@@ -36,8 +36,8 @@ __all__ = [
     "EngineResults",
     "EngineSearcher",
     "IndexWriter",
+    "any_of",
     "arabic_analyzer",
-    "at_least",
     "combine",
     "compile_query",
     "coordinated",

@@ -204,12 +204,9 @@ def combine(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query]) -> wq.Quer
     return query
 
 
-def at_least(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query], m: int) -> wq.Query:
-    """Articles matching at least ``m`` of the clauses (whoosh's Or has no working minmatch)."""
-    groups = (
-        [wq.And(list(c)) for c in itertools.combinations(clauses, m)] if m > 1 else list(clauses)
-    )
-    query = groups[0] if len(groups) == 1 else wq.Or(groups)
+def any_of(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query]) -> wq.Query:
+    """Articles matching any of the clauses and none of the excluded."""
+    query = clauses[0] if len(clauses) == 1 else wq.Or(list(clauses))
     return wq.AndNot(query, wq.Or(list(exclude))) if exclude else query
 
 

@@ -31,6 +31,8 @@ from search.arabic import normalize, normalize_light
         ("alef wasla", "ٱلرحمن", "الرحمن"),
         ("dagger alef", "هٰذا", "هذا"),
         ("combining hamza above", "ا\u0654", "ا"),
+        ("alef with high hamza (Kazakh, Uyghur)", "\u0675", "ا"),
+        ("high hamza after a letter", "و\u0674", "و"),
         ("combining madda", "ا\u0653من", "امن"),
         ("waw hamza", "مؤتمر", "موتمر"),
         ("yeh hamza", "رئيس", "رييس"),
