@@ -222,6 +222,36 @@ def test_total_does_not_depend_on_the_page_size(make_index: MakeIndex, limit: in
         assert searcher.search("النفط أوبك", limit=limit, match="any").total == 3
 
 
+def many_matches() -> list[dict[str, str]]:
+    """40 articles weak on النفط (one mention in a long body), 25 of them also on أوبك, with
+    one strong article (النفط in the title and all over a short body) in the middle of them,
+    then 10 articles with neither word."""
+    filler = " ".join(["وقال المتحدث إن الاجتماع المقبل سيبحث ملفات عديدة"] * 8)
+    records = []
+    for n in range(40):
+        opec = " أوبك" if n % 8 else ""
+        body = f"{filler} النفط{opec} {filler}"
+        records.append(article(f"weak-{n}", f"تقرير رقم {n}", body, f"2025-02-{n % 28 + 1:02d}"))
+    records.insert(20, article("strong", "النفط النفط", "النفط " * 5 + "أوبك", "2025-01-01"))
+    records += [article(f"other-{n}", "خبر آخر", filler, "2025-03-01") for n in range(10)]
+    return records
+
+
+@pytest.mark.parametrize("limit", [1, 5])
+def test_total_counts_matches_that_cannot_reach_the_page(make_index: MakeIndex, limit: int) -> None:
+    # Once a better article enters a full page, whoosh prunes the parts of the query that can
+    # no longer beat the page; the total must still count every matching article.
+    index = make_index(many_matches())
+    with Searcher(index) as searcher:
+        for sort in ("relevance", "date"):
+            assert searcher.search("النفط", limit=limit, sort=sort).total == 41
+            assert searcher.search("النفط أوبك", limit=limit, sort=sort).total == 41
+            assert searcher.search("النفط أوبك", limit=limit, sort=sort, match="all").total == 36
+            assert searcher.search("النفط أوبك", limit=limit, sort=sort, match="any").total == 41
+            february = searcher.search("النفط", limit=limit, sort=sort, since="2025-02-01")
+            assert february.total == 40
+
+
 def test_partial_fill_never_brings_back_excluded_articles(make_index: MakeIndex) -> None:
     index = make_index(OIL)
     with Searcher(index) as searcher:
@@ -358,6 +388,30 @@ def test_operators_end_to_end(ops_index: Path, query: str, expected: set[str]) -
     assert set(ids(results)) == expected
     assert results.total == len(expected)
     assert not any(hit.partial for hit in results)
+
+
+def test_prefix_keeps_letters_that_belong_to_the_word(make_index: MakeIndex) -> None:
+    # On a fragment the stemmer cannot tell a clitic from the word's own letter (وزار*: زار
+    # "visited" is a word too); the prefix takes the forms written with it, then all their forms.
+    index = make_index(
+        [
+            article(
+                "ministry", "وزارة الصحة تعلن خطة", "أعلنت الوزارة خطة للمستشفيات.", "2025-01-01"
+            ),
+            article("ministries", "اجتماع الوزارات", "اجتمع ممثلو الوزارات المعنية.", "2025-01-02"),
+            article(
+                "visit", "الرئيس زار المستشفى", "زار الرئيس المستشفى وتفقد الأقسام.", "2025-01-03"
+            ),
+            article("putin", "بوتين يصل", "وصل بوتين إلى بكين في زيارة رسمية.", "2025-01-04"),
+        ]
+    )
+    with Searcher(index) as searcher:
+        ministry = searcher.search("وزار*", match="all")
+        assert set(ids(ministry)) == {"ministry", "ministries"}
+        assert ids(searcher.search("بوتي*", match="all")) == ["putin"]
+        assert set(ids(searcher.search("زار*", match="all"))) == {"visit"}
+    marked = {hit.id: [hit.snippet[a:b] for a, b in hit.highlights] for hit in ministry}
+    assert marked == {"ministry": ["الوزارة"], "ministries": ["الوزارات"]}
 
 
 def test_phrase_matches_across_a_stopword(ops_index: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.arabic import AnalyzedToken, analyze, normalize, strip_prefixes
+from search.arabic import AnalyzedToken, analyze, normalize
 from search.query import Highlights
 from search.snippets import ELLIPSIS, SEPARATOR, SNIPPET_CHARS, make_snippet, mark
 
@@ -19,8 +19,8 @@ def highlights(
     """The Highlights a query of ``words``, ``"phrases"`` and ``prefix*`` asks for.
 
     Built the way the query compiler describes them: a word contributes its index terms and
-    normalized forms, a quoted phrase its normalized forms, a prefix its normalized form and
-    that form without clitics.
+    normalized forms, a quoted phrase its normalized forms, a prefix its normalized form, as a
+    prefix of both (the stems of its expansions come in as words).
     """
     h = Highlights()
     for word in words:
@@ -33,7 +33,7 @@ def highlights(
     for prefix in prefixes:
         norm = normalize(prefix)
         h.norm_prefixes.add(norm)
-        h.term_prefixes.add(strip_prefixes(norm) or norm)
+        h.term_prefixes.add(norm)
     return h
 
 

@@ -13,9 +13,9 @@ from whoosh.matching import Matcher, NullMatcherClass
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25F
 
-from ..arabic import analyze, normalize, strip_prefixes
+from ..arabic import analyze, analyze_word, normalize
 from ..errors import QueryError
-from ..query import MIN_PREFIX, And, Highlights, Node, Not, Phrase, Word
+from ..query import And, Highlights, Node, Not, Phrase, Word
 from .schema import keyword_key, midnight
 
 # BM25F per field: titles are short, so their length matters less (lower B); the title weight
@@ -112,26 +112,31 @@ class _Compiler:
         return wq.Or(clauses)
 
     def prefix(self, word: Word) -> wq.Query | None:
-        """Words starting with a prefix: the most frequent expansions, scored by BM25.
+        """Words starting with a prefix as written, by their most frequent expansions: stems
+        starting with it (اقتصا* finds الاقتصاد), normalized forms starting with it, and the
+        stems of those forms, for their other forms (والاقتصا* finds اقتصاد).
 
-        Stems are matched with the prefix's clitics removed (والاقتصا* finds اقتصاد in
-        any form), exact forms with the prefix as written. whoosh's own Prefix query reads
-        every expansion, thousands for a short Arabic prefix; the rarest add little.
+        The prefix keeps its first letters: whether a و ب ف ل ك is a clitic is for the
+        stemmer to decide on whole words, and on a fragment it cannot (وزار* is not زار*,
+        "visited"). whoosh's own Prefix query reads every expansion, thousands for a short
+        Arabic prefix; the rarest add little.
         """
         norm = normalize(word.text)
-        bare = strip_prefixes(norm) or norm
         self.highlights.norm_prefixes.add(norm)
-        stemmed, exact = _STEMMED_FIELDS[word.field], _EXACT_FIELDS[word.field]
-        targets = [(f, norm) for f in exact]
-        # Stripped of clitics, a prefix like المس* would be مس*: most of the archive.
-        if not self.exact_only and len(bare) >= MIN_PREFIX:
-            self.highlights.term_prefixes.add(bare)
-            targets += [(f, bare) for f in stemmed]
+        exact = {f: self._expand(f, norm) for f in _EXACT_FIELDS[word.field]}
         terms = [
-            wq.Term(f, text, boost=_WEIGHTS.get(f, 1.0))
-            for f, prefix in targets
-            for text in self._expand(f, prefix)
+            wq.Term(f, form, boost=_WEIGHTS.get(f, 1.0))
+            for f, forms in exact.items()
+            for form in forms
         ]
+        if not self.exact_only:
+            self.highlights.term_prefixes.add(norm)
+            of_forms = {analyze_word(form)[1] for forms in exact.values() for form in forms}
+            of_forms.discard(None)
+            self.highlights.terms.update(of_forms)  # type: ignore[arg-type]
+            for f in _STEMMED_FIELDS[word.field]:
+                stems = set(self._expand(f, norm)) | of_forms  # type: ignore[operator]
+                terms += [wq.Term(f, text, boost=_WEIGHTS.get(f, 1.0)) for text in sorted(stems)]
         if not terms:
             self.unknown.append(word.text)
             return wq.NullQuery
