@@ -159,11 +159,13 @@ class Searcher:
                 ranked.append((replace(hit, score=score), matched < len(clauses)))
             return ranked, found.total
         # Newest first: the articles with all the words, then those with some.
-        full = self._engine.search(compiled.query, limit=need, filter_=filter_, by_date=True)
+        full = self._engine.search(
+            compiled.query, limit=need, filter_=filter_, by_date=True, count=False
+        )
         ranked = [(h, False) for h in full.hits]
         any_query = any_of(clauses, compiled.exclude)
         total = self._engine.count(any_query, filter_)
-        if full.total < need:
+        if len(full.hits) < need:
             rest = self._engine.search(
                 any_query,
                 limit=need - len(ranked),

@@ -40,9 +40,8 @@ from benchmarks.relevance.systems import (
     make_engine,
     run_queries,
 )
+from benchmarks.speed.corpora import DEFAULT_DATA, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
 CACHE_ROOT = REPO_ROOT / "benchmarks" / ".cache" / "relevance"
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 DOC = REPO_ROOT / "docs" / "relevance.md"

@@ -1,6 +1,6 @@
 """The news pool: the three news corpora of ``shared/data``, read and de-duplicated.
 
-Order is fixed (the corpora in ``NEWS_CORPORA`` order, each in file order), so a seeded draw
+Order is fixed (the corpora in ``CORPORA`` order, each in file order), so a seeded draw
 from the pool is the same on every machine. Records are skipped when their title or body is
 empty, when their URL was seen before (ANT v2.1 files the same article under two categories
 with two ids) or when their exact title + body was seen before (all three corpora repeat some).
@@ -9,19 +9,11 @@ Ids get a corpus prefix, because the upstream ids of different corpora may colli
 
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.peers import Doc
-
-#: (id prefix, path under the data directory)
-NEWS_CORPORA = (
-    ("ant1", Path("antcorpus_v1.1") / "ant_v1.1_jawharafm.jsonl.gz"),
-    ("ant2", Path("antcorpus_multisource_v2.1") / "ant_v2.1_multisource.jsonl.gz"),
-    ("snn", Path("saudinewsnet") / "saudinewsnet.jsonl.gz"),
-)
+from benchmarks.speed.corpora import CORPORA, read_records
 
 
 @dataclass
@@ -42,30 +34,28 @@ def read_news_pool(data: Path) -> tuple[list[Doc], PoolStats]:
     stats = PoolStats()
     urls: set[str] = set()
     texts: set[int] = set()  # hashes of title + body; 70k strings of ~2 KB need not stay alive
-    for prefix, relative in NEWS_CORPORA:
+    for prefix, relative in CORPORA.items():
         kept_before = stats.kept
-        with gzip.open(data / relative, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                record = json.loads(line)
-                stats.read += 1
-                title = (record.get("title") or "").strip()
-                body = (record.get("body") or "").strip()
-                if not title or not body:
-                    stats.empty += 1
-                    continue
-                url = (record.get("url") or "").strip()
-                if url and url in urls:
-                    stats.duplicate_url += 1
-                    continue
-                text_hash = hash((title, body))
-                if text_hash in texts:
-                    stats.duplicate_text += 1
-                    continue
-                if url:
-                    urls.add(url)
-                texts.add(text_hash)
-                docs.append(Doc(id=f"{prefix}:{record['id']}", title=title, body=body, date=None))
-                stats.kept += 1
+        for record in read_records(data / relative):
+            stats.read += 1
+            title = (record.get("title") or "").strip()
+            body = (record.get("body") or "").strip()
+            if not title or not body:
+                stats.empty += 1
+                continue
+            url = (record.get("url") or "").strip()
+            if url and url in urls:
+                stats.duplicate_url += 1
+                continue
+            text_hash = hash((title, body))
+            if text_hash in texts:
+                stats.duplicate_text += 1
+                continue
+            if url:
+                urls.add(url)
+            texts.add(text_hash)
+            docs.append(Doc(id=f"{prefix}:{record['id']}", title=title, body=body, date=None))
+            stats.kept += 1
         stats.per_corpus[prefix] = stats.kept - kept_before
     ids = [d["id"] for d in docs]
     if len(set(ids)) != len(ids):

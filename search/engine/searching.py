@@ -153,8 +153,7 @@ class EngineSearcher:
 
     def matching(self, query: wq.Query, docnums: Iterable[int]) -> set[int]:
         """Which of ``docnums`` match ``query``."""
-        wanted = set(docnums)
-        return {d for d in self._searcher.docs_for_query(query) if d in wanted}
+        return self._docs(query).intersection(docnums)
 
     def date_of(self, docnum: int) -> dt.date | None:
         if self._days is None:
