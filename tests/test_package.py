@@ -1,9 +1,13 @@
 """The package's shape: the public API, the import rules of docs/STYLE.md §1, help text for
-every command, package data, and a clean ruff."""
+every command, package data, imports without side effects, the doctests in the test run, and a
+clean ruff."""
 
 from __future__ import annotations
 
 import ast
+import importlib
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -49,8 +53,23 @@ def test_public_api_is_exactly_this_list() -> None:
         "stem",
         "tokenize",
     ]
+
+
+def test_public_names_are_the_objects_defined_in_the_package() -> None:
     for name in search.__all__:
-        assert getattr(search, name) is not None
+        public = getattr(search, name)
+        if name == "render":
+            assert public is importlib.import_module("search.render")
+            continue
+        # a class (CamelCase) or a function, defined in one of the package's modules under
+        # the name it is exported as (search.stem is the function, not search.arabic.stem)
+        assert isinstance(public, type) if name[0].isupper() else callable(public), name
+        home = sys.modules[public.__module__]
+        assert home.__name__.startswith("search."), (name, home.__name__)
+        assert getattr(home, name) is public, (name, home.__name__)
+    namespace: dict[str, object] = {}
+    exec("from search import *", namespace)
+    assert set(namespace) - {"__builtins__"} == set(search.__all__)
 
 
 def test_errors_form_one_tree() -> None:
@@ -104,10 +123,16 @@ def test_the_import_walker_sees_the_package() -> None:
     assert "whoosh.analysis" in imports(ENGINE / "analysis.py")
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+OUTSIDE_ENGINE = [path for path in MODULES if ENGINE not in path.parents]
+
+
+def test_the_engine_is_a_few_of_the_modules() -> None:
+    assert ENGINE / "searching.py" in MODULES and PACKAGE / "searcher.py" in OUTSIDE_ENGINE
+    assert 0 < len(MODULES) - len(OUTSIDE_ENGINE) < len(OUTSIDE_ENGINE)
+
+
+@pytest.mark.parametrize("path", OUTSIDE_ENGINE, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_only_engine_imports_whoosh(path: Path) -> None:
-    if ENGINE in path.parents:
-        return
     whoosh = {n for n in imports(path) if n == "whoosh" or n.startswith("whoosh.")}
     assert not whoosh, f"{path.name} imports {whoosh}"
 
@@ -210,8 +235,87 @@ def test_ruff_check_is_clean() -> None:
     beside = Path(sys.executable).with_name("ruff")
     ruff = str(beside) if beside.exists() else shutil.which("ruff")
     if ruff is None:
-        pytest.skip("ruff is not installed")
+        pytest.fail("ruff is not installed (it is in the test extra: pip install -e '.[test]')")
     result = subprocess.run(
         [ruff, "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- importing, and the doctests -------------------------------------------------------------
+
+_IMPORT_EVERYTHING = """
+import importlib, json, logging, os, pkgutil, sys, threading
+environ = dict(os.environ)
+import search
+names = sorted(m.name for m in pkgutil.walk_packages(search.__path__, "search."))
+for name in names:
+    importlib.import_module(name)
+caches = {
+    f"{module}.{function}": getattr(sys.modules[module], function).cache_info().currsize
+    for module, function in [
+        ("search.arabic.lexicon", "word_counts"),
+        ("search.arabic.stem", "protected_words"),
+        ("search.arabic.stem", "stem"),
+        ("search.arabic.stopwords", "stopwords"),
+    ]
+}
+print(json.dumps({
+    "modules": names,
+    "caches": caches,
+    "threads": threading.active_count(),
+    "environ_changed": dict(os.environ) != environ,
+    "log_handlers": len(logging.getLogger().handlers),
+    "files": sorted(os.listdir(".")),
+}))
+"""
+
+
+def test_importing_every_module_has_no_side_effects(tmp_path: Path) -> None:
+    # pytest imports every module under search/ to collect its doctests (--doctest-modules).
+    env = {k: v for k, v in os.environ.items() if k != "BAHTH_INDEX"}
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_EVERYTHING],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    found = json.loads(done.stdout)
+    assert {module_name(path) for path in MODULES} == {"search", *found["modules"]}
+    # no data loaded (the lexicon takes seconds), no thread, no file, no setting changed
+    assert set(found["caches"].values()) == {0}, found["caches"]
+    assert found["threads"] == 1
+    assert not found["environ_changed"]
+    assert found["log_handlers"] == 0
+    assert found["files"] == []
+
+
+def test_pytest_collects_the_doctests_of_search_and_not_benchmarks() -> None:
+    # What CI's plain `pytest` collects, configured by pyproject.toml alone.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    items = [line for line in done.stdout.splitlines() if "::" in line]
+    collected = {item.split("::")[0] for item in items}
+    assert "tests/test_package.py" in collected
+    with_examples = {
+        path.relative_to(ROOT).as_posix()
+        for path in MODULES
+        if ">>>" in path.read_text(encoding="utf-8")
+    }
+    assert {"search/query.py", "search/ingest/dates.py", "search/snippets.py"} <= with_examples
+    assert {c for c in collected if c.startswith("search/")} == with_examples
+    assert not {c for c in collected if not c.startswith(("tests/", "search/"))}
