@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+import errno
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -27,6 +30,42 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deny_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
+    """deny_reads(path): opening ``path`` fails with EACCES (permission denied) from then on.
+
+    ``chmod 000`` does it for an ordinary user. Root (or a process with CAP_DAC_OVERRIDE, as in
+    most CI containers) reads any file whatever its mode; there, ``open`` is made to give the
+    answer the kernel gives everyone else, so that the test runs either way instead of
+    skipping. The mode is restored afterwards, so that tmp_path can be cleaned up.
+    """
+    denied: set[str] = set()
+    real_open = builtins.open
+
+    def guarded_open(file: object, *args: object, **kwargs: object) -> object:
+        if isinstance(file, str | bytes | os.PathLike):
+            name = os.fsdecode(file)
+            if os.path.abspath(name) in denied:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    chmodded: list[Path] = []
+
+    def deny(path: Path) -> None:
+        path.chmod(0)
+        chmodded.append(path)
+        if os.access(path, os.R_OK):  # the mode does not stop this process
+            denied.add(os.path.abspath(path))
+            monkeypatch.setattr(builtins, "open", guarded_open)
+
+    yield deny
+    for path in chmodded:
+        path.chmod(0o644)
 
 
 # --- indexes ---------------------------------------------------------------------------------

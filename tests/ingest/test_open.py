@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -104,12 +103,12 @@ def test_directory(tmp_path: Path) -> None:
         open_text(tmp_path)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
-def test_permission_denied(write: Write) -> None:
+def test_permission_denied(write: Write, deny_reads: Callable[[Path], None]) -> None:
     path = write("secret.jsonl", "{}\n")
-    path.chmod(0)
-    with pytest.raises(InputError, match=r"secret\.jsonl: permission denied"):
+    deny_reads(path)
+    with pytest.raises(InputError, match=r"secret\.jsonl: permission denied") as caught:
         open_text(path)
+    assert caught.value.fix == "Check the file's permissions (ls -l)."
 
 
 def test_name_is_used_in_messages(tmp_path: Path) -> None:
