@@ -259,16 +259,51 @@ def _named(what: str) -> str:
     return what.removeprefix("unknown field ").strip("'")
 
 
+# The errors that are about the whole query, not a place in it.
+_WHOLE_QUERY = {"the query is empty", "the query only excludes words"}
+
+
+def _leaves(node: object) -> list[Word | Phrase]:
+    if isinstance(node, Word | Phrase):
+        return [node]
+    if isinstance(node, Not):
+        return _leaves(node.child)
+    assert isinstance(node, And | Or) and len(node.children) >= 2, node
+    return [leaf for child in node.children for leaf in _leaves(child)]
+
+
 @given(st.lists(_PIECES, max_size=12).map("".join))
 def test_any_string_parses_or_raises_query_error_pointing_at_what_it_names(query: str) -> None:
     try:
-        parse(query)
+        tree = parse(query)
     except QueryError as e:
         found = _AT.match(e.message)
-        if found:
-            n = int(found.group("n"))
-            assert 1 <= n <= len(query)
-            assert query[n - 1 :].lower().startswith(_named(found.group("what")).lower()), (
-                query,
-                e.message,
-            )
+        if not found:
+            assert e.message in _WHOLE_QUERY, (query, e.message)
+            return
+        n = int(found.group("n"))
+        assert 1 <= n <= len(query)
+        assert query[n - 1 :].lower().startswith(_named(found.group("what")).lower()), (
+            query,
+            e.message,
+        )
+        return
+    # A tree: groups of two or more, leaves with text, each word or phrase taken from the query.
+    leaves = _leaves(tree)
+    assert leaves
+    for leaf in leaves:
+        assert leaf.text.strip(), (query, tree)
+        assert leaf.text in query, (query, leaf)
+    if "(" not in query:
+        # Something is asked for. (With groups too, once the xfail below is fixed.)
+        assert positive_words(tree), (query, tree)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: search.query._check_positive does not look inside a group that sits beside "
+    "another excluded part, so these parse and list the whole archive",
+)
+@pytest.mark.parametrize("query", ["(-بوتين -روسيا) -قطر", "(-بوتين -روسيا) (-قطر -مصر)"])
+def test_groups_of_only_excluded_words_are_refused(query: str) -> None:
+    assert error(query).message == "the query only excludes words"

@@ -146,4 +146,34 @@ def test_round_trips_every_form(day: dt.date) -> None:
 
 @given(st.text())
 def test_never_raises(text: str) -> None:
-    parse_date(text)
+    # None, or a real date within the years it accepts (never a guess outside them)
+    parsed = parse_date(text)
+    assert parsed is None or (type(parsed) is dt.date and MIN_YEAR <= parsed.year <= MAX_YEAR)
+
+
+NUMERIC_FORMS = [
+    "{d}/{m}/{y}",
+    "{d:02d}/{m:02d}/{y}",
+    "{d}-{m}-{y}",
+    "{d:02d}.{m:02d}.{y}",
+    "{y}-{m:02d}-{d:02d}",
+    "{y}/{m:02d}/{d:02d}",
+    "{y}-{m:02d}-{d:02d} 10:12:00",
+]
+
+
+@given(
+    st.integers(0, 40),
+    st.integers(0, 14),
+    st.integers(MIN_YEAR - 100, MAX_YEAR + 100),
+    st.sampled_from(NUMERIC_FORMS),
+)
+def test_numeric_dates_are_read_exactly_or_refused(
+    day: int, month: int, year: int, form: str
+) -> None:
+    # Day 0 or 31/02, month 13, a year out of range: refused, never shifted into a real date.
+    try:
+        expected = dt.date(year, month, day) if MIN_YEAR <= year <= MAX_YEAR else None
+    except ValueError:
+        expected = None
+    assert parse_date(form.format(d=day, m=month, y=year)) == expected
