@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from search import Indexer, Searcher, layout
+from search import Indexer, Searcher, analyze, layout
 from search.cli import main
 from tests.conftest import SEEDS, MakeIndex, WriteJsonl
 
@@ -24,7 +24,8 @@ SUMMARY = re.compile(
     r"^(?P<index>.+) \((?P<generation>gen-\d{6})\): (?P<read>[\d,]+) read, "
     r"(?P<added>[\d,]+) added, (?P<updated>[\d,]+) updated, "
     r"(?P<unchanged>[\d,]+) unchanged, (?P<rejected>[\d,]+) rejected"
-    r".* in [\d.]+ s \([\d,]+ articles/s\)$"
+    # the rate has two decimals below 10 articles/s (a slow or busy machine)
+    r".* in [\d.]+ s \((?:[\d,]+|\d\.\d\d) articles/s\)$"
 )
 
 NEWS = [
@@ -231,13 +232,24 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
     document = json.loads(result.stdout)
     assert set(document) == {"query", "total", "took_ms", "hits"}
     keys = {"id", "title", "date", "source", "category", "url", "score", "partial", "snippet"}
+    wanted = {token.term for token in analyze("بوتين المفاوضات")}
+    assert document["hits"]
+    assert {hit["partial"] for hit in document["hits"]} == {False, True}
     for hit in document["hits"]:
         assert set(hit) == keys | {"highlights"}
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", hit["date"])
+        # each span is one whole word of the query; a full match shows both, a partial one
+        marked = set()
         for start, end in hit["highlights"]:
-            assert hit["snippet"][start:end].strip()
+            [token] = analyze(hit["snippet"][start:end])
+            assert token.text == hit["snippet"][start:end] and token.term in wanted, token
+            marked.add(token.term)
+        assert marked == wanted if not hit["partial"] else len(marked) == 1, hit
     api = seeds_searcher.search("بوتين المفاوضات")
     assert hit_ids(document) == [hit.id for hit in api]
+    assert [hit["highlights"] for hit in document["hits"]] == [
+        [list(span) for span in hit.highlights] for hit in api
+    ]
     assert document["total"] == api.total
 
 
@@ -275,10 +287,16 @@ def test_search_all_words(seeds_index: Path, runner: CliRunner) -> None:
     all_words = search_json(runner, seeds_index, "بوتين المفاوضات", "-n", "30", "--all-words")
     match_all = search_json(runner, seeds_index, "بوتين المفاوضات", "-n", "30", "--match", "all")
     assert all_words == {**match_all, "took_ms": all_words["took_ms"]}
-    assert not any(hit["partial"] for hit in all_words["hits"])
+    # auto fills with partial matches; --all-words keeps only the full ones, in the same order
+    assert any(hit["partial"] for hit in auto["hits"])
+    assert all_words["hits"] and not any(hit["partial"] for hit in all_words["hits"])
     assert hit_ids(all_words) == [h["id"] for h in auto["hits"] if not h["partial"]]
+    assert all_words["total"] == len(all_words["hits"]) < auto["total"]
     text = bahth(runner, "search", "بوتين المفاوضات", "--index", seeds_index, "--all-words")
     assert "partial match" not in text.stdout
+    assert text.stdout.count("id: ") == len(all_words["hits"])
+    filled = bahth(runner, "search", "بوتين المفاوضات", "--index", seeds_index, "-n", "30")
+    assert "partial match" in filled.stdout
 
 
 def test_search_match_any(seeds_index: Path, seeds_searcher: Searcher, runner: CliRunner) -> None:
@@ -324,9 +342,12 @@ def test_search_page_past_the_end(seeds_index: Path, runner: CliRunner) -> None:
     result = bahth(runner, "search", "بوتين", "--index", seeds_index, "--page", "50")
     assert result.exit_code == 0
     assert result.stdout == ""
-    # the summary must not claim a reversed range such as "(491-490 shown)"
-    shown = re.search(r"\((\d+)-(\d+) shown\)", result.stderr)
-    assert shown is None or int(shown.group(1)) <= int(shown.group(2)), result.stderr
+    # the summary says so, and claims no range of hits shown (such as "(491-490 shown)")
+    assert "(page 50 is past the last)" in result.stderr, result.stderr
+    assert "shown" not in result.stderr
+    document = search_json(runner, seeds_index, "بوتين", "--page", "50")
+    assert document["hits"] == []
+    assert document["total"] == search_json(runner, seeds_index, "بوتين")["total"] > 0
 
 
 def test_search_without_hits_exits_0_and_names_unknown_words(
@@ -342,7 +363,16 @@ def test_search_without_hits_exits_0_and_names_unknown_words(
 
 @pytest.mark.parametrize(
     "query",
-    ["بوتين (روسيا", '"وزير الخارجية', "بوتين OR", "nofield:x", "-بوتين", "", "   ", "في", "ا*"],
+    [
+        *("بوتين (روسيا", '"وزير الخارجية', "بوتين OR", "nofield:x", "-بوتين", "", "   ", "في"),
+        "ا*",
+        pytest.param(
+            "(-بوتين -روسيا) -قطر",
+            marks=pytest.mark.xfail(
+                strict=True, reason="bug: groups of only excluded words parse (see test_query)"
+            ),
+        ),
+    ],
 )
 def test_malformed_query_exits_2_without_traceback(
     seeds_index: Path, runner: CliRunner, query: str
