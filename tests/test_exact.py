@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from search import Indexer, Results, Searcher
+from search import Indexer, Results, Searcher, analyze
 from search.cli import main
 from tests.conftest import jsonl
 
@@ -89,6 +89,15 @@ def marks(results: Results) -> dict[str, list[str]]:
         + [hit.title[a:b] for a, b in hit.title_highlights]
         for hit in results
     }
+
+
+def test_premise_the_forms_share_one_term_and_differ_as_written() -> None:
+    # What the stemmed half of these tests rests on (README: روسيا finds وروسيا and لروسيا).
+    forms = ["روسيا", "وروسيا", "لروسيا", "بروسيا", "الروسية", "الروسي"]
+    tokens = [token for form in forms for token in analyze(form)]
+    assert len({token.term for token in tokens}) == 1, [(t.text, t.term) for t in tokens]
+    assert len({token.norm for token in tokens}) == len(forms)
+    assert [token.norm for token in analyze("رُوسِيَا روسيـــا")] == ["روسيا", "روسيا"]
 
 
 # --- the API: Searcher.search(stemming=False) --------------------------------------------------
