@@ -264,7 +264,7 @@ def test_partial_fill_never_brings_back_excluded_articles(make_index: MakeIndex)
 # posting of the excluded word comes before the first of the wanted one.
 EXCLUDED_FIRST = [
     article("russia", "وفد من روسيا", "وصل وفد من روسيا إلى العاصمة.", "2025-01-01"),
-    article("both", "وفود في بكين", "وصلت وفود من الصين وروسيا إلى بكين.", "2025-01-02"),
+    article("both", "وفود في بكين", "وصلت إلى بكين وفود من الصين ومن روسيا.", "2025-01-02"),
     article("beijing", "بيان من بكين", "أعلنت بكين أن الصين ترحب بالوفود.", "2025-01-03"),
 ]
 
