@@ -1,12 +1,16 @@
 """Indexer: dump files → ``Article`` records → the engine, with a report of what happened.
 
 Articles are updated by id: an article whose content hash is already in the index costs one
-lookup and is counted ``unchanged``; a changed one replaces the stored version. A run is one
-atomic commit (whoosh writes its table of contents to a temporary file and renames it): killed
-at any moment, it leaves the index as it was before the run, and rerunning the same command
-does the whole job. Memory stays bounded on any dump: records stream, the writer spills its
-buffers to disk beyond ``limitmb``, and the ids seen are kept as 8-byte digests. A new index (or
-``rebuild``) is built in a fresh generation and published only when complete.
+lookup and is counted ``unchanged``; a changed one replaces the stored version; of an id that a
+dump holds several times, the last version is kept. A run is one atomic commit, metadata
+included (whoosh writes its table of contents to a temporary file and renames it; the run's
+metadata is written for that commit just before, see ``layout``): killed at any moment, it
+leaves the index and its metadata as they were before the run, or as the run left them, and
+rerunning the same command does the whole job. Memory stays bounded on any dump: records
+stream, the writer spills its buffers to disk beyond ``limitmb``, and the ids seen are kept as
+8-byte digests with 8 bytes of their content hash (plus, for ids that come back changed, the id
+and the hash of the last version). A new index (or ``rebuild``) is built in a fresh generation
+and published only when complete.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import layout
 from .arabic import ANALYSIS_VERSION
@@ -89,6 +93,11 @@ def _id_digest(article_id: str) -> bytes:
     return hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
+def _version(content_hash: str) -> bytes:
+    """8 bytes of a content hash: enough to tell the versions of one article apart."""
+    return bytes.fromhex(content_hash[:16])
+
+
 class _Run:
     """One indexing pass into one generation: one writer, duplicate handling, counting."""
 
@@ -97,12 +106,11 @@ class _Run:
         self.report = report
         self.procs = procs
         self.limitmb = limitmb
-        self.seen: set[bytes] = set()
-        # A duplicate id replaces a version that is not committed yet, which whoosh cannot
-        # delete: the last version is kept aside and swapped in right after the commit.
-        self.pending: dict[str, tuple[Article, str]] = {}
-        self.replaced: dict[bytes, str] = {}  # id digest → hash before this run, for updates
-        self.searcher = EngineSearcher(generation)
+        # id digest → version of the last record with that id. The version costs about 50
+        # bytes an id more than a set of ids would; it makes the commonest duplicate, the
+        # same record again, free: no second analysis, nothing to set aside at commit.
+        self.seen: dict[bytes, bytes] = {}
+        self.searcher = EngineSearcher(generation)  # the index as it was before the run
         self._writer: IndexWriter | None = None
 
     @property
@@ -116,16 +124,12 @@ class _Run:
     def add(self, article: Article) -> None:
         content_hash = article.content_hash()
         digest = _id_digest(article.id)
-        if digest in self.seen:
-            self.report.duplicates += 1
-            self.pending[article.id] = (article, content_hash)
-            if self.replaced.get(digest) == content_hash:
-                # The last version is the one the index held before this run: the article is
-                # rewritten with it, but for the report nothing changed.
-                self.report.updated -= 1
-                self.report.unchanged += 1
+        version = _version(content_hash)
+        previous = self.seen.get(digest)
+        self.seen[digest] = version
+        if previous is not None:
+            self._add_again(article, content_hash, version, previous)
             return
-        self.seen.add(digest)
         stored = self.searcher.content_hash(article.id)
         if stored == content_hash:
             self.report.unchanged += 1
@@ -135,27 +139,53 @@ class _Run:
         else:
             self.writer.delete(article.id)
             self.writer.add(article, content_hash)
-            self.replaced[digest] = stored
             self.report.updated += 1
 
-    def commit(self, *, delete_missing: bool) -> None:
+    def _add_again(
+        self, article: Article, content_hash: str, version: bytes, previous: bytes
+    ) -> None:
+        # A later record of an id this run has seen: its version takes the previous one's
+        # place, in the index and in the report (an id counts as added, updated or unchanged
+        # by its last version; its other records count as duplicates).
+        self.report.duplicates += 1
+        if version == previous:
+            return
+        stored = self.searcher.content_hash(article.id)
+        stored_version = _version(stored) if stored is not None else None
+        before, after = _outcome(stored_version, previous), _outcome(stored_version, version)
+        setattr(self.report, before, getattr(self.report, before) - 1)
+        setattr(self.report, after, getattr(self.report, after) + 1)
+        # Written even when it is the stored version: the committed article was deleted when
+        # a version in between was written. An earlier version may be in the writer,
+        # uncommitted, where whoosh cannot delete it: the writer sets it aside at commit.
+        self.writer.replace(article, content_hash)
+
+    def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
+        """Commit the run with ``meta`` as its metadata, in one atomic step."""
         if delete_missing:
             missing = [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
             self.report.deleted = sum(self.writer.delete(i) for i in missing)
-        if self._writer is not None:
-            self._writer.commit()
         self.searcher.close()
-        if self.pending:
-            writer = IndexWriter(self.generation, limitmb=self.limitmb)
-            for article, content_hash in self.pending.values():
-                writer.delete(article.id)
-                writer.add(article, content_hash)
-            writer.commit()
+        if self._writer is None:
+            # Nothing changed in the engine: replacing the last commit's metadata (one rename)
+            # is the run's atomic step.
+            layout.write_meta(self.generation, meta)
+        else:
+            generation = self.generation
+            self._writer.commit(lambda number: layout.write_meta(generation, meta, commit=number))
+        layout.remove_old_meta(self.generation)
 
     def cancel(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
         self.searcher.close()
+
+
+def _outcome(stored: bytes | None, version: bytes) -> str:
+    """How the report counts an article: by its version against the one stored before."""
+    if stored is None:
+        return "added"
+    return "unchanged" if stored == version else "updated"
 
 
 class Indexer:
@@ -239,11 +269,15 @@ class Indexer:
         with layout.write_lock(self.path, wait=self.wait):
             generation = layout.require_current(self.path)
             self._check(generation)
+            meta = {**layout.read_meta(generation), "updated": layout.now()}
             writer = IndexWriter(generation)
-            deleted = sum(writer.delete(i) for i in ids)
-            writer.commit()
-            meta = layout.read_meta(generation)
-            layout.write_meta(generation, {**meta, "updated": layout.now()})
+            try:
+                deleted = sum(writer.delete(i) for i in ids)
+                writer.commit(lambda number: layout.write_meta(generation, meta, commit=number))
+            except BaseException:
+                writer.cancel()
+                raise
+            layout.remove_old_meta(generation)
             return deleted
 
     def _procs(self, paths: list[str]) -> int:
@@ -286,13 +320,16 @@ class Indexer:
                             run.add(record)
                         else:
                             self._problem(record, report, rejects, on_problem)
-                run.commit(delete_missing=delete_missing)
+                run.commit(self._meta(generation, live, paths), delete_missing=delete_missing)
             except BaseException:
                 run.cancel()
                 if generation is not live:
                     shutil.rmtree(generation, ignore_errors=True)
                 raise
-            self._finish(generation, live, paths, report)
+            if generation is not live:
+                layout.publish(self.path, generation)
+            layout.remove_unused(self.path)  # also what a killed rebuild left behind
+            report.generation = generation.name
         report.seconds = time.perf_counter() - start
         return report
 
@@ -320,26 +357,19 @@ class Indexer:
         if on_problem is not None:
             on_problem(record)
 
-    def _finish(
-        self, generation: Path, live: Path | None, paths: list[str], report: IndexReport
-    ) -> None:
+    @staticmethod
+    def _meta(generation: Path, live: Path | None, paths: list[str]) -> dict[str, Any]:
+        """The metadata a run commits with its changes."""
         meta = layout.read_meta(generation) if live else {}
         dumps = list(dict.fromkeys([*meta.get("dumps", []), *(os.path.abspath(p) for p in paths)]))
-        layout.write_meta(
-            generation,
-            {
-                "schema": SCHEMA_VERSION,
-                "analysis": ANALYSIS_VERSION,
-                "generation": generation.name,
-                "built": meta.get("built", layout.now()),
-                "updated": layout.now(),
-                "dumps": dumps,
-            },
-        )
-        if generation is not live:
-            layout.publish(self.path, generation)
-        layout.remove_unused(self.path)  # also what a killed rebuild left behind
-        report.generation = generation.name
+        return {
+            "schema": SCHEMA_VERSION,
+            "analysis": ANALYSIS_VERSION,
+            "generation": generation.name,
+            "built": meta.get("built", layout.now()),
+            "updated": layout.now(),
+            "dumps": dumps,
+        }
 
 
 def _size(path: Path) -> int:

@@ -2,7 +2,8 @@
 
     indexes/news/
       CURRENT          names the live generation ("gen-000002"); replaced atomically
-      gen-000002/      the engine's files and bahth.json (how and from what it was built)
+      gen-000002/      the engine's files and bahth.000007.json: how and from what it was
+                       built, as of the engine's commit 7
       gen-000001/      the previous generation, removed once no reader holds it
       write.lock       held (flock) by the one process writing; holds its PID
       rejects.jsonl    the records the last indexing run could not read
@@ -12,6 +13,13 @@ A rebuild writes a new generation beside the live one and then replaces ``CURREN
 mix. Readers hold a shared lock on their generation's ``readers.lock`` so that a generation is
 only deleted when nobody searches it. Locks are ``flock``s: the kernel drops them when a process
 dies, so a killed writer never leaves the index locked.
+
+Within a generation, the engine's commit (whoosh renames its table of contents into place) is
+the one atomic step of an indexing run, and the metadata must change with it, not before or
+after. So each commit has its own metadata file, named by the commit's number and written
+before the commit becomes visible; ``read_meta`` reads the file of the engine's last commit.
+A run killed before its commit leaves a file for a number that was never committed, which
+nothing reads and the next run overwrites.
 """
 
 from __future__ import annotations
@@ -21,15 +29,18 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from .engine.writing import committed
 from .errors import IndexLocked, IndexNotFound
 
 POINTER = "CURRENT"
-META = "bahth.json"
+META = "bahth.json"  # the metadata of indexes built before it was kept per commit
+META_FILE = re.compile(r"^bahth\.(\d+)\.json$")
 WRITE_LOCK = "write.lock"
 READERS_LOCK = "readers.lock"
 REJECTS = "rejects.jsonl"
@@ -98,15 +109,45 @@ def publish(index: Path, generation: Path) -> None:
     write_atomically(index / POINTER, generation.name + "\n")
 
 
+def _meta_path(generation: Path, commit: int) -> Path:
+    return generation / f"bahth.{commit:06d}.json"
+
+
 def read_meta(generation: Path) -> dict[str, Any]:
-    try:
-        return json.loads((generation / META).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    """The metadata of the generation's last commit (``{}`` when it has none)."""
+    while True:
+        commit = committed(generation)
+        try:
+            return json.loads(_meta_path(generation, commit).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            if committed(generation) != commit:
+                continue  # a commit landed meanwhile and removed the file we looked for
+        try:
+            return json.loads((generation / META).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
 
 
-def write_meta(generation: Path, meta: dict[str, Any]) -> None:
-    write_atomically(generation / META, json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+def write_meta(generation: Path, meta: dict[str, Any], *, commit: int | None = None) -> None:
+    """Write ``meta`` as the metadata of the engine's commit number ``commit``.
+
+    Call it with the number of a commit under way, before that commit becomes visible (see
+    ``IndexWriter.commit``); without a number it replaces the metadata of the last commit.
+    """
+    if commit is None:
+        commit = committed(generation)
+    text = json.dumps({**meta, "commit": commit}, ensure_ascii=False, indent=2) + "\n"
+    write_atomically(_meta_path(generation, commit), text)
+
+
+def remove_old_meta(generation: Path) -> None:
+    """Delete the metadata of commits other than the last, once that one is visible."""
+    keep = _meta_path(generation, committed(generation))
+    if not keep.exists():
+        return  # the last commit's metadata is still the file of an older version of Bahth
+    for path in generation.iterdir():
+        if path.name != keep.name and (path.name == META or META_FILE.match(path.name)):
+            path.unlink(missing_ok=True)
 
 
 def now() -> str:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
-from whoosh.writing import LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.multiproc import MpWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import LockError, SegmentWriter
 
 from ..article import Article
 from ..errors import IndexIncompatible, IndexLocked
@@ -18,6 +23,21 @@ from .schema import KEYWORD_SEPARATOR, keyword_key, midnight, schema
 def create_index(directory: Path) -> None:
     """Create an empty index in ``directory`` (which must exist)."""
     whoosh_index.create_in(str(directory), schema())
+
+
+def committed(directory: Path) -> int:
+    """The number of the last commit in ``directory``; -1 when there is none.
+
+    A commit becomes visible, whole, when whoosh renames its table of contents
+    (``_MAIN_<number>.toc``) into place; readers open the highest number.
+    """
+    try:
+        return whoosh_index.TOC._latest_generation(FileStorage(str(directory)), INDEX_NAME)
+    except FileNotFoundError:
+        return -1
+
+
+INDEX_NAME = "MAIN"  # whoosh's default, which create_index and open_index use
 
 
 def open_index(directory: Path) -> whoosh_index.Index:
@@ -82,6 +102,26 @@ class BahthCodec(W3Codec):
         )
 
 
+class _BeforeVisible:
+    """whoosh's commit with one more step, ``before_visible(segments)``: the new segments are
+    complete on disk and the table of contents that makes them visible is not written yet."""
+
+    before_visible: Callable[[list[Segment]], None] | None = None
+
+    def _commit_toc(self, segments: list[Segment]) -> None:
+        if self.before_visible is not None:
+            self.before_visible(segments)
+        super()._commit_toc(segments)  # type: ignore[misc]
+
+
+class _SegmentWriter(_BeforeVisible, SegmentWriter):
+    pass
+
+
+class _MpWriter(_BeforeVisible, MpWriter):
+    pass
+
+
 class IndexWriter:
     """Adds and deletes articles in one whoosh transaction: ``commit`` or ``cancel``.
 
@@ -93,12 +133,15 @@ class IndexWriter:
     def __init__(self, directory: Path, *, procs: int = 1, limitmb: int = 256) -> None:
         self._index = open_index(directory)
         options: dict[str, object] = {"limitmb": limitmb, "codec": BahthCodec()}
-        if procs > 1:
-            options.update(procs=procs, multisegment=True)
         try:
-            self._writer = self._index.writer(**options)
+            if procs > 1:
+                self._writer = _MpWriter(self._index, procs=procs, multisegment=True, **options)
+            else:
+                self._writer = _SegmentWriter(self._index, **options)
         except LockError as error:
             raise IndexLocked(f"{directory} is locked by another writer") from error
+        self._committed_segments = {s.segment_id() for s in self._writer.segments}
+        self._replacing: dict[str, str] = {}  # id → content hash of its last version
 
     def add(self, article: Article, content_hash: str) -> None:
         """Add ``article``; the caller has deleted any older version first."""
@@ -128,12 +171,64 @@ class IndexWriter:
         fields["category"] = keyword_key(article.category or "")
         self._writer.add_document(**fields)
 
+    def replace(self, article: Article, content_hash: str) -> None:
+        """Add ``article`` in place of every other version of it: the committed one and those
+        added earlier in this transaction (the last version passed here is the one kept)."""
+        self.delete(article.id)
+        self.add(article, content_hash)
+        self._replacing[article.id] = content_hash
+
     def delete(self, article_id: str) -> int:
         """Delete the committed article with this id; returns how many were deleted (0 or 1)."""
         return self._writer.delete_by_term("id", article_id)
 
-    def commit(self) -> None:
+    def commit(self, prepare: Callable[[int], None] | None = None) -> int:
+        """Make every change of the transaction visible at once; returns the commit's number.
+
+        ``prepare(number)`` runs when the changes are on disk but not yet visible: whatever
+        it writes under that number becomes part of the commit, for readers that look it up
+        by ``committed(directory)``. If it raises, nothing is committed.
+        """
+        number: int = self._writer.generation
+
+        def before_visible(segments: list[Segment]) -> None:
+            self._drop_replaced(segments)
+            if prepare is not None:
+                prepare(number)
+
+        self._writer.before_visible = before_visible
         self._writer.commit()
+        return number
 
     def cancel(self) -> None:
         self._writer.cancel()
+
+    def _drop_replaced(self, segments: list[Segment]) -> None:
+        # whoosh deletes by term in committed segments only: the versions of an article that
+        # ``replace`` superseded are still in the new segments, complete now and not yet
+        # visible, where they are marked deleted (whoosh keeps segment deletions in the table
+        # of contents, so they become visible with the rest of the commit). The new segments
+        # hold only what this transaction added: the committed versions were deleted before
+        # whoosh merged any old segment into them.
+        if not self._replacing:
+            return
+        kept: set[str] = set()
+        for segment in segments:
+            if segment.segment_id() in self._committed_segments:
+                continue
+            reader = SegmentReader(self._writer.storage, self._writer.schema, segment)
+            try:
+                hashes = reader.column_reader("hash")
+                for article_id, content_hash in self._replacing.items():
+                    if ("id", article_id) not in reader:
+                        continue
+                    for docnum in list(reader.postings("id", article_id).all_ids()):
+                        if article_id in kept or hashes[docnum] != content_hash:
+                            segment.delete_document(docnum)
+                        else:
+                            kept.add(article_id)
+            finally:
+                reader.close()
+        if len(kept) != len(self._replacing):
+            lost = sorted(set(self._replacing) - kept)[:5]
+            raise RuntimeError(f"the last versions of {lost} are missing from the new segments")
