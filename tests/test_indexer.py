@@ -24,6 +24,7 @@ from search import (
     Searcher,
     layout,
 )
+from search.engine.writing import committed
 from tests.conftest import MakeIndex, WriteJsonl
 
 ARTICLES = [
@@ -166,6 +167,101 @@ def test_three_versions_of_one_id_last_one_wins(write_jsonl: WriteJsonl) -> None
         assert [h.id for h in searcher.search("الأرجنتين", match="all")] == ["n1"]
 
 
+def version(record: dict[str, str], country: str) -> dict[str, str]:
+    return {**record, "body": f"وصل إلى موسكو وفد من {country} في زيارة رسمية."}
+
+
+def test_duplicates_are_counted_by_the_last_version_against_the_index(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    # Each id counts once, as added, updated or unchanged, by comparing its last version with
+    # what the index held before the run; its other records count as duplicates.
+    stored = [{**ARTICLES[0], "id": f"k{n}"} for n in range(5)]
+    index = make_index(stored)
+    v0, v1, v2 = (
+        stored,
+        [version(r, "اليابان") for r in stored],
+        [version(r, "كندا") for r in stored],
+    )
+    new0, new1 = version(ARTICLES[1], "البرازيل"), version(ARTICLES[1], "الأرجنتين")
+    dump = write_jsonl(
+        [
+            *(v0[0], v1[0], v0[0]),  # changed and changed back: unchanged
+            *(v1[1], v0[1]),  # the last version is the stored one: unchanged
+            *(v0[2], v1[2]),  # the last version differs: updated
+            *(v1[3], v2[3], v1[3], v2[3]),  # changed twice over: updated
+            *(v0[4], v0[4], v0[4]),  # repeated as stored: unchanged
+            *(new0, new1, new0),  # new: added
+        ],
+        "dup.jsonl",
+    )
+    report = Indexer(index).add_files([dump])
+    assert (report.added, report.updated, report.unchanged) == (1, 2, 3)
+    assert (report.duplicates, report.read) == (11, 17)
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 6
+        bodies = {i: searcher.get(i).body for i in ("k0", "k1", "k2", "k3", "k4", "n2")}
+        assert searcher.search("الأرجنتين", match="all").total == 0  # superseded, not searchable
+    assert bodies == {
+        "k0": v0[0]["body"],
+        "k1": v0[1]["body"],
+        "k2": v1[2]["body"],
+        "k3": v2[3]["body"],
+        "k4": v0[4]["body"],
+        "n2": new0["body"],
+    }
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_run_with_duplicate_ids_is_one_commit_with_its_metadata(
+    write_jsonl: WriteJsonl, procs: int
+) -> None:
+    # Enough records for whoosh to hand batches to both processes (100 a batch): the versions
+    # of an id end up in different segments.
+    records = [
+        {"id": f"a{n}", "title": f"خبر رقم {n}", "body": "ارتفعت أسعار النفط"} for n in range(300)
+    ]
+    later = [{**r, "body": "ارتفعت أسعار الذهب"} for r in records[::3]]
+    first = write_jsonl([*records, *later, *records[::5]], "first.jsonl")
+    index = first.parent / "index"
+    final = last_versions([*records, *later, *records[::5]])
+    gold = sum("الذهب" in r["body"] for r in final.values())
+
+    report = Indexer(index, procs=procs).add_files([first])
+    generation = index / report.generation
+    assert (report.added, report.duplicates) == (300, 160)
+    assert committed(generation) == 1  # create_index is commit 0
+    meta = layout.read_meta(generation)
+    assert (meta["commit"], meta["dumps"]) == (1, [str(first)])
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 300
+        assert searcher.search("الذهب").total == gold
+        assert searcher.search("النفط").total == 300 - gold
+
+    # An update with duplicate ids: again one commit, which carries the run's metadata.
+    second = write_jsonl([*later, *records[::2], *later], "second.jsonl")
+    report = Indexer(index, procs=procs).add_files([second])
+    assert committed(generation) == 2
+    meta = layout.read_meta(generation)
+    assert (meta["commit"], meta["dumps"]) == (2, [str(first), str(second)])
+    final = {**final, **last_versions([*later, *records[::2], *later])}
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 300
+        assert all(searcher.get(i).body == r["body"] for i, r in final.items())
+
+    # Nothing to change: no commit; the run is recorded in the last commit's metadata.
+    unchanged = write_jsonl(list(final.values()), "unchanged.jsonl")
+    report = Indexer(index).add_files([unchanged])
+    assert (report.unchanged, report.duplicates) == (300, 0)
+    assert committed(generation) == 2
+    meta = layout.read_meta(generation)
+    assert (meta["commit"], meta["dumps"]) == (2, [str(first), str(second), str(unchanged)])
+
+
+def last_versions(records: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {r["id"]: r for r in records}
+
+
 def test_add_articles_from_a_script(tmp_path: Path) -> None:
     articles = [
         Article(id=r["id"], title=r["title"], body=r["body"], source=r["source"]) for r in ARTICLES
@@ -264,6 +360,52 @@ def test_delete_missing_removes_articles_not_in_the_snapshot(
     with Searcher(index) as searcher:
         assert {a for a in ("n1", "n2", "n3", "n4") if searcher.get(a)} == {"n2", "n4"}
         assert searcher.stats().articles == 2
+
+
+def test_delete_and_delete_missing_are_one_commit_with_their_metadata(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    generation = index / "gen-000001"
+    assert (committed(generation), layout.read_meta(generation)["commit"]) == (1, 1)
+    assert Indexer(index).delete(["n1"]) == 1
+    assert (committed(generation), layout.read_meta(generation)["commit"]) == (2, 2)
+    snapshot = write_jsonl([ARTICLES[1], version(ARTICLES[2], "كندا")], "snapshot.jsonl")
+    report = Indexer(index).add_files([snapshot], delete_missing=True)
+    assert (report.updated, report.unchanged, report.deleted) == (1, 1, 0)
+    report = Indexer(index).add_files([write_jsonl([ARTICLES[1]], "n2.jsonl")], delete_missing=True)
+    assert report.deleted == 1
+    meta = layout.read_meta(generation)
+    assert (committed(generation), meta["commit"], meta["dumps"][-1]) == (
+        4,
+        4,
+        str(snapshot.parent / "n2.jsonl"),
+    )
+    # only the last commit's metadata is kept
+    assert sorted(p.name for p in generation.glob("bahth*.json")) == ["bahth.000004.json"]
+
+
+def test_an_index_with_the_metadata_of_an_older_version_is_read_and_carried_on(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    # Before metadata was kept per commit, it was one bahth.json beside the engine's files.
+    index = make_index(ARTICLES[:2])
+    generation = index / "gen-000001"
+    meta = layout.read_meta(generation)
+    del meta["commit"]
+    (generation / "bahth.000001.json").rename(generation / layout.META)
+    (generation / layout.META).write_text(json.dumps(meta), encoding="utf-8")
+    assert layout.read_meta(generation) == meta
+    with Searcher(index) as searcher:
+        assert searcher.stats().articles == 2
+    Indexer(index).add_files([write_jsonl(ARTICLES[2:], "more.jsonl")])
+    assert layout.read_meta(generation) == {
+        **meta,
+        "commit": 2,
+        "updated": layout.read_meta(generation)["updated"],
+        "dumps": [*meta["dumps"], str(index.parent / "more.jsonl")],
+    }
+    assert sorted(p.name for p in generation.glob("bahth*.json")) == ["bahth.000002.json"]
 
 
 def test_without_delete_missing_nothing_is_deleted(
