@@ -6,8 +6,13 @@ is killed after a delay drawn, per seed, from a slice of the time one full run t
 first, in this module), so that the seeds together cover start-up, reading and analysing,
 writing and the commit. After each kill the index must open and answer with either the old
 content or the new, whole; a rerun of the same command must finish the job without being
-blocked by the dead writer's lock. Last, a rebuild interrupted half way (Ctrl-C at a moment the
-test controls, through a FIFO dump) must leave the live index as it was, and say so.
+blocked by the dead writer's lock. Dump C is B with duplicate ids (drafts before the final
+versions, repeats): killed, its run leaves the old state or the new one, metadata included,
+after exactly one commit. Random moments rarely fall in the few milliseconds around the commit
+itself, so runs are also killed right before and right after whoosh renames its table of
+contents into place (a hook on that rename, in the child process). Last, a rebuild interrupted
+half way (Ctrl-C at a moment the test controls, through a FIFO dump) must leave the live index
+as it was, and say so.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import IO
 import pytest
 
 from search import Indexer, Searcher, layout
+from search.engine.writing import committed
 
 # --- generated news ----------------------------------------------------------------------------
 
@@ -45,6 +51,7 @@ SOURCES = ("alriyadh", "aljazirah", "okaz", "alwatan", "sabq")
 COMMON_WORD = "خبر"  # in every article's title
 NEW_WORD = "زلزال"  # only in the articles B adds
 CHANGED_WORD = "بركان"  # only in the new version of the articles B changes
+DRAFT_WORD = "مسودة"  # only in versions that C supersedes within the dump
 
 OLD_COUNT = 300  # articles in A
 CHANGED = 30  # articles of A that B changes
@@ -73,6 +80,36 @@ def dump_b() -> list[dict[str, str]]:
     changed = [article(n, rng, CHANGED_WORD) for n in range(CHANGED)]
     added = [article(n, rng, NEW_WORD) for n in range(OLD_COUNT, NEW_COUNT)]
     return [*changed, *dump_a()[CHANGED:], *added]
+
+
+DRAFTED_CHANGED = range(CHANGED)  # changed by B: a draft, then B's version
+DRAFTED_UNCHANGED = range(200, 210)  # a draft, then A's version again
+DRAFTED_ADDED = range(OLD_COUNT, OLD_COUNT + 50)  # added by B: a draft, then B's version
+REPEATED = range(100, 130)  # A's version twice
+DUPLICATES = len(DRAFTED_CHANGED) + len(DRAFTED_UNCHANGED) + len(DRAFTED_ADDED) + len(REPEATED)
+
+
+def dump_c() -> list[dict[str, str]]:
+    """B's content, with duplicate ids: whoever reads it to the end has B's index."""
+    rng = random.Random(3)
+    drafts = {n: article(n, rng, DRAFT_WORD) for n in (*DRAFTED_CHANGED, *DRAFTED_UNCHANGED)}
+    added_drafts = [article(n, rng, DRAFT_WORD) for n in DRAFTED_ADDED]
+    b = dump_b()
+    repeats = [b[n] for n in REPEATED]
+    return [*drafts.values(), *b[:OLD_COUNT], *added_drafts, *repeats, *b[OLD_COUNT:]]
+
+
+SNAPSHOT_DROPS = range(250, 300)  # A's articles a full snapshot of C leaves out
+
+
+def dump_snapshot() -> list[dict[str, str]]:
+    """C without the articles of SNAPSHOT_DROPS, for ``--delete-missing``."""
+    dropped = {f"n{n:05d}" for n in SNAPSHOT_DROPS}
+    return [r for r in dump_c() if r["id"] not in dropped]
+
+
+def last_versions(records: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {r["id"]: r for r in records}
 
 
 def write_dump(path: Path, records: list[dict[str, str]]) -> Path:
@@ -168,27 +205,34 @@ def kill_delay(full_run: float, seed: int, salt: int) -> float:
 @dataclass
 class Prepared:
     template: Path  # an index of dump A, copied for each test
+    a: Path  # dump A
     dump: Path  # dump B
+    duplicates: Path  # dump C
+    snapshot: Path  # dump C without SNAPSHOT_DROPS
     index_seconds: float  # one full `bahth index B` over A
     rebuild_seconds: float  # one full `bahth rebuild B` over A
+    duplicates_seconds: float  # one full `bahth index C` over A
 
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     root = tmp_path_factory.mktemp("crash")
     template = root / "template"
-    report = Indexer(template).add_files([write_dump(root / "a.jsonl", dump_a())])
+    a = write_dump(root / "a.jsonl", dump_a())
+    report = Indexer(template).add_files([a])
     assert report.added == OLD_COUNT, report
     dump = write_dump(root / "b.jsonl", dump_b())
+    duplicates = write_dump(root / "c.jsonl", dump_c())
+    snapshot = write_dump(root / "snapshot.jsonl", dump_snapshot())
     timings = []
-    for command in ("index", "rebuild"):
-        index = copy_index(template, root / f"calibrate-{command}")
+    for command, source in (("index", dump), ("rebuild", dump), ("index", duplicates)):
+        index = copy_index(template, root / f"calibrate-{command}-{source.stem}")
         started = time.perf_counter()
-        done = run_bahth(command, dump, "--index", index, "-q")
+        done = run_bahth(command, source, "--index", index, "-q")
         timings.append(time.perf_counter() - started)
         assert done.returncode == 0, done.stderr
         assert_new_content(index)
-    return Prepared(template, dump, *timings)
+    return Prepared(template, a, dump, duplicates, snapshot, *timings)
 
 
 def copy_index(template: Path, index: Path) -> Path:
@@ -290,6 +334,132 @@ with layout.write_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     sys.stdin.read()
 """
+
+
+# --- bahth index of a dump with duplicate ids, killed ------------------------------------------
+
+
+def state(index: Path) -> tuple[tuple[int, int, int], list[str], int]:
+    """(counts, dumps in the metadata, commit of the metadata), checking that the metadata is
+    the engine's last commit's and that no superseded version is searchable."""
+    generation = layout.current(index)
+    assert generation is not None
+    meta = layout.read_meta(generation)
+    assert meta["commit"] == committed(generation)
+    with Searcher(index) as searcher:
+        assert searcher.search(DRAFT_WORD, match="all").total == 0
+    return counts(index), meta["dumps"], meta["commit"]
+
+
+def assert_last_versions(index: Path, records: list[dict[str, str]]) -> None:
+    """Every id the dump holds more than once has its last version in the index."""
+    ids = [r["id"] for r in records]
+    duplicated = {i for i in ids if ids.count(i) > 1}
+    final = last_versions(records)
+    with Searcher(index) as searcher:
+        for article_id in sorted(duplicated):
+            stored = searcher.get(article_id)
+            assert stored is not None, article_id
+            assert (stored.title, stored.body) == (
+                final[article_id]["title"],
+                final[article_id]["body"],
+            ), article_id
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_killed_index_of_a_dump_with_duplicate_ids_is_old_or_new_with_its_metadata(
+    prepared: Prepared, tmp_path: Path, seed: int
+) -> None:
+    index = copy_index(prepared.template, tmp_path / "index")
+    delay = kill_delay(prepared.duplicates_seconds, seed, salt=200)
+    dump = prepared.duplicates
+    killed = run_and_kill(["index", dump, "--index", index, "-q"], delay, index)
+    where = f"seed {seed}: killed after {delay:.2f} s of a {prepared.duplicates_seconds:.2f} s run"
+
+    # The old state or the new one, metadata included; the new one after exactly one commit.
+    old = (OLD, [str(prepared.a)], 1)
+    new = (NEW, [str(prepared.a), str(dump)], 2)
+    after_kill = state(index)
+    assert after_kill in (old, new), where
+    if killed.finished:
+        assert after_kill == new, where
+
+    rerun = run_bahth("index", dump, "--index", index, "-q")
+    assert rerun.returncode == 0, f"{where}\n{rerun.stderr}"
+    assert f"{DUPLICATES} duplicate ids" in rerun.stdout, where
+    done = summary_counts(rerun.stdout)
+    if after_kill == old:
+        assert (done["added"], done["updated"]) == (ADDED, CHANGED), where
+    else:  # each id is counted by its last version, which the index holds
+        assert (done["added"], done["updated"], done["unchanged"]) == (0, 0, NEW_COUNT), where
+    assert state(index)[:2] == new[:2], where
+    assert_last_versions(index, dump_c())
+
+
+# --- killed right before or after the commit ---------------------------------------------------
+
+# `bahth ARGS` with a SIGKILL right before or right after whoosh renames a table of contents
+# into place (the commit of an update; a new generation has one more, made empty).
+_KILL_AT_COMMIT = """
+import os, signal, sys
+from whoosh.filedb.filestore import FileStorage
+moment = sys.argv.pop(1)
+rename = FileStorage.rename_file
+def rename_file(self, old, new, safe=False):
+    commit = new.startswith("_MAIN_") and new.endswith(".toc")
+    if commit and moment == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    rename(self, old, new, safe)
+    if commit and moment == "after":
+        os.kill(os.getpid(), signal.SIGKILL)
+FileStorage.rename_file = rename_file
+from search.cli import main
+sys.argv[0] = "bahth"
+main()
+"""
+
+DELETED = [f"n{n:05d}" for n in range(40, 50)]
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+@pytest.mark.parametrize("command", ["duplicates", "delete-missing", "delete"])
+def test_killed_at_the_commit_the_metadata_goes_with_the_content(
+    prepared: Prepared, tmp_path: Path, command: str, moment: str
+) -> None:
+    index = copy_index(prepared.template, tmp_path / "index")
+    a = str(prepared.a)
+    if command == "duplicates":
+        args: list[str | Path] = ["index", prepared.duplicates, "--index", index, "-q"]
+        new = (NEW, [a, str(prepared.duplicates)])
+    elif command == "delete-missing":
+        args = ["index", prepared.snapshot, "--delete-missing", "--index", index, "-q"]
+        new = ((NEW_COUNT - len(SNAPSHOT_DROPS), ADDED, CHANGED), [a, str(prepared.snapshot)])
+    else:
+        args = ["delete", *DELETED, "--index", index]
+        new = ((OLD_COUNT - len(DELETED), 0, 0), [a])
+    generation = index / "gen-000001"
+
+    killer = [sys.executable, "-c", _KILL_AT_COMMIT, moment, *map(str, args)]
+    killed = subprocess.run(killer, capture_output=True, text=True, env=_env(), check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # it reached the commit
+
+    written = sorted(p.name for p in generation.iterdir() if layout.META_FILE.match(p.name))
+    if moment == "before":
+        # The run's metadata is on disk, for a commit that never happened: it is not read.
+        assert written == ["bahth.000001.json", "bahth.000002.json"]
+        assert state(index) == (OLD, [a], 1)
+    else:
+        assert state(index) == (*new, 2)
+
+    rerun = subprocess.run(bahth_command(*args), capture_output=True, text=True, env=_env())
+    assert rerun.returncode == 0, rerun.stderr
+    assert state(index)[:2] == new
+    if command != "delete":
+        assert_last_versions(index, dump_c())
+    # only the metadata of the last commit is left
+    assert [p.name for p in generation.iterdir() if layout.META_FILE.match(p.name)] == [
+        f"bahth.{committed(generation):06d}.json"
+    ]
 
 
 # --- bahth rebuild, killed ---------------------------------------------------------------------
