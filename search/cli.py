@@ -295,7 +295,8 @@ def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before.")
-@click.option("--source", help="Only articles from this source.")
+@click.option("--source", help="Only articles from this source (see bahth stats).")
+@click.option("--category", help="Only articles in this category (see bahth stats).")
 @click.option(
     "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
 )
@@ -322,6 +323,7 @@ def search_command(
     since: str | None,
     until: str | None,
     source: str | None,
+    category: str | None,
     sort: str,
     match: str,
     all_words: bool,
@@ -342,6 +344,7 @@ def search_command(
             since=since,
             until=until,
             source=source,
+            category=category,
             sort=sort,
             match="all" if all_words else match,  # type: ignore[arg-type]
             stemming=not exact,

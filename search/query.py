@@ -205,7 +205,10 @@ class _Parser:
                 if nxt is None or nxt.kind in {")", "OR", "AND"}:
                     raise QueryError(f"AND at position {lexeme.pos + 1} has nothing after it")
                 continue
-            children.append(self.parse_unary(field))
+            child = self.parse_unary(field)
+            # (a b) c is a b c: a group of words inside words adds nothing but a level that
+            # would hide its excluded words from the partial-match fill.
+            children.extend(child.children if isinstance(child, And) else (child,))
         if not children:
             lexeme = self.peek()
             if lexeme is not None and lexeme.kind == "OR":
@@ -257,17 +260,24 @@ def _word(text: str, field: str | None, pos: int) -> Word:
     return Word(stem, field, prefix=True)
 
 
+def _asks(node: Node) -> bool:
+    """True when ``node`` asks for something, rather than only excluding: every branch of an
+    OR must, and some part of a group."""
+    if isinstance(node, Word | Phrase):
+        return True
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, Or):
+        return all(_asks(child) for child in node.children)
+    return any(_asks(child) for child in node.children)
+
+
 def _check_positive(node: Node) -> None:
     """A query must ask for something: NOT alone would list the whole archive."""
-    if isinstance(node, Not):
+    if not _asks(node):
         raise QueryError(
             "the query only excludes words", "Add a word to search for, e.g. بوتين -روسيا"
         )
-    if isinstance(node, And) and all(isinstance(c, Not) for c in node.children):
-        _check_positive(node.children[0])
-    if isinstance(node, Or):
-        for child in node.children:
-            _check_positive(child)
 
 
 def parse(query: str) -> Node:

@@ -57,6 +57,18 @@ def to_text(results: Results, marker: Marker = brackets, dim: Marker = str) -> s
     return "\n\n".join(blocks)
 
 
+def _counts(results: Results) -> str:
+    """ "3 results", or, when some articles hold only some of the words,
+    "192 articles with all words, 8,596 more with some of them"."""
+    full, total = results.total_all_words, results.total
+    if full == total:
+        return f"{total:,} {'result' if total == 1 else 'results'}"
+    return (
+        f"{full:,} {'article' if full == 1 else 'articles'} with all words, "
+        f"{total - full:,} more with some of them"
+    )
+
+
 def summary(results: Results) -> str:
     """One line about the result set: counts and time, or why it is empty."""
     if results.total == 0:
@@ -65,12 +77,11 @@ def summary(results: Results) -> str:
             line += f" Not in the index: {', '.join(results.unknown)}."
         return line
     first = (results.page - 1) * results.limit + 1
-    noun = "result" if results.total == 1 else "results"
     if results.hits:
         shown = f"{first}-{first + len(results) - 1} shown"
     else:
         shown = f"page {results.page} is past the last"
-    line = f"{results.total:,} {noun} ({shown}) in {results.took_ms:.0f} ms"
+    line = f"{_counts(results)} ({shown}) in {results.took_ms:.0f} ms"
     if results.unknown:
         line += f"; not in the index: {', '.join(results.unknown)}"
     if results.stopwords:

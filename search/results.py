@@ -50,12 +50,14 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Results:
-    """One page of hits. ``total`` counts every matching article (full and partial matches);
-    ``unknown`` lists query words that no indexed article contains, and ``stopwords`` the query
-    words that were ignored."""
+    """One page of hits. ``total`` counts every matching article (full and partial matches),
+    ``total_all_words`` those that hold all the query's words (what ``match="all"`` would
+    count); ``unknown`` lists query words that no indexed article contains, and ``stopwords``
+    the query words that were ignored."""
 
     query: str
     total: int
+    total_all_words: int
     took_ms: float
     hits: list[Hit]
     page: int = 1
@@ -74,6 +76,7 @@ class Results:
         return {
             "query": self.query,
             "total": self.total,
+            "total_all_words": self.total_all_words,
             "took_ms": round(self.took_ms, 1),
             "hits": [hit.to_dict() for hit in self.hits],
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -51,10 +52,16 @@ class Searcher:
 
     A Searcher reads the generation that was live when it opened, and keeps reading it during
     a rebuild; ``refresh()`` moves it to the newest. Use it as a context manager or ``close()``.
+
+    One Searcher may be shared by threads. whoosh's readers keep file positions that concurrent
+    reads would move under each other, so the engine's part of a search (ranking and reading
+    the stored articles) runs one thread at a time; snippets are built outside that lock.
+    whoosh is pure Python and holds the GIL while it ranks, so the lock costs no throughput.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        self._lock = threading.RLock()
         self._open()
 
     def _open(self) -> None:
@@ -66,23 +73,25 @@ class Searcher:
                 f"The index at {self.path} was built by another version of Bahth's analysis.",
                 f"Rebuild it with: bahth rebuild DUMP... --index {self.path}",
             )
-        self._lock = lock
+        self._generation_lock = lock
         self.generation = generation
         self._meta = meta
         self._engine = EngineSearcher(generation)
 
     def refresh(self) -> bool:
         """Reopen if another generation or newer commits are live; True if it changed."""
-        live = layout.current(self.path)
-        if live == self.generation and layout.read_meta(live) == self._meta:
-            return False
-        self.close()
-        self._open()
-        return True
+        with self._lock:
+            live = layout.current(self.path)
+            if live == self.generation and layout.read_meta(live) == self._meta:
+                return False
+            self.close()
+            self._open()
+            return True
 
     def close(self) -> None:
-        self._engine.close()
-        self._lock.close()
+        with self._lock:
+            self._engine.close()
+            self._generation_lock.close()
 
     def __enter__(self) -> Searcher:
         return self
@@ -99,6 +108,7 @@ class Searcher:
         since: str | dt.date | None = None,
         until: str | dt.date | None = None,
         source: str | None = None,
+        category: str | None = None,
         sort: Sort = "relevance",
         match: Match = "auto",
         stemming: bool = True,
@@ -109,9 +119,14 @@ class Searcher:
         than the page needs, it fills the page with articles containing most of them, ranked
         after the full matches and flagged ``partial``. ``"all"`` never fills; ``"any"`` ranks
         every article containing any word by score. ``sort="date"`` lists newest first.
-        ``since``/``until`` (inclusive, ``YYYY-MM-DD``) and ``source`` filter.
+        ``since``/``until`` (inclusive, ``YYYY-MM-DD``), ``source`` and ``category`` filter:
+        a filter that no article passes gives no results, and a source or category the index
+        does not hold is a ``QueryError`` naming the ones it does.
         ``stemming=False`` matches words only in their exact (normalized) forms: ``روسيا``
         then finds ``روسيا`` but not ``وروسيا`` or ``الروسية``.
+
+        The ranking does not depend on the page: equal scores are ordered newest first, then
+        by index order, so page 2 of ``limit=10`` is hits 11-20 of ``limit=20``.
         """
         started = time.perf_counter()
         if not 1 <= limit <= MAX_LIMIT:
@@ -120,18 +135,31 @@ class Searcher:
             raise QueryError(f"page must be 1 or more, not {page}")
         if sort not in ("relevance", "date") or match not in ("auto", "all", "any"):
             raise QueryError(f"unknown sort '{sort}' or match '{match}'")
-        compiled = self._engine.compile(parse(query), exact_only=not stemming)
-        filter_ = filters(_as_date(since, "--since"), _as_date(until, "--until"), source)
+        first, last = _as_date(since, "--since"), _as_date(until, "--until")
+        if first and last and first > last:
+            raise QueryError(
+                f"--since {first.isoformat()} is after --until {last.isoformat()}",
+                "Give the earlier date to --since",
+            )
+        tree = parse(query)
         need = page * limit
-        by_date = sort == "date"
-        if match == "any" and len(compiled.clauses) > 1:
-            ranked, total = self._any(compiled, need, filter_, by_date)
-        else:
-            ranked, total = self._all(compiled, need, filter_, by_date, fill=match == "auto")
-        hits = [self._hit(h, partial, compiled) for h, partial in ranked[need - limit : need]]
+        with self._lock:
+            engine = self._engine
+            for name, value in (("source", source), ("category", category)):
+                if value is not None:
+                    _check_keyword(engine, name, value)
+            compiled = engine.compile(tree, exact_only=not stemming)
+            filter_ = filters(first, last, source, category)
+            ranked, total, total_all = self._rank(compiled, need, filter_, sort, match)
+            page_hits = [(h, partial, engine.stored(h.docnum)) for h, partial in ranked]
+        hits = [
+            self._hit(h, partial, article, compiled)
+            for h, partial, article in page_hits[need - limit : need]
+        ]
         return Results(
             query=query,
             total=total,
+            total_all_words=total_all,
             took_ms=(time.perf_counter() - started) * 1000,
             hits=hits,
             page=page,
@@ -140,33 +168,37 @@ class Searcher:
             stopwords=compiled.stopwords,
         )
 
-    def _all(
-        self, compiled: CompiledQuery, need: int, filter_: object, by_date: bool, fill: bool
-    ) -> tuple[list[tuple[EngineHit, bool]], int]:
-        clauses = compiled.clauses
-        if not fill or len(clauses) < 2:
-            full = self._engine.search(compiled.query, limit=need, filter_=filter_, by_date=by_date)
-            return [(h, False) for h in _tie_break(full.hits, by_date)], full.total
+    def _rank(
+        self, compiled: CompiledQuery, need: int, filter_: object, sort: Sort, match: Match
+    ) -> tuple[list[tuple[EngineHit, bool]], int, int]:
+        """The first ``need`` hits (with their partial flags), the total, and how many
+        articles hold all the words."""
+        engine = self._engine
+        by_date = sort == "date"
+        if len(compiled.clauses) < 2 or match == "all":
+            full = engine.search(compiled.query, limit=need, filter_=filter_, by_date=by_date)
+            return [(h, False) for h in full.hits], full.total, full.total
+        total_all = engine.count(compiled.query, filter_)
+        if match == "any":
+            return (*self._any(compiled, need, filter_, by_date), total_all)
         if not by_date:
             # One pass: articles with more of the words first, BM25 among equals; its count
             # is every article with any word, full and partial matches alike.
-            found = self._engine.search(
-                coordinated(clauses, compiled.exclude), limit=need, filter_=filter_
+            found = engine.search(
+                coordinated(compiled.clauses, compiled.exclude), limit=need, filter_=filter_
             )
             ranked = []
-            for hit in _tie_break(found.hits, by_date):
+            for hit in found.hits:
                 matched, score = matched_clauses(hit.score)
-                ranked.append((replace(hit, score=score), matched < len(clauses)))
-            return ranked, found.total
+                ranked.append((replace(hit, score=score), matched < len(compiled.clauses)))
+            return ranked, found.total, total_all
         # Newest first: the articles with all the words, then those with some.
-        full = self._engine.search(
-            compiled.query, limit=need, filter_=filter_, by_date=True, count=False
-        )
+        full = engine.search(compiled.query, limit=need, filter_=filter_, by_date=True, count=False)
         ranked = [(h, False) for h in full.hits]
-        any_query = any_of(clauses, compiled.exclude)
-        total = self._engine.count(any_query, filter_)
+        any_query = any_of(compiled.clauses, compiled.exclude)
+        total = engine.count(any_query, filter_)
         if len(full.hits) < need:
-            rest = self._engine.search(
+            rest = engine.search(
                 any_query,
                 limit=need - len(ranked),
                 filter_=filter_,
@@ -175,19 +207,20 @@ class Searcher:
                 count=False,
             )
             ranked += [(h, True) for h in rest.hits]
-        return ranked, total
+        return ranked, total, total_all
 
     def _any(
         self, compiled: CompiledQuery, need: int, filter_: object, by_date: bool
     ) -> tuple[list[tuple[EngineHit, bool]], int]:
         any_query = any_of(compiled.clauses, compiled.exclude)
         found = self._engine.search(any_query, limit=need, filter_=filter_, by_date=by_date)
-        hits = _tie_break(found.hits, by_date)
-        full = self._engine.matching(compiled.query, (h.docnum for h in hits))
-        return [(h, h.docnum not in full) for h in hits], found.total
+        full = self._engine.matching(compiled.query, (h.docnum for h in found.hits))
+        return [(h, h.docnum not in full) for h in found.hits], found.total
 
-    def _hit(self, engine_hit: EngineHit, partial: bool, compiled: CompiledQuery) -> Hit:
-        article = self._engine.stored(engine_hit.docnum)
+    @staticmethod
+    def _hit(
+        engine_hit: EngineHit, partial: bool, article: Article, compiled: CompiledQuery
+    ) -> Hit:
         snippet, spans = make_snippet(article.body or article.title, compiled.highlights)
         return Hit(
             id=article.id,
@@ -205,29 +238,39 @@ class Searcher:
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        found = self._engine.find(article_id)
+        with self._lock:
+            found = self._engine.find(article_id)
         return found.article if found else None
 
     def stats(self) -> IndexStats:
         """Article count, date range, sources, size on disk and provenance of the index."""
-        first, last = self._engine.date_range()
-        size = sum(p.stat().st_size for p in self.generation.iterdir() if p.is_file())
+        with self._lock:
+            engine, generation, meta = self._engine, self.generation, self._meta
+            first, last = engine.date_range()
+            articles = engine.doc_count()
+            sources = engine.keyword_counts("source")
+            categories = engine.keyword_counts("category")
+        size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
         return IndexStats(
-            articles=self._engine.doc_count(),
+            articles=articles,
             first_date=first,
             last_date=last,
-            sources=self._engine.keyword_counts("source"),
-            categories=self._engine.keyword_counts("category"),
+            sources=sources,
+            categories=categories,
             size_bytes=size,
-            generation=self.generation.name,
-            built=self._meta.get("built"),
-            updated=self._meta.get("updated"),
-            dumps=list(self._meta.get("dumps", [])),
+            generation=generation.name,
+            built=meta.get("built"),
+            updated=meta.get("updated"),
+            dumps=list(meta.get("dumps", [])),
         )
 
 
-def _tie_break(hits: list[EngineHit], by_date: bool) -> list[EngineHit]:
-    """Equal scores: the newer article first (undated last)."""
-    if by_date:
-        return hits
-    return sorted(hits, key=lambda h: (-h.score, -(h.date or dt.date.min).toordinal()))
+def _check_keyword(engine: EngineSearcher, field_name: str, value: str) -> None:
+    """Raise a QueryError naming the known values when no article has ``value`` in the field."""
+    if engine.has_keyword(field_name, value):
+        return
+    names = ", ".join(name for name, _ in engine.keyword_counts(field_name)) or "none"
+    raise QueryError(
+        f"no article has {field_name} {value!r}",
+        f"The {field_name} values in this index: {names}",
+    )

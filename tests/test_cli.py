@@ -230,7 +230,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
     assert result.stderr == ""
     assert "بوتين" in result.stdout and "\\u" not in result.stdout  # UTF-8, not escapes
     document = json.loads(result.stdout)
-    assert set(document) == {"query", "total", "took_ms", "hits"}
+    assert set(document) == {"query", "total", "total_all_words", "took_ms", "hits"}
     keys = {"id", "title", "date", "source", "category", "url", "score", "partial", "snippet"}
     wanted = {token.term for token in analyze("بوتين المفاوضات")}
     assert document["hits"]
@@ -366,12 +366,7 @@ def test_search_without_hits_exits_0_and_names_unknown_words(
     [
         *("بوتين (روسيا", '"وزير الخارجية', "بوتين OR", "nofield:x", "-بوتين", "", "   ", "في"),
         "ا*",
-        pytest.param(
-            "(-بوتين -روسيا) -قطر",
-            marks=pytest.mark.xfail(
-                strict=True, reason="bug: groups of only excluded words parse (see test_query)"
-            ),
-        ),
+        "(-بوتين -روسيا) -قطر",
     ],
 )
 def test_malformed_query_exits_2_without_traceback(

@@ -294,16 +294,9 @@ def test_any_string_parses_or_raises_query_error_pointing_at_what_it_names(query
     for leaf in leaves:
         assert leaf.text.strip(), (query, tree)
         assert leaf.text in query, (query, leaf)
-    if "(" not in query:
-        # Something is asked for. (With groups too, once the xfail below is fixed.)
-        assert positive_words(tree), (query, tree)
+    assert positive_words(tree), (query, tree)  # something is asked for
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: search.query._check_positive does not look inside a group that sits beside "
-    "another excluded part, so these parse and list the whole archive",
-)
 @pytest.mark.parametrize("query", ["(-بوتين -روسيا) -قطر", "(-بوتين -روسيا) (-قطر -مصر)"])
 def test_groups_of_only_excluded_words_are_refused(query: str) -> None:
     assert error(query).message == "the query only excludes words"

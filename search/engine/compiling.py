@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.matching import Matcher, NullMatcherClass
+from whoosh.matching import AndNotMatcher, Matcher, NullMatcherClass
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25F
 
@@ -201,29 +201,58 @@ def compile_query(searcher: object, tree: Node, *, exact_only: bool = False) -> 
     )
 
 
+class _ExcludingMatcher(AndNotMatcher):
+    """whoosh's AndNotMatcher, starting right.
+
+    whoosh's version looks past the excluded articles at the start only when the first
+    excluded article is the first wanted one: when an excluded article came earlier in the
+    index, the first wanted article was a hit even if it was excluded too.
+    """
+
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(wq.AndNot):
+    """``a`` without the articles matching ``b``, with ``_ExcludingMatcher``."""
+
+    def matcher(self, searcher: object, context: object = None) -> Matcher:
+        return _ExcludingMatcher(
+            self.a.matcher(searcher, context),
+            self.b.matcher(searcher, searcher.boolean_context()),  # type: ignore[attr-defined]
+        )
+
+
+def _without(query: wq.Query, exclude: Sequence[wq.Query]) -> wq.Query:
+    return _AndNot(query, wq.Or(list(exclude))) if exclude else query
+
+
 def combine(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query]) -> wq.Query:
     """All the clauses, none of the excluded."""
-    query = clauses[0] if len(clauses) == 1 else wq.And(list(clauses))
-    if exclude:
-        query = wq.AndNot(query, wq.Or(list(exclude)))
-    return query
+    return _without(clauses[0] if len(clauses) == 1 else wq.And(list(clauses)), exclude)
 
 
 def any_of(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query]) -> wq.Query:
     """Articles matching any of the clauses and none of the excluded."""
-    query = clauses[0] if len(clauses) == 1 else wq.Or(list(clauses))
-    return wq.AndNot(query, wq.Or(list(exclude))) if exclude else query
+    return _without(clauses[0] if len(clauses) == 1 else wq.Or(list(clauses)), exclude)
 
 
-def filters(since: dt.date | None, until: dt.date | None, source: str | None) -> wq.Query | None:
-    """The filter for a date range (inclusive) and a source, or None."""
+def filters(
+    since: dt.date | None,
+    until: dt.date | None,
+    source: str | None = None,
+    category: str | None = None,
+) -> wq.Query | None:
+    """The filter for a date range (inclusive), a source and a category, or None."""
     parts: list[wq.Query] = []
     if since or until:
         start = midnight(since) if since else None
         end = midnight(until) if until else None
         parts.append(wq.DateRange("date", start, end))
-    if source:
-        parts.append(wq.Term("source", keyword_key(source)))
+    for field_name, value in (("source", source), ("category", category)):
+        if value is not None:
+            parts.append(wq.Term(field_name, keyword_key(value)))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -275,8 +304,7 @@ def coordinated(clauses: Sequence[wq.Query], exclude: Sequence[wq.Query]) -> wq.
 
     ``matched_clauses(score)`` recovers the count, and the BM25 part, from a hit's score.
     """
-    query = wq.Or([_Bonus(c) for c in clauses])
-    return wq.AndNot(query, wq.Or(list(exclude))) if exclude else query
+    return _without(wq.Or([_Bonus(c) for c in clauses]), exclude)
 
 
 def matched_clauses(score: float) -> tuple[int, float]:

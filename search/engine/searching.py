@@ -10,18 +10,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from whoosh import collectors
 from whoosh import query as wq
 
 from ..article import Article
 from ..query import Node
 from .compiling import WEIGHTING, CompiledQuery, compile_query
-from .schema import KEYWORD_SEPARATOR
+from .schema import KEYWORD_SEPARATOR, keyword_key
 from .writing import open_index
 
 T = TypeVar("T")
 
 # A search and its count share one filter; paging through results repeats it.
 FILTER_CACHE_SIZE = 8
+# Ranking compares scores to this many decimals (BM25 sums are around 1-100, plus 10,000 per
+# matched clause with coordination: far above the last digits that summation order changes).
+SCORE_DIGITS = 6
+# Hits fetched past the page, to see whether the page's last score is tied with the next ones.
+TIE_MARGIN = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,14 @@ class EngineResults:
     hits: list[EngineHit]
 
 
+def _rounded_score(hit: EngineHit) -> float:
+    return round(hit.score, SCORE_DIGITS)
+
+
+def _day(hit: EngineHit) -> int:
+    return hit.date.toordinal() if hit.date else 0
+
+
 class EngineSearcher:
     """An open index snapshot: compile query trees, run them, read stored articles.
 
@@ -95,26 +109,59 @@ class EngineSearcher:
         by_date: bool = False,
         count: bool = True,
     ) -> EngineResults:
-        """Run ``query``: the top ``limit`` hits by score (or newest first) and the total."""
-        options: dict[str, object] = {
-            "limit": max(limit, 1),
-            "filter": self._allowed(filter_),
-            "optimize": not count,  # block skipping, where the count is not needed
-        }
-        if exclude_docs:
-            options["mask"] = exclude_docs
-        if by_date:
-            options.update(sortedby="day", reverse=True)
-        results = self._searcher.search(query, **options)
-        # Sorted by date, whoosh reports the sort key as the score: there is no relevance score.
-        hits = [
-            EngineHit(h.docnum, 0.0 if by_date else h.score or 0.0, self.date_of(h.docnum))
-            for h in results
-        ]
-        # Not len(results): once a better article enters a full page, whoosh prunes the parts
+        """Run ``query``: the top ``limit`` hits and the total (``count=False``: the hits only).
+
+        Hits are ranked by score, then newest first, then in index order (``by_date``: newest
+        first, then in index order). Scores are compared to ``SCORE_DIGITS`` decimals, so that
+        copies of one article tie whatever order whoosh added up their parts in. The ranking
+        does not depend on ``limit``: the first k hits are the same for every limit of k or more.
+        """
+        allowed = self._allowed(filter_)
+        if allowed is not None and not allowed:
+            # whoosh takes an empty filter for no filter at all.
+            return EngineResults(total=0, hits=[])
+        key = _day if by_date else _rounded_score
+        fetch = limit + TIE_MARGIN
+        while True:
+            hits = self._top(query, fetch, allowed, exclude_docs, by_date)
+            # Articles tied with the last one on the page may lie past what was fetched: fetch
+            # until the tie is broken, so that date, not whoosh's index order, decides it.
+            if len(hits) < fetch or key(hits[-1]) != key(hits[limit - 1]):
+                break
+            fetch *= 4
+        hits.sort(key=lambda h: (-key(h), -_day(h), h.docnum))
+        # Not whoosh's count: once a better article enters a full page, whoosh prunes the parts
         # of the query that can no longer reach the page, and its count misses their articles.
         total = self.count(query, filter_) if count else len(hits)
         return EngineResults(total=total, hits=hits[:limit])
+
+    def _top(
+        self,
+        query: wq.Query,
+        limit: int,
+        allowed: set[int] | None,
+        exclude_docs: set[int] | None,
+        by_date: bool,
+    ) -> list[EngineHit]:
+        """whoosh's top ``limit`` hits, by score (or newest first)."""
+        if by_date:
+            collector = self._searcher.collector(limit=limit, sortedby="day", reverse=True)
+        else:
+            # replace=0: whoosh's matcher replacement, which drops the parts of a query that
+            # can no longer reach a full page, judges them by upper bounds that are too low in
+            # several places (a boosted field across segments, its preloaded OR on segments
+            # under 5,000 articles, a wrapper that adds a constant): on SaudiNewsNet the top
+            # hits of ولي العهد changed with the page size. Skipping posting blocks by their
+            # stored maximum score stays: those bounds are exact.
+            collector = collectors.TopCollector(limit, usequality=True, replace=0)
+        if allowed is not None or exclude_docs:
+            collector = collectors.FilterCollector(collector, allowed, exclude_docs)
+        self._searcher.search_with_collector(query, collector)
+        # Sorted by date, whoosh reports the sort key as the score: there is no relevance score.
+        return [
+            EngineHit(h.docnum, 0.0 if by_date else h.score or 0.0, self.date_of(h.docnum))
+            for h in collector.results()
+        ]
 
     def count(self, query: wq.Query, filter_: wq.Query | None = None) -> int:
         """How many articles match (and pass ``filter_``), without scoring."""
@@ -134,7 +181,7 @@ class EngineSearcher:
         if kind is wq.And:
             first, *rest = sorted(map(self._docs, query.subqueries), key=len)
             return first.intersection(*rest)
-        if kind is wq.AndNot:
+        if isinstance(query, wq.AndNot):
             return self._docs(query.a) - self._docs(query.b)
         if isinstance(query, wq.WrappingQuery):
             return self._docs(query.child)
@@ -197,6 +244,11 @@ class EngineSearcher:
         for docnum, value in enumerate(column):
             if not (deleted and reader.is_deleted(docnum)):
                 yield docnum, value
+
+    def has_keyword(self, field_name: str, value: str) -> bool:
+        """True when a live article has ``value`` as its source or category."""
+        term = wq.Term(field_name, keyword_key(value))
+        return any(True for _ in self._searcher.docs_for_query(term))
 
     def keyword_counts(self, field_name: str) -> list[tuple[str, int]]:
         """(label as published, article count) for each source or category, largest first.
