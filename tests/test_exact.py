@@ -106,9 +106,9 @@ def test_premise_the_forms_share_one_term_and_differ_as_written() -> None:
 @pytest.mark.parametrize(
     ("query", "exact"),
     [
-        ("روسيا", {"bare", "diacritized"}),
-        ("رُوسيا", {"bare", "diacritized"}),  # diacritics are folded on both sides
-        ("روسيـــا", {"bare", "diacritized"}),  # and tatweel
+        ("روسيا", {"bare", "diacritized", "keyword"}),
+        ("رُوسيا", {"bare", "diacritized", "keyword"}),  # diacritics are folded on both sides
+        ("روسيـــا", {"bare", "diacritized", "keyword"}),  # and tatweel
         ("وروسيا", {"bare", "clitic"}),
         ("الروسية", {"adjective"}),
         ("الروسيه", {"adjective"}),  # ta marbuta folded
@@ -138,6 +138,7 @@ def test_exact_highlights_mark_only_the_exact_forms(searcher: Searcher) -> None:
     assert marks(searcher.search("روسيا", stemming=False)) == {
         "bare": ["روسيا", "روسيا"],  # the body's روسيا (not its وروسيا), the title's روسيا
         "diacritized": ["رُوسِيَا"],
+        "keyword": [],  # found by its keyword: nothing to mark in the body
     }
     assert marks(searcher.search("وروسيا", stemming=False)) == {
         "bare": ["وروسيا"],
@@ -155,10 +156,10 @@ def test_stemmed_highlights_mark_every_form(searcher: Searcher) -> None:
 
 def test_exact_ranks_a_title_match_first_and_sorts_by_date(searcher: Searcher) -> None:
     by_relevance = searcher.search("روسيا", stemming=False)
-    assert [hit.id for hit in by_relevance] == ["bare", "diacritized"]
+    assert [hit.id for hit in by_relevance] == ["bare", "diacritized", "keyword"]
     assert by_relevance.hits[0].score > by_relevance.hits[1].score
     by_date = searcher.search("روسيا", stemming=False, sort="date")
-    assert [hit.id for hit in by_date] == ["diacritized", "bare"]
+    assert [hit.id for hit in by_date] == ["keyword", "diacritized", "bare"]
 
 
 @pytest.mark.parametrize(
@@ -189,7 +190,7 @@ def test_exact_phrase_marks_the_phrase_forms_only(searcher: Searcher) -> None:
 @pytest.mark.parametrize(
     ("query", "exact", "marked"),
     [
-        ("روسي*", {"bare", "diacritized"}, {"روسيا", "رُوسِيَا"}),
+        ("روسي*", {"bare", "diacritized", "keyword"}, {"روسيا", "رُوسِيَا"}),
         ("وروس*", {"bare", "clitic"}, {"وروسيا"}),
         ("الروس*", {"adjective"}, {"الروسية"}),
     ],
@@ -232,25 +233,24 @@ def test_exact_word_missing_as_written_is_reported_unknown(searcher: Searcher) -
 def test_exact_unknown_word_beside_a_known_one(searcher: Searcher) -> None:
     found = searcher.search("روسيا بروسيا", stemming=False)
     assert found.unknown == ["بروسيا"]
-    assert ids(found) == {"bare", "diacritized"}
+    assert ids(found) == {"bare", "diacritized", "keyword"}
     assert all(hit.partial for hit in found)  # none has both words
     assert searcher.search("روسيا بروسيا", stemming=False, match="all").total == 0
 
 
 def test_exact_partial_fill_and_match_any(searcher: Searcher) -> None:
     auto = searcher.search("روسيا القاهرة", stemming=False)
-    assert [(hit.id, hit.partial) for hit in auto] == [("bare", False), ("diacritized", True)]
-    assert auto.total == 2
+    assert [(hit.id, hit.partial) for hit in auto] == [
+        ("bare", False),
+        ("diacritized", True),
+        ("keyword", True),
+    ]
+    assert auto.total == 3
     assert ids(searcher.search("روسيا القاهرة", stemming=False, match="all")) == {"bare"}
     anyword = searcher.search("روسيا OR بكين", stemming=False, match="any")
-    assert ids(anyword) == {"bare", "diacritized", "clitic", "adjective"}
+    assert ids(anyword) == {"bare", "diacritized", "clitic", "adjective", "keyword"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: stemming=False searches title_exact and body_exact only, not keywords, so an "
-    "article whose keyword is the exact form is missed and the word reported unknown",
-)
 def test_exact_finds_a_word_that_is_only_in_the_keywords(searcher: Searcher) -> None:
     assert ids(searcher.search("الغاز")) == {"keyword"}  # holds with stemming
     found = searcher.search("الغاز", stemming=False)
@@ -296,8 +296,8 @@ def test_cli_exact_is_the_api_without_stemming(index: Path, searcher: Searcher, 
 
 def test_cli_exact_finds_and_marks_only_the_exact_form(index: Path) -> None:
     exact = search_json(index, "روسيا", "--exact")
-    assert json_marks(exact) == {"bare": ["روسيا"], "diacritized": ["رُوسِيَا"]}
-    assert exact["total"] == 2
+    assert json_marks(exact) == {"bare": ["روسيا"], "diacritized": ["رُوسِيَا"], "keyword": []}
+    assert exact["total"] == 3
     stemmed = search_json(index, "روسيا")
     assert {hit["id"] for hit in stemmed["hits"]} == ANY_FORM
     assert json_marks(stemmed)["bare"] == ["روسيا", "وروسيا"]
@@ -339,4 +339,4 @@ def test_cli_exact_reports_a_word_missing_as_written(index: Path) -> None:
 def test_cli_exact_names_the_unknown_word_beside_hits(index: Path) -> None:
     result = bahth(index, "روسيا بروسيا", "--exact")
     assert "not in the index: بروسيا" in result.stderr
-    assert result.stdout.count("partial match") == 2
+    assert result.stdout.count("partial match") == 3  # bare, diacritized, keyword

@@ -34,9 +34,14 @@ _STEMMED_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body
 _EXACT_FIELDS = {
     "title": ("title_exact",),
     "body": ("body_exact",),
-    None: ("title_exact", "body_exact"),
+    None: ("title_exact", "body_exact", "keywords_exact"),
 }
-_WEIGHTS = {"title": TITLE_WEIGHT, "title_exact": TITLE_WEIGHT, "keywords": KEYWORDS_WEIGHT}
+_WEIGHTS = {
+    "title": TITLE_WEIGHT,
+    "title_exact": TITLE_WEIGHT,
+    "keywords": KEYWORDS_WEIGHT,
+    "keywords_exact": KEYWORDS_WEIGHT,
+}
 
 
 @dataclass

@@ -10,12 +10,13 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 from ..arabic import normalize
 from .analysis import arabic_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 
 def schema() -> Schema:
-    """Title and body are indexed twice: stemmed (ranking) and exact (phrases, boosts).
+    """Title, body and keywords are indexed twice: stemmed (ranking) and exact (phrases, boosts,
+    ``--exact``).
 
     Title, keywords and body (compressed) are stored for snippets and ``bahth show``.
     ``source`` and ``category`` hold normalized keys (``source:alwatan``); the labels as
@@ -35,6 +36,7 @@ def schema() -> Schema:
         keywords=TEXT(analyzer=stemmed, stored=True, phrase=False),
         title_exact=TEXT(analyzer=exact),
         body_exact=TEXT(analyzer=exact),
+        keywords_exact=TEXT(analyzer=exact),
         date=DATETIME(stored=True),
         # The day as an ordinal (0: undated) in a column, for sorting and reading dates fast:
         # DATETIME's own column puts undated articles first when sorted newest first.

@@ -153,7 +153,7 @@ class IndexWriter:
         if article.body:
             fields["body_z"] = zlib.compress(article.body.encode("utf-8"))
         if keywords:
-            fields["keywords"] = keywords
+            fields["keywords"] = fields["keywords_exact"] = keywords
         if article.date:
             fields["date"] = midnight(article.date)
         # Columns get a value in every document, 0 or "" when there is none: whoosh cannot read
