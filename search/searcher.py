@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -216,6 +217,155 @@ class Searcher:
         found = self._engine.search(any_query, limit=need, filter_=filter_, by_date=by_date)
         full = self._engine.matching(compiled.query, (h.docnum for h in found.hits))
         return [(h, h.docnum not in full) for h in found.hits], found.total
+
+    def scan(
+        self,
+        query: str,
+        *,
+        since: str | dt.date | None = None,
+        until: str | dt.date | None = None,
+        source: str | None = None,
+        category: str | None = None,
+        match: Match = "auto",
+        stemming: bool = True,
+        batch: int = 500,
+    ) -> Iterator[Hit]:
+        """Every article matching ``query``, newest first, as ``Hit``s: no page, no limit.
+
+        The options mean what they mean for ``search``. The order is ``search(...,
+        sort="date")``'s: with ``match="auto"``, the articles with all the words newest first,
+        then those with some of them (``partial``) newest first; articles of one day in index
+        order; articles without a date last. Unlike a date-sorted search, each hit carries its
+        relevance (BM25) score for the query.
+
+        Newest first, not by relevance, because dates can be cut into windows: the matches are
+        read window by window (each holding at most ``batch`` matches, or one day), so the
+        hits and articles held at a time do not grow with the number of matches; a ranking
+        by score would have to score every match before yielding the first. Articles without
+        a date cannot be selected by a window: when some match, they are found by one
+        date-sorted pass over every match (a list of numbers per match, no articles).
+
+        The query and filters are checked before this returns (``QueryError``). The engine is
+        locked only while a window is read, so other threads search between windows; a
+        ``refresh()`` during a scan makes its next window raise ``RuntimeError`` (its article
+        numbers belong to the old snapshot).
+        """
+        if batch < 1:
+            raise QueryError(f"batch must be 1 or more, not {batch}")
+        if match not in ("auto", "all", "any"):
+            raise QueryError(f"unknown match '{match}'")
+        first, last = _as_date(since, "--since"), _as_date(until, "--until")
+        if first and last and first > last:
+            raise QueryError(
+                f"--since {first.isoformat()} is after --until {last.isoformat()}",
+                "Give the earlier date to --since",
+            )
+        tree = parse(query)
+        with self._lock:
+            engine = self._engine
+            for name, value in (("source", source), ("category", category)):
+                if value is not None:
+                    _check_keyword(engine, name, value)
+            compiled = engine.compile(tree, exact_only=not stemming)
+            oldest, newest = engine.date_range()
+        # One pass per query, with what each hit's partial flag is: the full matches
+        # (never partial), the rest of the any-word matches (always partial), or every
+        # any-word match flagged by whether it holds all the words.
+        any_query = any_of(compiled.clauses, compiled.exclude)
+        passes: list[tuple[object, str]]
+        if len(compiled.clauses) < 2 or match == "all":
+            passes = [(compiled.query, "full")]
+        elif match == "any":
+            passes = [(any_query, "flag")]
+        else:
+            passes = [(compiled.query, "full"), (any_query, "rest")]
+        lo = max(filter(None, (oldest, first)), default=None)
+        hi = min(filter(None, (newest, last)), default=None)
+        undated = first is None and last is None
+        return self._scan(engine, compiled, passes, (lo, hi), undated, source, category, batch)
+
+    def _scan(
+        self,
+        engine: EngineSearcher,
+        compiled: CompiledQuery,
+        passes: list[tuple[object, str]],
+        dates: tuple[dt.date | None, dt.date | None],
+        undated: bool,
+        source: str | None,
+        category: str | None,
+        batch: int,
+    ) -> Iterator[Hit]:
+        """The windows of ``scan``, newest first, pass after pass."""
+
+        def read(query: object, filter_: object, matches: int, mode: str) -> list[Hit]:
+            """The ``matches`` articles that ``query`` finds in a window, newest first."""
+            with self._lock:
+                if self._engine is not engine:
+                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
+                # Ranked by score, for the scores; then put in search(sort="date")'s order.
+                found = engine.search(query, limit=matches, filter_=filter_, count=False).hits
+            found.sort(key=lambda h: (-(h.date.toordinal() if h.date else 0), h.docnum))
+            return read_hits(found, mode)
+
+        def read_hits(found: list[EngineHit], mode: str) -> list[Hit]:
+            with self._lock:
+                if self._engine is not engine:
+                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
+                full = (
+                    set()
+                    if mode == "full"
+                    else engine.matching(compiled.query, (h.docnum for h in found))
+                )
+                rows = [
+                    (h, mode != "full" and h.docnum not in full, engine.stored(h.docnum))
+                    for h in found
+                    if mode != "rest" or h.docnum not in full
+                ]
+            # Snippets outside the lock, as in search().
+            return [self._hit(h, partial, article, compiled) for h, partial, article in rows]
+
+        def count(query: object, filter_: object) -> int:
+            with self._lock:
+                if self._engine is not engine:
+                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
+                return engine.count(query, filter_)
+
+        def windows(query: object, lo: int, hi: int) -> Iterator[tuple[object, int]]:
+            """(filter, matches) of date windows within lo..hi (ordinals), newest first."""
+            window = filters(dt.date.fromordinal(lo), dt.date.fromordinal(hi), source, category)
+            matches = count(query, window)
+            if not matches:
+                return
+            if matches <= batch or lo == hi:
+                yield window, matches
+                return
+            middle = (lo + hi) // 2
+            yield from windows(query, middle + 1, hi)
+            yield from windows(query, lo, middle)
+
+        def undated_hits(query: object, mode: str) -> Iterator[Hit]:
+            """The matches without a date, in index order, ``batch`` at a time."""
+            everything = filters(None, None, source, category)
+            matches = count(query, everything)
+            dated = count(query, filters(lo, hi, source, category)) if lo and hi else 0
+            if matches == dated:
+                return
+            with self._lock:
+                if self._engine is not engine:
+                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
+                # No window selects a missing date: rank every match, keep the undated ones.
+                found = engine.search(query, limit=matches, filter_=everything, count=False)
+                missing = sorted((h for h in found.hits if h.date is None), key=lambda h: h.docnum)
+            for start in range(0, len(missing), batch):
+                yield from read_hits(missing[start : start + batch], mode)
+
+        lo, hi = dates
+        for query, mode in passes:
+            if lo is not None and hi is not None and lo <= hi:
+                for window, matches in windows(query, lo.toordinal(), hi.toordinal()):
+                    yield from read(query, window, matches, mode)
+            if undated:
+                yield from undated_hits(query, mode)
 
     @staticmethod
     def _hit(
