@@ -46,7 +46,7 @@ __all__ = [
 
 # Bump when a rule changes in code; data changes are picked up by the hash below. An index
 # records the version it was built with and refuses to mix terms from two versions.
-_RULES_VERSION = 2
+_RULES_VERSION = 3
 WORD_CACHE_SIZE = 1 << 18
 
 _CLITIC_NUMBER = re.compile(r"[وفبلك]?(\d[\d.,]*)")
@@ -114,7 +114,7 @@ def analyze(text: str) -> list[AnalyzedToken]:
 
 def _data_digest() -> str:
     digest = hashlib.sha256()
-    for name in ("lexicon.tsv.gz", "protected.txt", "stopwords.txt"):
+    for name in ("lexicon.tsv.gz", "names.txt", "protected.txt", "spellings.tsv", "stopwords.txt"):
         digest.update(resources.files(__package__).joinpath("data", name).read_bytes())
     return digest.hexdigest()[:12]
 

@@ -6,17 +6,29 @@ text exposes:
 * **Clitics are stripped only when they are clitics.** و ف ب ل ك begin many words (وزير، وطن،
   فرنسا، بوتين، كتاب، لبنان). A leading letter is stripped only when a news lexicon (see
   ``lexicon.py``) says the rest is a word of its own, and never from a word that itself takes the
-  article (الوزير shows that the و of وزير is a root letter). The same test keeps the ال of
-  التزام or إلغاء, whose article-less forms are words. Chains are stripped in the order Arabic
-  attaches them: conjunction (و ف), preposition (ب ك ل), article (ال; لل is ل + ال).
+  article (الوزير shows that the و of وزير is a root letter) or, for ب and ك, a preposition
+  (بكوبا shows that كوبا is no ك + وبا). The same test keeps the ال of التزام or إلغاء, whose
+  article-less forms are words. Chains are stripped in the order Arabic attaches them:
+  conjunction (و ف), preposition (ب ك ل), article (ال; لل is ل + ال).
 * **Suffixes in three layers**, outermost first: a possessive pronoun (هم هن كم نا ها هما كما ه)
-  or the accusative alef (رسميا), each only when what remains is a known word and restoring the
-  ta marbuta its pronoun turned into ت (حكومتهم → حكومة); one plural or dual ending (ات ون ين
-  ان يين يون يات تين تان); the feminine/pronoun ه; the nisba ي. Every step keeps a stem of at
-  least three letters.
+  or the accusative alef (رسميا; a country's alef before its nisba, اميركا/اميركي), each only
+  when what remains is a known word and restoring the ta marbuta its pronoun turned into ت
+  (حكومتهم → حكومة); one plural or dual ending (ات ون ين ان يين يون يات تين تان); the
+  feminine/pronoun ه; the nisba ي. After the accusative alef only the nisba can go (no plural
+  ending or ta marbuta comes before that alef: كورونا → كورون, not كور). Every step keeps a
+  stem of at least three letters.
 * **Protected words** (``data/protected.txt``: country, city and people names whose last
   letters look like suffixes, such as فلسطين، لبنان، البحرين، بوتين) lose their clitics but keep
   the rest, so فلسطين and الفلسطينيين meet on فلسطين and لبوتين meets بوتين.
+* **Whole words** (``data/names.txt``, derived from the lexicon by
+  ``python -m benchmarks.build_lexicon``): words that end in ا ان ين ون تين تان يين يون
+  although the lexicon hardly shows the forms such an ending alternates with (no سلمين beside
+  سلمان, little روم/رومي beside روما, no برلمانين beside برلمان). They are names and loanwords
+  and keep those letters like protected words: سلمان does not meet سلمي (peaceful), nor
+  ماكرون ماكر (cunning), while البرلمانية still meets برلمان.
+* **Spelling folds** (``data/spellings.tsv``, derived the same way): stems of one foreign name
+  that news outlets spell differently (أميركا/أمريكا, بوتن/بوتين, ترمب/ترامب, غ/ج for a g) are
+  replaced by the most frequent spelling's stem.
 
 Input is a *normalized* word (see ``normalize``); stopwords should be removed before stemming.
 
@@ -36,6 +48,8 @@ ARTICLE = "ال"
 LI_ARTICLE = "لل"  # ل + ال, the alef of the article dropped (للحكومة)
 CONJUNCTIONS = "وف"
 PREPOSITIONS = "بكل"
+# Clitic chains that end in a preposition, as seen before a word: بكوبا، لكوبا، وبكوبا.
+PREPOSITIONS_BEFORE = ("ب", "ك", "ل", "وب", "ول", "فب", "فل")
 
 PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه")
 ACCUSATIVE_ALEF = "ا"
@@ -54,12 +68,42 @@ MIN_COUNT = 3  # the lexicon's floor: rarer forms are not in it
 STEM_CACHE_SIZE = 1 << 18
 
 
+def _data_lines(name: str) -> list[str]:
+    """The non-comment lines of a shipped data file, comments and blanks removed."""
+    text = resources.files(__package__).joinpath("data", name).read_text("utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
 @cache
 def protected_words() -> frozenset[str]:
     """Normalized words that keep all their letters once clitics are removed."""
-    text = resources.files(__package__).joinpath("data/protected.txt").read_text("utf-8")
-    words = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return frozenset(normalize(w) for w in words if w)
+    return frozenset(normalize(w) for w in _data_lines("protected.txt"))
+
+
+@cache
+def whole_words() -> frozenset[str]:
+    """Words ending like an inflection that the lexicon shows as words of their own.
+
+    ``data/names.txt``, one normalized word per line (then its counts, for the reader), derived
+    from the lexicon by ``python -m benchmarks.build_lexicon``.
+    """
+    return frozenset(line.split("\t", 1)[0] for line in _data_lines("names.txt"))
+
+
+@cache
+def _kept_words() -> frozenset[str]:
+    return protected_words() | whole_words()
+
+
+@cache
+def spelling_folds() -> dict[str, str]:
+    """``{stem: stem of the same name as most often spelled}`` from ``data/spellings.tsv``."""
+    folds = {}
+    for line in _data_lines("spellings.tsv"):
+        variant, canonical = line.split("\t")[:2]
+        folds[variant] = canonical
+    return folds
 
 
 def _count(word: str) -> int:
@@ -81,13 +125,31 @@ def _strip_pronoun(word: str) -> str:
     return word
 
 
+def _is_accusative_alef(word: str) -> bool:
+    """True when the final ا of ``word`` is the accusative's, or a name's before its nisba.
+
+    What remains must be a known word (رسميا → رسمي) or take the nisba ي (اميركا: the lexicon has
+    اميركي but not اميرك, so اميركا meets الاميركيه).
+    """
+    if not word.endswith(ACCUSATIVE_ALEF) or len(word) <= MIN_STEM:
+        return False
+    base = word[:-1]
+    return _known(base) or _known(base + NISBA)
+
+
 def _strip_suffixes(word: str, stop_at: frozenset[str] = frozenset()) -> str:
     """Remove suffixes layer by layer, stopping early at a word in ``stop_at``."""
     stem = _strip_pronoun(word)
     if stem in stop_at:
         return stem
-    if stem.endswith(ACCUSATIVE_ALEF) and len(stem) > MIN_STEM and _known(stem[:-1]):
+    if _is_accusative_alef(stem):
+        # The accusative alef never follows a plural ending or the ta marbuta (a sound plural
+        # has no tanwin, ةً takes no alef), so only the nisba can be left: كورونا → كورون, not
+        # the كور of كوريا; رسميا → رسمي → رسم.
         stem = stem[:-1]
+        if stem in stop_at:
+            return stem
+        return stem[:-1] if stem.endswith(NISBA) and len(stem) > MIN_STEM else stem
     for suffix in PLURAL_SUFFIXES:
         if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_STEM:
             stem = stem[: -len(suffix)]
@@ -135,6 +197,21 @@ def _takes_article(word: str) -> bool:
     return with_article >= max(MIN_COUNT, CLITIC_RATIO * _count(word))
 
 
+def _takes_preposition(word: str) -> bool:
+    """True when the lexicon shows ب or ك before ``word`` often enough (بكوبا for كوبا).
+
+    Two prepositions do not stack, so the first letter of such a word is its own: كوبا is Cuba,
+    not ك + وبا (epidemic). Only words that begin with ب or ك are tested: ل before a word that
+    begins with ل reads as the article (للحسن) and ب before it is often a Maghrebi family name
+    (بلحسن، بلعيد); names that begin with بو make و and ف look like they follow a preposition
+    (بوروسيا is Borussia, not ب + وروسيا; بوعشرين is a family name).
+    """
+    if word[:1] not in "بك":
+        return False
+    seen = sum(_count(p + word) for p in PREPOSITIONS_BEFORE)
+    return seen >= max(MIN_COUNT, CLITIC_RATIO * _count(word))
+
+
 def _is_letter_clitic(word: str, rest: str, *, default: bool) -> bool:
     """Decide whether the first letter of ``word`` (و ف ب ل ك) is a clitic before ``rest``.
 
@@ -142,6 +219,8 @@ def _is_letter_clitic(word: str, rest: str, *, default: bool) -> bool:
     ``default`` answers for a word the lexicon has never seen.
     """
     if len(rest) < MIN_STEM or word in protected_words() or _takes_article(word):
+        return False
+    if _takes_preposition(word):
         return False
     if rest in protected_words():
         return True
@@ -189,6 +268,15 @@ def _is_arabic(word: str) -> bool:
     return "\u0621" <= word[0] <= "\u064a"
 
 
+def unfolded_stem(word: str) -> str:
+    """``stem`` without the spelling folds, not memoized (what the folds are computed from)."""
+    if len(word) < MIN_STEM or not _is_arabic(word):
+        return word
+    word = strip_prefixes(word)
+    kept = _kept_words()
+    return word if word in kept else _strip_suffixes(word, stop_at=kept)
+
+
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str) -> str:
     """Return the index term of a normalized, non-stopword word.
@@ -197,11 +285,8 @@ def stem(word: str) -> str:
 
     >>> [stem(w) for w in ("الاقتصاديه", "اقتصاد", "رسميا", "روسيا", "الروسيه", "اتجاهات")]
     ['اقتصاد', 'اقتصاد', 'رسم', 'روس', 'روس', 'اتجاه']
+    >>> [stem(w) for w in ("كورونا", "كوريا", "سلمان", "سلميه", "اميركا", "امريكا", "بوتن")]
+    ['كورون', 'كور', 'سلمان', 'سلم', 'اميرك', 'اميرك', 'بوتين']
     """
-    if len(word) < MIN_STEM or not _is_arabic(word):
-        return word
-    word = strip_prefixes(word)
-    protected = protected_words()
-    if word in protected:
-        return word
-    return _strip_suffixes(word, stop_at=protected)
+    term = unfolded_stem(word)
+    return spelling_folds().get(term, term)
