@@ -11,21 +11,26 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from search import (
     BahthError,
+    Hit,
     Indexer,
     IndexReport,
     Note,
     Progress,
     QueryError,
     Reject,
+    Results,
     Searcher,
     analyze,
     render,
@@ -60,17 +65,26 @@ def index_option(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """--json and --html, shared by every command that prints results."""
+    """--json, --html and --csv, shared by every command that prints results; one at most."""
 
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-    @click.option("--html", "as_html", is_flag=True, help="Print an HTML fragment.")
+    @click.option("--html", "as_html", is_flag=True, help="Print a complete HTML page.")
+    @click.option(
+        "--csv",
+        "as_csv",
+        is_flag=True,
+        help="Print CSV: id, date, source, title, url, score, partial (a header row first).",
+    )
     @functools.wraps(function)
-    def wrapper(*args: Any, as_json: bool, as_html: bool, **kwargs: Any) -> Any:
-        if as_json and as_html:
-            raise click.UsageError("--json and --html cannot be used together")
-        return function(
-            *args, output="json" if as_json else "html" if as_html else "text", **kwargs
-        )
+    def wrapper(*args: Any, as_json: bool, as_html: bool, as_csv: bool, **kwargs: Any) -> Any:
+        chosen = [
+            name for name, on in (("json", as_json), ("html", as_html), ("csv", as_csv)) if on
+        ]
+        if len(chosen) > 1:
+            raise click.UsageError(
+                " and ".join(f"--{name}" for name in chosen) + " cannot be used together"
+            )
+        return function(*args, output=chosen[0] if chosen else "text", **kwargs)
 
     return wrapper
 
@@ -314,6 +328,26 @@ def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
     is_flag=True,
     help="Match words in their exact (normalized) forms only: no clitics or suffixes.",
 )
+@click.option(
+    "--all",
+    "list_all",
+    is_flag=True,
+    help="List every match, newest first, each as it is found: no page and no 1,000 limit "
+    "(with --csv or --json, for other tools).",
+)
+@click.option(
+    "--bidi",
+    is_flag=True,
+    envvar="BAHTH_BIDI",
+    help="On a terminal, put Arabic mixed with Latin and digits in display order, for "
+    "terminals (and tmux) that do no bidi; text output only (or set BAHTH_BIDI=1).",
+)
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="On a terminal, do not page text longer than the screen through $PAGER "
+    "(default: less, with LESS=FRX unless LESS is set).",
+)
 @output_options
 def search_command(
     query: str,
@@ -328,39 +362,114 @@ def search_command(
     match: str,
     all_words: bool,
     exact: bool,
+    list_all: bool,
+    bidi: bool,
+    no_pager: bool,
     output: str,
 ) -> None:
     """Search the index. Words are all required (articles with most of them fill the page,
     marked partial); "quoted phrase" matches exact forms in order; OR, NOT or -word,
     parentheses; title:, body:, source:, category: fields; word* for a prefix.
 
+    The result line (counts, time, words not in the index) comes first on stdout, with the
+    results; errors go to stderr. On a terminal, text is wrapped to its width and long
+    output is paged; piped, it is neither.
+
     Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01-01
     """
+    ctx = click.get_current_context()
+
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+
+    if all_words and given("match") and match != "all":
+        raise click.UsageError(f"--all-words means --match all: it conflicts with --match {match}")
+    if list_all:
+        for name, option in (("limit", "-n/--limit"), ("page", "--page")):
+            if given(name):
+                raise click.UsageError(f"--all lists every match: it takes no {option}")
+        if given("sort") and sort != "date":
+            raise click.UsageError("--all lists every match newest first: it takes no --sort")
+    if bidi and given("bidi") and output != "text":
+        # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
+        raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")
+    started = time.perf_counter()
+    options: dict[str, Any] = {
+        "since": since,
+        "until": until,
+        "source": source,
+        "category": category,
+        "match": "all" if all_words else match,
+        "stemming": not exact,
+    }
     with Searcher(index_dir) as searcher:
-        results = searcher.search(
-            query,
-            limit=limit,
-            page=page,
-            since=since,
-            until=until,
-            source=source,
-            category=category,
-            sort=sort,
-            match="all" if all_words else match,  # type: ignore[arg-type]
-            stemming=not exact,
-        )
-    if output == "json":
-        click.echo(render.to_json(results))
-        return
-    if output == "html":
-        click.echo(render.to_html(results))
-        return
-    click.echo(render.summary(results), err=True)
-    if results.hits:
+        if not list_all:
+            results = searcher.search(query, limit=limit, page=page, sort=sort, **options)
+            _print_results(results, None, output, started, bidi, not no_pager)
+            return
+        # The counts first, and a malformed query refused before anything is written.
+        results = searcher.search(query, limit=1, sort="date", **options)
+        every = searcher.scan(query, **options)
+        _print_results(results, every, output, started, bidi, not no_pager)
+
+
+def _print_results(
+    results: Results,
+    every: Iterable[Hit] | None,
+    output: str,
+    started: float,
+    bidi: bool,
+    page_it: bool,
+) -> None:
+    """Write ``results`` in the chosen format, with ``every`` hit instead of its page for --all.
+
+    Text is laid out for the terminal only when stdout is one: wrapped to its width, bidi
+    reordered when asked, coloured, paged when longer than the screen (unless --no-pager).
+    A reader that stops reading (``| head``, quitting the pager) ends the output quietly.
+    """
+
+    def elapsed() -> float:
+        return (time.perf_counter() - started) * 1000
+
+    try:
+        if output == "json":
+            if every is None:
+                click.echo(render.to_json(results))
+            else:
+                for piece in render.json_stream(results, every, elapsed):
+                    click.echo(piece, nl=False)
+            return
+        if output in ("csv", "html"):
+            pieces = (
+                render.to_csv(results.hits if every is None else every)
+                if output == "csv"
+                else render.html_page(results, every, elapsed if every is not None else None)
+            )
+            for piece in pieces:
+                click.echo(piece, nl=False)
+            return
+        terminal = sys.stdout.isatty()
+        size = shutil.get_terminal_size()
+        columns = size.columns if terminal else None
+        bidi = bidi and terminal
         styled = _styled()
         marker = (lambda w: click.style(w, bold=True, fg="yellow")) if styled else render.brackets
         dim = (lambda w: click.style(w, dim=True)) if styled else str
-        click.echo(render.to_text(results, marker, dim), color=styled)
+        pager = render.pager_command() if terminal and page_it else None
+
+        def write(text: str) -> None:
+            click.echo(text, nl=False, color=styled)
+
+        with render.Pager(write, pager, size.lines) as out:
+            line = render.summary(results, listing_all=every is not None)
+            out.write(render.text_line(line, columns=columns, bidi=bidi) + "\n")
+            first = 1 if every is not None else (results.page - 1) * results.limit + 1
+            for number, hit in enumerate(results.hits if every is None else every, first):
+                text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
+                out.write("\n" + text + "\n")
+    except BrokenPipeError:
+        # The reader is gone: no traceback, and none when Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @main.command("show")

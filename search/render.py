@@ -1,22 +1,56 @@
-"""Results → text for a terminal, JSON, or HTML. No engine, no click: plain strings out.
+"""Results → text for a terminal, JSON, CSV, or an HTML page. No engine, no click: strings out.
 
 Highlights are given as spans; a renderer decides how to mark them: ``mark`` callables for the
 terminal (bold colour on a TTY, ``[…]`` otherwise), ``<mark>`` for HTML (all text escaped).
+Terminal layout (wrapping, bidi reordering, the pager) is in ``search.terminal``; ``Pager`` and
+``pager_command`` are reached from here, the module the command uses.
+
+Every renderer of many hits also comes as a stream (``to_csv``, ``json_stream``, ``html_page``,
+``hit_text``), so that ``bahth search --all`` writes each hit as it comes and holds none.
 """
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from .article import Article
 from .results import Hit, IndexStats, Results, Span
+from .terminal import MARK, Pager, clean, is_rtl, pager_command, styled, visual, width, wrap
+
+__all__ = [
+    "CSV_COLUMNS",
+    "Marker",
+    "Pager",
+    "apply_marks",
+    "article_dict",
+    "article_text",
+    "brackets",
+    "hit_text",
+    "html_page",
+    "json_stream",
+    "link",
+    "pager_command",
+    "stats_dict",
+    "stats_text",
+    "summary",
+    "text_line",
+    "to_csv",
+    "to_html",
+    "to_json",
+    "to_text",
+]
 
 Marker = Callable[[str], str]
 
 
 def brackets(word: str) -> str:
+    """The marker for text without colours: ``[word]``."""
     return f"[{word}]"
 
 
@@ -40,21 +74,91 @@ def _meta_line(hit: Hit) -> str:
     return " · ".join(parts)
 
 
-def to_text(results: Results, marker: Marker = brackets, dim: Marker = str) -> str:
-    """The terminal listing: numbered hits, title, source/date line, snippet, url and id."""
-    if not results.hits:
-        return ""
+# --- text ----------------------------------------------------------------------------------
+
+
+def _toggled(text: str, spans: list[Span]) -> str:
+    """``text`` with ``MARK`` toggles around its spans (offsets are kept: ``clean`` replaces
+    characters one for one)."""
+    return apply_marks(clean(text), spans, lambda w: f"{MARK}{w}{MARK}")
+
+
+def _layout(
+    text: str,
+    first: str,
+    rest: str,
+    marker: Marker,
+    style: Marker,
+    columns: int | None,
+    bidi: bool,
+) -> list[str]:
+    """One paragraph (with ``MARK`` toggles) as terminal lines: wrapped to ``columns`` when
+    given, reordered for display when ``bidi``, marked, and passed whole through ``style``."""
+    lines = wrap(text, columns, first, rest) if columns else [first + text]
+    out = []
+    for line in lines:
+        if bidi:
+            body = line.lstrip(" ")
+            indent = line[: len(line) - len(body)]
+            shown = visual(body)
+            if is_rtl(body.replace(MARK, "")) and columns:
+                # Right-to-left paragraphs read from the right margin, their indent on the
+                # right, as they would be laid out on an Arabic page.
+                line = " " * max(columns - len(indent) - width(shown), 0) + shown + indent
+            else:
+                line = indent + shown
+        out.append(style(styled(line, marker)))
+    return out
+
+
+def text_line(text: str, *, columns: int | None = None, bidi: bool = False) -> str:
+    """A line of prose (the summary) for the terminal: wrapped and reordered like the hits."""
+    return "\n".join(_layout(clean(text), "", "", str, str, columns, bidi))
+
+
+def hit_text(
+    hit: Hit,
+    number: int,
+    marker: Marker = brackets,
+    dim: Marker = str,
+    *,
+    columns: int | None = None,
+    bidi: bool = False,
+) -> str:
+    """One hit for the terminal: numbered title, source/date line, snippet, url and id.
+
+    ``columns``: wrap at word boundaries to that width (a word, date or URL is never cut).
+    ``bidi``: reorder each line for a terminal that does no bidi (see ``terminal.visual``).
+    """
+    prefix = f"{number}. "
+    indent = " " * len(prefix)
+    score = f"  (score {hit.score:.2f})" if hit.score else ""
+    link = " ".join(p for p in (hit.url, f"id: {hit.id}") if p)
+    lines = [
+        *_layout(
+            _toggled(hit.title, hit.title_highlights), prefix, indent, marker, str, columns, bidi
+        ),
+        *_layout(clean(_meta_line(hit) + score), "   ", "   ", marker, dim, columns, bidi),
+        *_layout(_toggled(hit.snippet, hit.highlights), "   ", "   ", marker, str, columns, bidi),
+        *_layout(clean(link), "   ", "   ", marker, dim, columns, bidi),
+    ]
+    return "\n".join(lines)
+
+
+def to_text(
+    results: Results,
+    marker: Marker = brackets,
+    dim: Marker = str,
+    *,
+    columns: int | None = None,
+    bidi: bool = False,
+) -> str:
+    """The terminal listing of a page: ``hit_text`` for each hit, a blank line between."""
     first = (results.page - 1) * results.limit + 1
-    blocks = []
-    for number, hit in enumerate(results.hits, first):
-        lines = [
-            f"{number}. {apply_marks(hit.title, hit.title_highlights, marker)}",
-            "   " + dim(_meta_line(hit) + (f"  (score {hit.score:.2f})" if hit.score else "")),
-            "   " + apply_marks(hit.snippet, hit.highlights, marker),
-            "   " + dim(" ".join(p for p in (hit.url, f"id: {hit.id}") if p)),
-        ]
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+    return "\n\n".join(
+        hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
+        for number, hit in enumerate(results.hits, first)
+    )
 
 
 def _counts(results: Results) -> str:
@@ -69,19 +173,26 @@ def _counts(results: Results) -> str:
     )
 
 
-def summary(results: Results) -> str:
-    """One line about the result set: counts and time, or why it is empty."""
+def summary(results: Results, *, listing_all: bool = False) -> str:
+    """One line about the result set: counts and time, or why it is empty.
+
+    ``listing_all``: the line for ``--all`` (every match, newest first), without a time, which
+    would only be the time to count them.
+    """
     if results.total == 0:
         line = f"No results for {results.query!r}."
         if results.unknown:
             line += f" Not in the index: {', '.join(results.unknown)}."
         return line
     first = (results.page - 1) * results.limit + 1
-    if results.hits:
-        shown = f"{first}-{first + len(results) - 1} shown"
+    if listing_all:
+        line = f"{_counts(results)} (all listed, newest first)"
     else:
-        shown = f"page {results.page} is past the last"
-    line = f"{_counts(results)} ({shown}) in {results.took_ms:.0f} ms"
+        if results.hits:
+            shown = f"{first}-{first + len(results) - 1} shown"
+        else:
+            shown = f"page {results.page} is past the last"
+        line = f"{_counts(results)} ({shown}) in {results.took_ms:.0f} ms"
     if results.unknown:
         line += f"; not in the index: {', '.join(results.unknown)}"
     if results.stopwords:
@@ -89,34 +200,175 @@ def summary(results: Results) -> str:
     return line
 
 
+# --- JSON ----------------------------------------------------------------------------------
+
+
 def to_json(results: Results) -> str:
     """One JSON document, UTF-8 text (not \\u escapes), every documented key present."""
     return json.dumps(results.to_dict(), ensure_ascii=False, indent=2)
+
+
+def json_stream(
+    results: Results, hits: Iterable[Hit], took_ms: Callable[[], float]
+) -> Iterator[str]:
+    """The JSON document of ``--all``, piece by piece: the keys of ``results.to_dict()`` with
+    every hit of ``hits`` (one per line), ``page`` 1, ``limit`` null (no limit), and
+    ``took_ms`` last, measured by ``took_ms()`` once the hits are written."""
+    head = results.to_dict()
+    for key in ("hits", "took_ms"):
+        del head[key]
+    head.update(page=1, limit=None)
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "hits": ['
+    separator = "\n"
+    for hit in hits:
+        yield separator + json.dumps(hit.to_dict(), ensure_ascii=False)
+        separator = ",\n"
+    yield f'\n], "took_ms": {round(took_ms(), 1)}}}\n'
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("id", "date", "source", "title", "url", "score", "partial")
+"""The columns of ``bahth search --csv``, in order (the header row)."""
+
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...) from a
+# hostile dump): such text cells get a leading apostrophe, which spreadsheets hide.
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def _cell(value: str | None) -> str:
+    if not value:
+        return ""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def to_csv(hits: Iterable[Hit]) -> Iterator[str]:
+    """CSV (RFC 4180: comma, double quotes, CRLF) of ``CSV_COLUMNS``, the header row first,
+    then one row per hit as it comes. ``date`` is YYYY-MM-DD or empty, ``score`` has four
+    decimals, ``partial`` is true or false."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def row(values: Iterable[object]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield row(CSV_COLUMNS)
+    for hit in hits:
+        yield row(
+            (
+                _cell(hit.id),
+                hit.date.isoformat() if hit.date else "",
+                _cell(hit.source),
+                _cell(hit.title),
+                _cell(hit.url),
+                f"{hit.score:.4f}",
+                "true" if hit.partial else "false",
+            )
+        )
+
+
+# --- HTML ----------------------------------------------------------------------------------
 
 
 def _mark_html(text: str) -> str:
     return f"<mark>{text}</mark>"
 
 
-def to_html(results: Results) -> str:
-    """An HTML fragment (right-to-left) listing the hits; all text escaped, only <mark> added."""
-    items = []
-    for hit in results.hits:
-        title = apply_marks(hit.title, hit.title_highlights, _mark_html, html.escape)
-        snippet = apply_marks(hit.snippet, hit.highlights, _mark_html, html.escape)
-        if hit.url:
-            title = f'<a href="{html.escape(hit.url, quote=True)}">{title}</a>'
-        items.append(
-            f"  <li>\n    <h3>{title}</h3>\n"
-            f'    <p class="meta">{html.escape(_meta_line(hit))}</p>\n'
-            f'    <p class="snippet">{snippet}</p>\n  </li>'
-        )
-    header = html.escape(summary(results))
+def link(url: str | None) -> str | None:
+    """``url`` if a browser may follow it from a page of untrusted articles: absolute http or
+    https with a host, nothing a browser would strip or reinterpret (spaces, control
+    characters, backslashes); else None. ``javascript:``, ``data:`` and relative URLs are not
+    links.
+
+    >>> link("https://example.org/a?b=1"), link("javascript:alert(1)"), link(" https://x")
+    ('https://example.org/a?b=1', None, None)
+    """
+    if not url or re.search(r"[\x00-\x20\x7f\\]", url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.6; }
+mark { background: #ffe58a; }
+.meta, .ids, .summary { color: #555; font-size: 0.9em; }
+h2 { font-size: 1.15em; margin-bottom: 0.2em; }
+li { margin-bottom: 1.5em; }
+"""
+
+
+def _hit_html(hit: Hit) -> str:
+    title = apply_marks(hit.title, hit.title_highlights, _mark_html, html.escape)
+    snippet = apply_marks(hit.snippet, hit.highlights, _mark_html, html.escape)
+    target = link(hit.url)
+    if target:
+        title = f'<a href="{html.escape(target, quote=True)}" rel="noopener noreferrer">{title}</a>'
+    meta = [f"<bdi>{html.escape(p)}</bdi>" for p in (hit.source, hit.category) if p]
+    if hit.date:
+        meta.insert(1 if hit.source else 0, f'<time datetime="{hit.date}">{hit.date}</time>')
+    if hit.partial:
+        meta.append("partial match")
+    meta.append(f'score <span class="score">{hit.score:.2f}</span>')
+    ids = f'id: <code class="id">{html.escape(hit.id)}</code>'
+    if hit.url and not target:
+        ids += f' <span class="url">{html.escape(hit.url)}</span>'  # shown, not followed
     return (
-        f'<div dir="rtl" class="bahth-results">\n<p>{header}</p>\n<ol>\n'
-        + "\n".join(items)
-        + "\n</ol>\n</div>"
+        f'  <li>\n    <h2 dir="auto">{title}</h2>\n'
+        f'    <p class="meta" dir="ltr">{" · ".join(meta)}</p>\n'
+        f'    <p class="snippet" dir="auto">{snippet}</p>\n'
+        f'    <p class="ids" dir="ltr">{ids}</p>\n  </li>\n'
     )
+
+
+def html_page(
+    results: Results,
+    hits: Iterable[Hit] | None = None,
+    took_ms: Callable[[], float] | None = None,
+) -> Iterator[str]:
+    """A complete HTML page of results, piece by piece: doctype, UTF-8, right-to-left Arabic,
+    the query as title and heading, the counts and time, and each hit's title (linked only to
+    an http(s) URL), date, source, score, snippet with ``<mark>``s and id. Every text from the
+    index is escaped, and the page allows no scripts (Content-Security-Policy), so a page
+    made from a hostile dump is safe to open.
+
+    ``hits`` (with ``took_ms``) lists those instead of ``results.hits``: every match for
+    ``--all``, and the time it took at the end.
+    """
+    query = html.escape(results.query)
+    listing_all = hits is not None
+    line = html.escape(summary(results, listing_all=listing_all))
+    first = 1 if listing_all else (results.page - 1) * results.limit + 1
+    yield (
+        "<!DOCTYPE html>\n"
+        '<html lang="ar" dir="rtl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>بحث: {query}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f'<h1 dir="auto">{query}</h1>\n'
+        f'<p class="summary" dir="ltr" lang="en">{line}</p>\n'
+        f'<ol class="hits" start="{first}">\n'
+    )
+    for hit in results.hits if hits is None else hits:
+        yield _hit_html(hit)
+    yield "</ol>\n"
+    if took_ms is not None:
+        yield f'<p class="summary" dir="ltr" lang="en">Listed in {took_ms():,.0f} ms.</p>\n'
+    yield "</body>\n</html>\n"
+
+
+def to_html(results: Results) -> str:
+    """``html_page`` of one page of results, as one string."""
+    return "".join(html_page(results))
 
 
 def article_dict(article: Article) -> dict[str, object]:
@@ -177,4 +429,5 @@ def stats_text(stats: IndexStats, where: str) -> str:
 
 
 def stats_dict(stats: IndexStats) -> dict[str, object]:
+    """The JSON object of ``bahth stats --json``."""
     return stats.to_dict()

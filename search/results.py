@@ -72,12 +72,17 @@ class Results:
         return len(self.hits)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``bahth search --json``."""
+        """The JSON document of ``bahth search --json``: everything the text output shows
+        (the counts, the page and its size, words not in the index, ignored stopwords)."""
         return {
             "query": self.query,
             "total": self.total,
             "total_all_words": self.total_all_words,
             "took_ms": round(self.took_ms, 1),
+            "page": self.page,
+            "limit": self.limit,
+            "unknown": list(self.unknown),
+            "stopwords": list(self.stopwords),
             "hits": [hit.to_dict() for hit in self.hits],
         }
 
