@@ -126,15 +126,22 @@ def _strip_pronoun(word: str) -> str:
 
 
 def _is_accusative_alef(word: str) -> bool:
-    """True when the final ا of ``word`` is the accusative's, or a name's before its nisba.
+    """True when the final ا of ``word`` is the accusative's, or a country's before its nisba.
 
-    What remains must be a known word (رسميا → رسمي) or take the nisba ي (اميركا: the lexicon has
-    اميركي but not اميرك, so اميركا meets الاميركيه).
+    What remains must be a known word (رسميا → رسمي) or, when it is no word even with the
+    article, take the nisba ي: the lexicon has اميركي، اوروبي but neither اميرك nor اوروب, so
+    اميركا meets الاميركيه and اوروبا الاوروبيه. Not after اي (قضايا، بقايا are plurals), و
+    (فتحوا: the alef of a verb's plural) or ت (شركتا: a dual before its noun), nor when the base
+    takes the article (انجيلا is Angela, الانجيل the Gospel).
     """
     if not word.endswith(ACCUSATIVE_ALEF) or len(word) <= MIN_STEM:
         return False
     base = word[:-1]
-    return _known(base) or _known(base + NISBA)
+    if _known(base):
+        return True
+    if base.endswith(("اي", "و", "ت")) or _known(ARTICLE + base):
+        return False
+    return _known(base + NISBA)
 
 
 def _strip_suffixes(word: str, stop_at: frozenset[str] = frozenset()) -> str:
