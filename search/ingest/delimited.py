@@ -28,9 +28,17 @@ _BARE_CR = "a carriage return (\\r) inside a field that is not quoted"
 
 
 def read_delimited(
-    lines: Iterable[str], file: str, names: FieldNames, *, delimiter: str
+    lines: Iterable[str],
+    file: str,
+    names: FieldNames,
+    *,
+    delimiter: str,
+    columns: list[str] | None = None,
 ) -> Iterator[Article | Reject]:
-    """Articles (or rejects) from the CSV (``delimiter=","``) or TSV (``"\\t"``) ``lines``."""
+    """Articles (or rejects) from the CSV (``delimiter=","``) or TSV (``"\\t"``) ``lines``.
+
+    ``columns``, if given and empty, receives the header's names (for messages about fields).
+    """
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
     consumed: list[str] = []  # the lines of the current row, for a reject's raw text
@@ -58,6 +66,8 @@ def read_delimited(
             continue
         if header is None:
             header = [name.strip() for name in row]
+            if columns is not None and not columns:
+                columns.extend(header)
             if names.title not in header and names.body not in header:
                 raw = "".join(consumed).rstrip("\r\n")
                 yield Reject(file, start, _no_text_columns(header, names), raw)

@@ -1,4 +1,4 @@
-"""JSON Lines dumps: one JSON object per line.
+"""JSON dumps: JSON Lines (one JSON object per line), or one JSON array of objects.
 
 >>> lines = ['{"id": 7, "title": "عنوان", "body": "نص", "date": "21/01/2017"}\\n']
 >>> article, = read_jsonl(lines, "news.jsonl", FieldNames())
@@ -7,12 +7,20 @@
 
 Blank lines are skipped. A line that is not valid JSON, is not an object, has a field of the
 wrong type, or has neither title nor body becomes a ``Reject`` with its line number.
+
+A JSON array (``[{...}, {...}]``, pretty-printed or on one line, as exports write them) is
+parsed as a stream by ``read_json_array`` (ijson), so a file of any size needs little memory.
+An element that is not an object or that ``to_article`` refuses is a ``Reject`` naming the
+element's number and the line it starts on; invalid JSON stops the file there (a parser cannot
+tell where the next element would start) with a ``Reject`` saying where.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+
+import ijson
 
 from search.article import Article
 from search.ingest.fields import FieldNames, to_article
@@ -28,8 +36,13 @@ _KINDS = {
 }
 
 
-def read_jsonl(lines: Iterable[str], file: str, names: FieldNames) -> Iterator[Article | Reject]:
-    """Articles (or rejects) from the JSON lines ``lines``, numbered from 1, of ``file``."""
+def read_jsonl(
+    lines: Iterable[str], file: str, names: FieldNames, columns: list[str] | None = None
+) -> Iterator[Article | Reject]:
+    """Articles (or rejects) from the JSON lines ``lines``, numbered from 1, of ``file``.
+
+    ``columns``, if given, receives the keys of the first object (for messages about fields).
+    """
     loads = json.loads
     for number, line in enumerate(lines, 1):
         if not line or line.isspace():
@@ -49,6 +62,8 @@ def read_jsonl(lines: Iterable[str], file: str, names: FieldNames) -> Iterator[A
             kind = _KINDS.get(type(value), type(value).__name__)
             yield Reject(file, number, f"{kind}, not a JSON object", _raw(line))
             continue
+        if columns is not None and not columns:
+            columns.extend(value)
         yield to_article(value.get, names, file, number, line)
 
 
@@ -60,3 +75,96 @@ def _json_error(error: json.JSONDecodeError, raw: str) -> str:
 
 def _raw(line: str) -> str:
     return line.rstrip("\r\n")
+
+
+def read_json_array(
+    pieces: Iterable[tuple[int, bytes]],
+    file: str,
+    names: FieldNames,
+    columns: list[str] | None = None,
+) -> Iterator[Article | Reject]:
+    """Articles (or rejects) from a JSON array of objects, given as ``(line, bytes)`` pieces
+    (``TextFile.pieces()``). An article's origin is the line its element starts on; a
+    reject's ``raw`` is its element re-serialized. ``columns`` is as for ``read_jsonl``.
+
+    >>> text = '[\\n {"title": "عنوان"},\\n 7\\n]'.encode()
+    >>> article, reject = read_json_array(enumerate(text.splitlines(True), 1), "a.json",
+    ...                                   FieldNames())
+    >>> article.title, article.origin
+    ('عنوان', 'a.json:2')
+    >>> str(reject)
+    'a.json:3: element 2 of the JSON array is a number, not a JSON object'
+    """
+    events = ijson.sendable_list()
+    parser = ijson.parse_coro(events, use_float=True)
+    element = 0  # elements started so far
+    builder: ijson.ObjectBuilder | None = None
+    depth = 0  # of the current element's containers
+    start = line = 0  # the line the current element starts on; the line being parsed
+    error: ijson.JSONError | None = None
+    pieces = iter(pieces)
+    while error is None:
+        piece = next(pieces, None)
+        try:
+            if piece is None:
+                parser.close()
+            else:
+                line, data = piece
+                parser.send(data)
+        except ijson.JSONError as e:
+            error = e  # after taking the events parsed before it
+        for prefix, event, value in events:
+            if builder is None:
+                if prefix == "" and event in ("start_array", "end_array"):
+                    continue
+                if prefix == "":  # cannot be: the caller saw "[" first
+                    yield Reject(file, line, "not a JSON array, though it starts with '['")
+                    return
+                element += 1  # the first event of a new element
+                start = line
+                builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+            if event in ("start_map", "start_array"):
+                depth += 1
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            if depth == 0:
+                value = builder.value
+                if columns is not None and not columns and type(value) is dict:
+                    columns.extend(value)
+                yield _element(value, element, file, start, names)
+                builder = None
+        del events[:]
+        if piece is None:
+            break
+    if error is not None:
+        yield Reject(file, line, _array_error(error, element, builder is not None))
+
+
+def _array_error(error: Exception, element: int, inside: bool) -> str:
+    detail = str(error).strip().splitlines()[0].rstrip(".") if str(error).strip() else ""
+    if not detail or "premature EOF" in detail or "Incomplete" in detail:
+        detail = "the file ends before the array is closed (truncated?)"
+    elif "trailing garbage" in detail:
+        return f"text after the end of the JSON array (after element {element}) was not read"
+    # The events parsed just before the error are not handed over: the error may be in the
+    # element being read or in the one after the last complete one.
+    where = f"in or after element {element}" if element else "at the start"
+    if inside:
+        where = f"in element {element}"
+    return f"invalid JSON array {where}: {detail}; the rest of the file cannot be read"
+
+
+def _element(
+    value: object, number: int, file: str, line: int, names: FieldNames
+) -> Article | Reject:
+    raw = json.dumps(value, ensure_ascii=False, default=str)
+    if type(value) is not dict:
+        kind = _KINDS.get(type(value), type(value).__name__)
+        return Reject(
+            file, line, f"element {number} of the JSON array is {kind}, not a JSON object", raw
+        )
+    record = to_article(value.get, names, file, line, raw)
+    if isinstance(record, Reject):
+        return Reject(file, line, f"element {number} of the JSON array: {record.reason}", raw)
+    return record

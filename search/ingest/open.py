@@ -13,6 +13,7 @@ the first bad byte. Lines are read one at a time, so a file of any size streams.
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import lzma
 import os
@@ -84,21 +85,74 @@ class TextFile:
                 if number == 1 and text.startswith("\ufeff"):
                     text = text[1:]
                 yield text
-        except EOFError as e:
-            raise StreamBroken(
+        except (EOFError, *_CORRUPT) as e:
+            raise self._broken(e, number) from e
+
+    def pieces(self, size: int = 64 * 1024) -> Iterator[tuple[int, bytes]]:
+        """The file as ``(line number, UTF-8 bytes)`` pieces of at most about ``size`` bytes,
+        none spanning two lines, invalid bytes replaced as ``lines()`` does.
+
+        For readers that parse a stream rather than lines (a JSON array): a dump written on one
+        line of 2 GB still comes in small pieces, and each piece says which line it is on.
+        """
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        number = 1
+        first = True
+        try:
+            while data := self._stream.read1(size):  # type: ignore[attr-defined]
+                start = 0
+                while start < len(data):
+                    # Lines end at "\n" only, as in lines(), so both number lines alike.
+                    end = data.find(b"\n", start) + 1 or len(data)
+                    part = data[start:end]
+                    start = end
+                    text = decoder.decode(part)
+                    if first and text:
+                        text = text.removeprefix("\ufeff")
+                        first = False
+                    # Our replacements only: a U+FFFD validly encoded in the input is text.
+                    replaced = text.count("\ufffd") - part.count(_UTF8_REPLACEMENT)
+                    if replaced > 0:
+                        self.replaced += replaced
+                        if self.first_replaced_line is None:
+                            self.first_replaced_line = number
+                    yield number, text.encode("utf-8")
+                    if part.endswith(b"\n"):
+                        number += 1
+            tail = decoder.decode(b"", final=True)  # a sequence cut off by the end of the file
+            if tail:
+                self.replaced += 1
+                if self.first_replaced_line is None:
+                    self.first_replaced_line = number
+                yield number, tail.encode("utf-8")
+        except (EOFError, *_CORRUPT) as e:
+            raise self._broken(e, number - 1) from e
+
+    def head(self, size: int = 8192) -> bytes:
+        """Up to ``size`` bytes of the start of the (decompressed) file, without consuming
+        them; fewer when that is all the decompressor has ready. Empty when the file is empty
+        or its start cannot be read (reading it will say why)."""
+        try:
+            return self._stream.peek(size)[:size]  # type: ignore[attr-defined]
+        except (EOFError, *_CORRUPT):
+            return b""
+
+    def _broken(self, error: BaseException, number: int) -> StreamBroken:
+        """The ``StreamBroken`` for ``error``, raised after ``number`` complete lines."""
+        if isinstance(error, EOFError):
+            return StreamBroken(
                 self.name,
                 number + 1,
                 f"the {self.compression} stream ends early, inside line {number + 1}: the file is "
                 f"truncated (an interrupted download or copy?); {_read_so_far(number)}",
-            ) from e
-        except _CORRUPT as e:
-            what = f"corrupt {self.compression} data" if self.compression else "read error"
-            detail = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            raise StreamBroken(
-                self.name,
-                number + 1,
-                f"{what} ({detail}), found at line {number + 1}; {_read_so_far(number)}",
-            ) from e
+            )
+        what = f"corrupt {self.compression} data" if self.compression else "read error"
+        detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return StreamBroken(
+            self.name,
+            number + 1,
+            f"{what} ({detail}), found at line {number + 1}; {_read_so_far(number)}",
+        )
 
     def _decode_replacing(self, data: bytes, number: int) -> str:
         text = data.decode("utf-8", "replace")

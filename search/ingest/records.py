@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-NoteKind = Literal["date", "encoding", "skipped"]
+NoteKind = Literal["date", "encoding", "skipped", "empty", "field"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -37,6 +37,11 @@ class Note:
       after its records; ``line`` is the first line affected.
     - ``"skipped"``: a file found while walking a directory was not read because its type is
       unknown (``line`` is 0).
+    - ``"empty"``: a file held no record at all (empty, blank, only a header, ``[]``);
+      ``line`` is 0.
+    - ``"field"``: a field mapping (``fields={"body": "text"}``) named a dump field that no
+      record of the run had a value for: its articles were read without it. One note per
+      mapping, after every record; ``file`` is empty and ``line`` 0.
 
     >>> str(Note("news.csv", 3, "date", "unparsed date '15 رمضان 1446 هـ'"))
     "news.csv:3: unparsed date '15 رمضان 1446 هـ'"
@@ -48,15 +53,29 @@ class Note:
     message: str
 
     def __str__(self) -> str:
+        if not self.file:  # a note about the whole run
+            return self.message
         return f"{self.file}:{self.line}: {self.message}"
+
+
+Phase = Literal["reading", "committing", "committed"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Progress:
-    """How far ``read_dump`` has got, in bytes on disk (compressed bytes for compressed files)."""
+    """How far a run has got: bytes on disk (compressed bytes for compressed files) of the
+    dumps, and ``records`` read (articles and rejects). The number of records in a dump is not
+    known until it has been read, so the bytes are the measure of the whole.
+
+    ``phase`` is ``"reading"`` while ``read_dump`` reads; ``Indexer`` adds ``"committing"``
+    when everything has been read and its commit (the last analysis, writing and merging
+    segments) starts, and ``"committed"`` when that is done.
+    """
 
     file: str
     files_done: int
     files_total: int
     bytes_done: int
     bytes_total: int
+    records: int = 0
+    phase: Phase = "reading"

@@ -176,10 +176,13 @@ def test_progress(write: Write) -> None:
     total = first.stat().st_size + second.stat().st_size
     reports: list[Progress] = []
     assert sum(1 for _ in read_dump([first, second], on_progress=reports.append)) == 2501
-    assert [(p.file, p.files_done) for p in reports] == [
-        (str(first), 0), (str(first), 0), (str(first), 1), (str(second), 2)
+    # before the first record, every hundred records, and after each file
+    assert [(p.file, p.files_done, p.records) for p in reports] == [
+        *((str(first), 0, n) for n in range(0, 2501, 100)), (str(first), 1, 2500),
+        (str(second), 2, 2501)
     ]  # fmt: skip
     assert all(p.files_total == 2 and p.bytes_total == total for p in reports)
+    assert {p.phase for p in reports} == {"reading"}
     assert [p.bytes_done for p in reports][-2:] == [first.stat().st_size, total]
     done = [p.bytes_done for p in reports]
     assert done == sorted(done)
