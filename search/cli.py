@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -114,33 +115,231 @@ def main() -> None:
 
 
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
+    """--field OURS=THEIRS pairs as a mapping; a usage error (exit 2) for a wrong pair."""
+    known = Indexer.FIELDS
+    example = "e.g. --field title=headline reads the dump's 'headline' as our title"
+    mapping: dict[str, str] = {}
     for pair in pairs:
         ours, sep, theirs = pair.partition("=")
         if not sep or not ours or not theirs:
-            raise click.BadParameter(f"{pair!r}: write it as OURS=THEIRS, e.g. title=headline")
+            raise click.BadParameter(
+                f"{pair!r}: write it as OURS=THEIRS; {example}", param_hint="'--field'"
+            )
+        if ours not in known:
+            # The commonest slip is the mapping written the other way round.
+            hint = f"did you mean --field {theirs}={ours}?" if theirs in known else example
+            raise click.BadParameter(
+                f"{pair!r}: {ours!r} is not one of our fields ({', '.join(known)}). The "
+                f"mapping is OURS=THEIRS, our field first, then the dump's name for it: {hint}",
+                param_hint="'--field'",
+            )
+        if mapping.get(ours, theirs) != theirs:
+            raise click.BadParameter(
+                f"{ours!r} is mapped twice ({ours}={mapping[ours]} and {pair})",
+                param_hint="'--field'",
+            )
         mapping[ours] = theirs
     return mapping
 
 
 class _Problems:
-    """Prints bad records as file:line: reason (the first few; all go to the rejects file)."""
+    """Prints bad records as file:line: reason (the first few; all go to the rejects file),
+    and warnings (an empty file, a mapped field no record had), each on a line of its own."""
 
     def __init__(self) -> None:
         self.shown = 0
         self.hidden = 0
+        # Replaced by the progress view's, which prints above its bar.
+        self.echo: Callable[[str], None] = lambda text: click.echo(text, err=True)
 
     def __call__(self, record: Reject | Note) -> None:
         if isinstance(record, Note) and record.kind == "skipped":
-            click.echo(f"note: {record.file}: {record.message}", err=True)
+            self.echo(f"note: {record.file}: {record.message}")
+            return
+        if isinstance(record, Note) and record.kind == "field":
+            self.echo(f"warning: {record.message}")  # once per mapping: always shown
             return
         if self.shown < MAX_PROBLEMS_SHOWN:
-            click.echo(
-                f"{'rejected' if isinstance(record, Reject) else 'note'}: {record}", err=True
-            )
+            if isinstance(record, Reject):
+                self.echo(f"rejected: {record}")
+            elif record.kind == "empty":
+                self.echo(f"warning: {record.file}: {record.message}")
+            else:
+                self.echo(f"note: {record}")
             self.shown += 1
         else:
             self.hidden += 1
+
+
+class _ProgressView:
+    """An indexing run's progress on a terminal (stderr).
+
+    While the dumps are read: click's bar over their bytes (compressed bytes for compressed
+    files: the number of articles in a dump is not known until it has been read), with the
+    articles read, articles/s, MB/s and the time left to read them. Rates and the ETA are
+    taken over the last ``WINDOW`` seconds, so that the fast start (the analyzing processes'
+    queue filling up) does not skew them for the whole run, and measured up to now, so that
+    they fall while nothing moves; the clock keeps ticking through stalls. Then the commit
+    (the last queued articles, writing and merging segments) is a step of its own, with its
+    duration. Messages are printed on lines of their own above the bar.
+    """
+
+    WINDOW = 30.0  # seconds
+    BAR_WIDTH = 20
+    CLUTTER = len("reading  [") + BAR_WIDTH + len("]  ") + 1  # click's bar_template, a margin
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        # (time, bytes, records), oldest first; the rates are taken from the first to now
+        self.samples: list[tuple[float, int, int]] = [(self.start, 0, 0)]
+        self.progress = Progress("", 0, 0, 0, 0)
+        self.phase = "reading"
+        self.commit_start = 0.0
+        self.commit_shown = ""
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+        self.bar = click.progressbar(
+            length=1,
+            label="reading",
+            file=sys.stderr,
+            width=self.BAR_WIDTH,
+            show_percent=False,
+            show_eta=False,
+            item_show_func=lambda _: self._info(),
+        )
+
+    def __enter__(self) -> _ProgressView:
+        self.bar.__enter__()
+        self.ticker.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.ticker.join()
+        with self.lock:
+            if self.phase == "reading":  # interrupted or failed while reading
+                self.bar.render_finish()
+            elif self.phase == "committing":
+                click.echo(err=True)
+
+    def update(self, progress: Progress) -> None:
+        """``on_progress`` for ``Indexer``: move the bar, or begin or end the commit step."""
+        with self.lock:
+            now = time.monotonic()
+            if progress.phase == "reading" and self.phase == "reading":
+                self.progress = progress
+                self.samples.append((now, progress.bytes_done, progress.records))
+                while len(self.samples) > 2 and self.samples[1][0] <= now - self.WINDOW:
+                    del self.samples[0]
+                self.bar.length = max(progress.bytes_total, 1)
+                self.bar.pos = min(progress.bytes_done, self.bar.length)
+                self.bar.render_progress()
+            elif progress.phase == "committing" and self.phase == "reading":
+                self.progress = progress
+                self.bar.pos = self.bar.length
+                self.bar.render_progress()
+                self.bar.render_finish()
+                took = now - self.start
+                rate = progress.records / took if took else 0.0
+                click.echo(
+                    f"read {progress.records:,} articles ({_megabytes(progress.bytes_total)} MB) "
+                    f"in {_duration(took)} ({rate:,.0f} articles/s)",
+                    err=True,
+                )
+                self.phase, self.commit_start = "committing", now
+                self._commit_line()
+            elif progress.phase == "committed" and self.phase == "committing":
+                self.phase = "committed"
+                self._replace_line(f"committed in {_duration(now - self.commit_start)}")
+                click.echo(err=True)
+
+    def echo(self, text: str) -> None:
+        """Print ``text`` on a line of its own above the bar (or the commit step)."""
+        with self.lock:
+            if self.phase == "reading":
+                sys.stderr.write("\r" + " " * (self.bar.max_width or 0) + "\r")
+                click.echo(text, err=True)
+                self.bar._last_line = None  # click draws only a changed line: draw it again
+                self.bar.render_progress()
+            elif self.phase == "committing":
+                self._replace_line("")
+                click.echo(text, err=True)
+                self.commit_shown = ""
+                self._commit_line()
+            else:
+                click.echo(text, err=True)
+
+    def _tick(self) -> None:
+        while not self.stopped.wait(1.0):
+            with self.lock:
+                if self.phase == "reading":
+                    self.bar.render_progress()
+                elif self.phase == "committing":
+                    self._commit_line()
+
+    def _commit_line(self) -> None:
+        took = time.monotonic() - self.commit_start
+        self._replace_line(f"committing (writing and merging segments) {_clock(took)}")
+
+    def _replace_line(self, text: str) -> None:
+        pad = " " * max(0, len(self.commit_shown) - len(text))
+        sys.stderr.write(f"\r{text}{pad}")
+        sys.stderr.flush()
+        self.commit_shown = text
+
+    def _info(self) -> str:
+        """The text after the bar: what fits of percent, articles, rates, ETA, MB, clock."""
+        p, now = self.progress, time.monotonic()
+        since, bytes_then, records_then = self.samples[0]
+        span = now - since
+        byte_rate = (p.bytes_done - bytes_then) / span if span > 0 else 0.0
+        rate = (p.records - records_then) / span if span > 0 else 0.0
+        left = max(p.bytes_total - p.bytes_done, 0)
+        elapsed = now - self.start
+        # No ETA from the first seconds: the queue of the analyzing processes is filling.
+        eta = _eta(left / byte_rate) if byte_rate > 0 and elapsed >= 5 else "?"
+        pct = 100 * p.bytes_done / p.bytes_total if p.bytes_total else 0.0
+        parts = [  # (priority: 0 is kept longest, text)
+            (0, f"{pct:3.0f}%"),
+            (0, f"{p.records:,} articles"),
+            (1, f"{rate:,.0f} articles/s"),
+            (2, f"ETA {eta}"),
+            (3, f"{_megabytes(p.bytes_done)}/{_megabytes(p.bytes_total)} MB"),
+            (4, f"{byte_rate / 1e6:.2f} MB/s"),
+            (5, _clock(elapsed)),
+        ]
+        room = shutil.get_terminal_size().columns - self.CLUTTER
+        while len(parts) > 2 and len(", ".join(t for _, t in parts)) > room:
+            parts.remove(max(parts, key=lambda part: part[0]))
+        return ", ".join(t for _, t in parts)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f}"
+
+
+def _clock(seconds: float) -> str:
+    """m:ss, or h:mm:ss."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _duration(seconds: float) -> str:
+    """4.2 s below a minute, else m:ss."""
+    return f"{seconds:.1f} s" if seconds < 60 else _clock(seconds)
+
+
+def _eta(seconds: float) -> str:
+    """A time left, rounded to what such an estimate can say (5 s, 10 s, a minute)."""
+    if seconds < 60:
+        return f"{round(seconds / 5) * 5} s"
+    if seconds < 600:
+        minutes, secs = divmod(round(seconds / 10) * 10, 60)
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def _call_indexer(
@@ -150,16 +349,12 @@ def _call_indexer(
     quiet: bool,
     options: dict[str, Any],
 ) -> IndexReport:
-    """Run ``method`` with a progress bar on a terminal."""
+    """Run ``method``, with its progress (``_ProgressView``) when stderr is a terminal."""
     if not sys.stderr.isatty() or quiet:
         return method(paths, on_problem=problems, **options)
-    with click.progressbar(length=1, label="indexing", file=sys.stderr) as bar:
-
-        def progress(p: Progress) -> None:
-            bar.length = max(p.bytes_total, 1)
-            bar.update(p.bytes_done - bar.pos)
-
-        return method(paths, on_problem=problems, on_progress=progress, **options)
+    with _ProgressView() as view:
+        problems.echo = view.echo
+        return method(paths, on_problem=problems, on_progress=view.update, **options)
 
 
 def _run_indexing(
@@ -191,6 +386,11 @@ def _run_indexing(
     if report.rejected:
         click.echo(f"rejected records are in {report.rejects_file}", err=True)
     click.echo(f"{index_dir} ({report.generation}): {report.summary()}")
+    if not report.articles:
+        rejected = f" ({report.rejected:,} rejected)" if report.rejected else ""
+        raise click.ClickException(
+            f"nothing could be read: no article in {', '.join(paths)}{rejected}"
+        )
 
 
 def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -208,7 +408,8 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "field_pairs",
             multiple=True,
             metavar="OURS=THEIRS",
-            help="Map a field name of the dump, e.g. --field title=headline (repeatable).",
+            help="Read the dump's field THEIRS as our field OURS (id, title, body, date, "
+            "source, category, url, keywords), e.g. --field title=headline (repeatable).",
         ),
         click.option(
             "--procs",
@@ -218,7 +419,7 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "of 16 MB or more; else 1].",
         ),
         click.option("--wait", is_flag=True, help="Wait for another writer instead of failing."),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress display."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -242,10 +443,15 @@ def index_command(
     quiet: bool,
     delete_missing: bool,
 ) -> None:
-    """Index dumps of articles (files or directories): JSONL, CSV/TSV, scraped pages;
-    .gz/.bz2/.xz are read as they are. Articles already in the index are updated by id;
-    unchanged ones are skipped. Bad records are reported as file:line, counted, and written
-    to rejects.jsonl beside the index.
+    """Index dumps of articles (files or directories): JSON Lines or a JSON array, CSV/TSV,
+    scraped pages; .gz/.bz2/.xz are read as they are. Articles already in the index are
+    updated by id; unchanged ones are skipped. Bad records are reported as file:line,
+    counted, and written to rejects.jsonl beside the index; a file that is not text is
+    rejected whole. An empty file, and a --field naming a field no record has, are warned
+    about; when no article at all could be read, the exit code is 1.
+
+    On a terminal, a bar shows the bytes read, articles, articles/s, MB/s and the time left
+    to read; the commit (writing and merging segments) follows as a step of its own.
 
     Example: bahth index dumps/2025-11.jsonl.gz --index indexes/news
     """
@@ -284,12 +490,17 @@ def rebuild_command(
 @index_option
 @click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
 def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
-    """Delete articles by id.
+    """Delete articles by id. Ids that are not in the index are named (on stderr).
 
     Example: bahth delete seed-003 seed-004
     """
-    deleted = Indexer(index_dir, wait=wait).delete(ids)
+    missing: list[str] = []
+    deleted = Indexer(index_dir, wait=wait).delete(ids, on_missing=missing.append)
     click.echo(f"{deleted:,} of {len(ids):,} articles deleted from {index_dir}")
+    if missing:
+        shown = ", ".join(missing[:MAX_PROBLEMS_SHOWN])
+        more = f" and {len(missing) - MAX_PROBLEMS_SHOWN:,} more" if len(missing) > 20 else ""
+        click.echo(f"not in the index: {shown}{more}", err=True)
 
 
 # --- search, show, stats -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ and published only when complete.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -23,14 +24,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar, Literal
 
 from . import layout
 from .arabic import ANALYSIS_VERSION
 from .article import Article
 from .engine import SCHEMA_VERSION, EngineSearcher, IndexWriter, create_index
-from .errors import IndexIncompatible
-from .ingest import Format, Note, Progress, Reject, find_files, read_dump
+from .errors import IndexIncompatible, InputError
+from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
 
 MULTIPROCESS_BYTES = 16 * 1024 * 1024
 MAX_AUTO_PROCS = 4
@@ -49,7 +50,9 @@ class IndexReport:
     deleted: int = 0
     unparsed_dates: int = 0
     encoding_problems: int = 0
+    empty_files: int = 0
     seconds: float = 0.0
+    commit_seconds: float = 0.0
     rejects_file: Path | None = None
     generation: str | None = None
     stale_lock: int | None = None
@@ -61,7 +64,13 @@ class IndexReport:
         return self.added + self.updated + self.unchanged + self.duplicates + self.rejected
 
     @property
+    def articles(self) -> int:
+        """Articles read (records that were not rejected); 0 means nothing could be used."""
+        return self.read - self.rejected
+
+    @property
     def articles_per_second(self) -> float:
+        """Records read per second of the whole run, commit included."""
         return self.read / self.seconds if self.seconds else 0.0
 
     def summary(self) -> str:
@@ -81,6 +90,8 @@ class IndexReport:
             parts.append(f"{self.unparsed_dates:,} unparsed dates kept as text")
         if self.encoding_problems:
             parts.append(f"{self.encoding_problems:,} files with invalid UTF-8 (replaced)")
+        if self.empty_files:
+            parts.append(f"{self.empty_files:,} empty files")
 
         speed = self.articles_per_second
         rate = f"{speed:,.0f} articles/s" if speed >= 10 else f"{speed:.2f} articles/s"
@@ -202,6 +213,9 @@ class Indexer:
     second writer queue behind the first instead of failing.
     """
 
+    #: Our field names: the keys of a ``fields`` mapping (our name -> the dump's).
+    FIELDS: ClassVar[tuple[str, ...]] = FIELDS
+
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -235,11 +249,23 @@ class Indexer:
 
         Bad records are counted, passed to ``on_problem`` and written to ``rejects.jsonl``
         beside the index; nothing is silently dropped. With ``delete_missing``, articles not in
-        these dumps are deleted (for a dump that is a full snapshot).
+        these dumps are deleted (for a dump that is a full snapshot); when the dumps hold no
+        article at all, that raises ``InputError`` and nothing is deleted (an empty or
+        unreadable snapshot is not a request to empty the index). ``on_progress`` gets a
+        ``Progress`` every hundred records read, after each file, and at the start and end of
+        the commit (``phase``).
         """
         paths = [str(p) for p in paths]
-        records = read_dump(paths, format=format, fields=fields, on_progress=on_progress)
-        return self._index(records, paths, delete_missing=delete_missing, on_problem=on_problem)
+        progress = _Phases(on_progress)
+        listen = progress if on_progress is not None else None
+        records = read_dump(paths, format=format, fields=fields, on_progress=listen)
+        return self._index(
+            records,
+            paths,
+            delete_missing=delete_missing,
+            on_problem=on_problem,
+            progress=progress,
+        )
 
     def add_articles(self, articles: Iterable[Article]) -> IndexReport:
         """Index ``Article`` records made by a script (no dump file involved)."""
@@ -257,14 +283,26 @@ class Indexer:
         """Build a complete new index from ``paths`` beside the live one, then switch to it.
 
         Searchers already open keep their snapshot; new ones see the new index. If the
-        rebuild fails, the live index is untouched and the partial generation is removed.
+        rebuild fails, the live index is untouched and the partial generation is removed; so it
+        is when the dumps hold no article at all (``InputError``): an empty index never replaces
+        a live one. ``on_progress`` is as for ``add_files``.
         """
         paths = [str(p) for p in paths]
-        records = read_dump(paths, format=format, fields=fields, on_progress=on_progress)
-        return self._index(records, paths, delete_missing=False, on_problem=on_problem, fresh=True)
+        progress = _Phases(on_progress)
+        listen = progress if on_progress is not None else None
+        records = read_dump(paths, format=format, fields=fields, on_progress=listen)
+        return self._index(
+            records,
+            paths,
+            delete_missing=False,
+            on_problem=on_problem,
+            fresh=True,
+            progress=progress,
+        )
 
-    def delete(self, ids: Iterable[str]) -> int:
-        """Delete articles by id; returns how many were in the index."""
+    def delete(self, ids: Iterable[str], *, on_missing: Callable[[str], None] | None = None) -> int:
+        """Delete articles by id; returns how many were in the index. Each id that was not
+        is passed to ``on_missing``."""
         layout.require_current(self.path)  # before the lock, which would create the directory
         with layout.write_lock(self.path, wait=self.wait):
             generation = layout.require_current(self.path)
@@ -272,7 +310,12 @@ class Indexer:
             meta = {**layout.read_meta(generation), "updated": layout.now()}
             writer = IndexWriter(generation)
             try:
-                deleted = sum(writer.delete(i) for i in ids)
+                deleted = 0
+                for article_id in ids:
+                    found = writer.delete(article_id)
+                    deleted += found
+                    if not found and on_missing is not None:
+                        on_missing(article_id)
                 writer.commit(lambda number: layout.write_meta(generation, meta, commit=number))
             except BaseException:
                 writer.cancel()
@@ -303,6 +346,7 @@ class Indexer:
         delete_missing: bool,
         on_problem: Callable[[Reject | Note], None] | None,
         fresh: bool = False,
+        progress: _Phases | None = None,
     ) -> IndexReport:
         report = IndexReport(rejects_file=self.path / layout.REJECTS)
         start = time.perf_counter()
@@ -320,7 +364,13 @@ class Indexer:
                             run.add(record)
                         else:
                             self._problem(record, report, rejects, on_problem)
+                replacing = fresh and layout.current(self.path) is not None
+                self._refuse_nothing(report, paths, replacing, delete_missing)
+                committing = time.perf_counter()
+                if progress is not None:
+                    progress.phase("committing")
                 run.commit(self._meta(generation, live, paths), delete_missing=delete_missing)
+                report.commit_seconds = time.perf_counter() - committing
             except BaseException:
                 run.cancel()
                 if generation is not live:
@@ -331,7 +381,24 @@ class Indexer:
             layout.remove_unused(self.path)  # also what a killed rebuild left behind
             report.generation = generation.name
         report.seconds = time.perf_counter() - start
+        if progress is not None:
+            progress.phase("committed")
         return report
+
+    @staticmethod
+    def _refuse_nothing(
+        report: IndexReport, paths: list[str], replacing: bool, delete_missing: bool
+    ) -> None:
+        """Raise ``InputError`` rather than let dumps without one article replace or empty
+        the live index (an unreadable or wrongly mapped snapshot is no request to delete)."""
+        if report.articles or not paths or not (delete_missing or replacing):
+            return
+        what = "delete every article" if delete_missing else "replace the live index"
+        raise InputError(
+            f"The dumps held no article ({report.rejected:,} records rejected), so Bahth will "
+            f"not {what} with them.",
+            "Check the rejects, the format and the --field mapping.",
+        )
 
     def _new_generation(self) -> Path:
         generation = layout.new_generation(self.path)
@@ -353,6 +420,10 @@ class Indexer:
             report.unparsed_dates += 1
         elif record.kind == "encoding":
             report.encoding_problems += 1
+        elif record.kind == "empty":
+            report.empty_files += 1
+        elif record.kind == "field":
+            report.notes.append(record.message)
 
         if on_problem is not None:
             on_problem(record)
@@ -370,6 +441,24 @@ class Indexer:
             "updated": layout.now(),
             "dumps": dumps,
         }
+
+
+class _Phases:
+    """Passes ``read_dump``'s progress on, and tells the phases after reading with the last
+    counts (``None``: nobody listens)."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None) -> None:
+        self.on_progress = on_progress
+        self.last = Progress("", 0, 0, 0, 0)
+
+    def __call__(self, progress: Progress) -> None:
+        self.last = progress
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
+    def phase(self, phase: Literal["committing", "committed"]) -> None:
+        if self.on_progress is not None:
+            self.on_progress(dataclasses.replace(self.last, phase=phase))
 
 
 def _size(path: Path) -> int:

@@ -576,3 +576,53 @@ def test_several_processes_over_undated_and_sourceless_stretches(tmp_path: Path)
         assert searcher.search("النفط", sort="date").hits[0].date == dt.date(2025, 1, 28)
         stats = searcher.stats()
     assert (stats.sources, stats.first_date) == ([("alwatan", 200)], dt.date(2025, 1, 1))
+
+
+# --- dumps with no article (issue 11) ----------------------------------------------------------
+
+
+def test_delete_missing_with_dumps_holding_no_article_deletes_nothing(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    before = committed(layout.require_current(index))
+    rejected_only = write_jsonl(BAD_LINES, "snapshot.jsonl")
+    with pytest.raises(InputError, match=r"held no article .* not delete every article"):
+        Indexer(index).add_files([rejected_only], delete_missing=True)
+    assert committed(layout.require_current(index)) == before
+    assert total_hits(index, "الكرملين OR الموازنة OR المنتخب") == len(ARTICLES)
+
+
+def test_rebuild_from_dumps_holding_no_article_leaves_the_live_index(
+    make_index: MakeIndex, write_jsonl: WriteJsonl
+) -> None:
+    index = make_index(ARTICLES)
+    live = Indexer(index).live_generation
+    empty = write_jsonl([], "empty.jsonl")
+    problems: list[Reject | Note] = []
+    with pytest.raises(InputError, match="not replace the live index"):
+        Indexer(index).rebuild([empty], on_problem=problems.append)
+    assert [(type(p), p.kind) for p in problems] == [(Note, "empty")]  # type: ignore[union-attr]
+    assert Indexer(index).live_generation == live
+    assert sorted(p.name for p in index.glob("gen-*")) == [live]
+    assert total_hits(index, "الكرملين OR الموازنة OR المنتخب") == len(ARTICLES)
+
+
+def test_delete_passes_the_ids_it_did_not_find(make_index: MakeIndex) -> None:
+    index = make_index(ARTICLES)
+    missing: list[str] = []
+    assert Indexer(index).delete(["n1", "nosuch", "n3", "other"], on_missing=missing.append) == 2
+    assert missing == ["nosuch", "other"]
+
+
+def test_a_mapping_no_record_matches_is_a_note_in_the_report(write_jsonl: WriteJsonl) -> None:
+    dump = write_jsonl(ARTICLES)
+    problems: list[Reject | Note] = []
+    report = Indexer(dump.parent / "index").add_files(
+        [dump], fields={"source": "publisher"}, on_problem=problems.append
+    )
+    assert report.added == len(ARTICLES)
+    [note] = problems
+    assert isinstance(note, Note) and (note.kind, note.file, note.line) == ("field", "", 0)
+    assert "'publisher'" in note.message and "'source'" in note.message
+    assert report.notes == [note.message]

@@ -4,10 +4,16 @@ is still indexed. Through the CLI (CliRunner) and the API, on dumps written in t
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import os
 import random
 import re
+import signal
+import subprocess
+import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -322,3 +328,263 @@ def test_csv_ragged_row_is_rejected_with_its_line(tmp_path: Path) -> None:
     [reject] = rejects(index)
     assert (reject["file"], reject["line"]) == (str(dump), 4)
     assert indexed_ids(index) == ids(records) - {"c2"}
+
+
+# --- field mappings (issue 11) -----------------------------------------------------------------
+
+
+def test_field_mapping_the_wrong_way_round_is_a_usage_error_that_shows_the_right_way(
+    tmp_path: Path,
+) -> None:
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(jsonl(news("f", 3)), encoding="utf-8")
+    result = bahth("index", dump, "--index", tmp_path / "index", "--field", "headline=title")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "'headline' is not one of our fields" in result.stderr
+    assert "id, title, body, date, source, category, url, keywords" in result.stderr
+    assert "OURS=THEIRS" in result.stderr
+    assert "did you mean --field title=headline?" in result.stderr
+    assert not (tmp_path / "index").exists()
+
+
+def test_field_mapping_naming_no_field_of_ours_is_a_usage_error(tmp_path: Path) -> None:
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(jsonl(news("f", 3)), encoding="utf-8")
+    result = bahth("index", dump, "--index", tmp_path / "index", "--field", "foo=bar")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "'foo' is not one of our fields (id, title, body," in result.stderr
+    assert "our field first, then the dump's name for it" in result.stderr
+    assert "did you mean" not in result.stderr
+
+
+def test_field_mapped_to_a_column_no_record_has_is_warned_about(tmp_path: Path) -> None:
+    records = news("f", 4)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(jsonl(records), encoding="utf-8")
+    index = tmp_path / "index"
+    result = bahth("index", dump, "--index", index, "--field", "body=nosuchcol")
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "'nosuchcol'" in warning and "--field body=nosuchcol" in warning
+    assert "id, title, body, date" in warning  # the fields the dump does have
+    assert summary(result)["added"] == "4"  # read, by their titles, without a body
+    with Searcher(index) as searcher:
+        assert searcher.get("f0").body == ""
+
+
+def test_field_mapped_to_a_csv_column_that_exists_gives_no_warning(tmp_path: Path) -> None:
+    dump = tmp_path / "dump.csv"
+    dump.write_text("id,headline,text\nc1,النفط يرتفع,نص الخبر\n", encoding="utf-8")
+    index = tmp_path / "index"
+    result = bahth(
+        "index", dump, "--index", index, "--field", "title=headline", "--field", "body=text"
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    assert summary(result)["added"] == "1"
+    with Searcher(index) as searcher:
+        article = searcher.get("c1")
+        assert (article.title, article.body) == ("النفط يرتفع", "نص الخبر")
+
+
+# --- files that are not text -------------------------------------------------------------------
+
+
+def test_binary_file_is_rejected_with_a_reason_and_the_others_indexed(tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    records = news("b", 3)
+    (dumps / "a.jsonl").write_text(jsonl(records), encoding="utf-8")
+    binary = dumps / "b.csv"
+    binary.write_bytes(random.Random(0).randbytes(20_000))
+    index = tmp_path / "index"
+    result = bahth("index", dumps, "--index", index, ok=False)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert f"rejected: {binary}:0: not a text dump: it is binary data" in result.stderr
+    assert summary(result)["rejected"] == "1"
+    assert [(r["file"], r["line"]) for r in rejects(index)] == [(str(binary), 0)]
+    assert indexed_ids(index) == ids(records)
+
+
+def test_zip_archive_is_named_and_alone_it_exits_non_zero(tmp_path: Path) -> None:
+    archive = tmp_path / "dump.jsonl"  # named like a dump, as downloads often are
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("dump.jsonl", jsonl(news("z", 3)))
+    result = bahth("index", archive, "--index", tmp_path / "index", ok=False)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"{archive}:0: not a text dump: it is a zip archive (unzip it first" in result.stderr
+    assert "nothing could be read" in result.stderr
+
+
+# --- JSON arrays -------------------------------------------------------------------------------
+
+
+def test_pretty_printed_json_array_is_read_like_json_lines(tmp_path: Path) -> None:
+    records = news("a", 30)
+    dump = tmp_path / "export.json.gz"
+    dump.write_bytes(gzip.compress(json.dumps(records, ensure_ascii=False, indent=2).encode()))
+    index = tmp_path / "index"
+    result = bahth("index", dump, "--index", index)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    counts = summary(result)
+    assert (counts["read"], counts["added"], counts["rejected"]) == ("30", "30", "0")
+    assert indexed_ids(index) == ids(records)
+
+
+def test_bad_elements_of_a_json_array_are_rejected_by_number_and_line(tmp_path: Path) -> None:
+    records: list[object] = list(news("e", 5))
+    records[1] = {**records[1], "title": 7}  # a wrong type
+    records[3] = "not an article"
+    dump = tmp_path / "export.json"
+    dump.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+    lines = dump.read_text(encoding="utf-8").splitlines()
+    index = tmp_path / "index"
+    result = bahth("index", dump, "--index", index)
+    assert result.exit_code == 0, result.output
+    # each element starts on the line of its "{" (the line before its first field)
+    wrong_type = next(n for n, line in enumerate(lines, 1) if '"title": 7' in line) - 2
+    string = next(n for n, line in enumerate(lines, 1) if "not an article" in line)
+    assert (
+        f"rejected: {dump}:{wrong_type}: element 2 of the JSON array: 'title' must be a "
+        f"string, not a number"
+    ) in result.stderr
+    assert (
+        f"rejected: {dump}:{string}: element 4 of the JSON array is a string, not a JSON object"
+    ) in result.stderr
+    counts = summary(result)
+    assert (counts["read"], counts["added"], counts["rejected"]) == ("5", "3", "2")
+    assert [(r["line"], r["raw"]) for r in rejects(index)] == [
+        (wrong_type, json.dumps(records[1], ensure_ascii=False)),
+        (string, '"not an article"'),
+    ]
+    assert indexed_ids(index) == {"e0", "e2", "e4"}
+
+
+def test_json_array_broken_part_way_keeps_what_came_before_and_says_where(
+    tmp_path: Path,
+) -> None:
+    records = news("k", 6)
+    text = json.dumps(records, ensure_ascii=False, indent=2)
+    cut = text.index('"k4"')  # inside the fifth element
+    dump = tmp_path / "export.json"
+    dump.write_text(text[:cut] + "oops" + text[cut:], encoding="utf-8")
+    index = tmp_path / "index"
+    result = bahth("index", dump, "--index", index)
+    assert result.exit_code == 0, result.output
+    line = text[:cut].count("\n") + 1
+    assert f"rejected: {dump}:{line}: invalid JSON array in element 5: " in result.stderr
+    assert "the rest of the file cannot be read" in result.stderr
+    assert indexed_ids(index) == ids(records[:4])
+
+
+# --- nothing to read ---------------------------------------------------------------------------
+
+
+def test_empty_file_alone_is_warned_about_and_exits_non_zero(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    result = bahth("index", empty, "--index", tmp_path / "index", ok=False)
+    assert result.exit_code == 1, result.output
+    assert f"warning: {empty}: the file is empty: nothing to index" in result.stderr
+    assert f"nothing could be read: no article in {empty}" in result.stderr
+    assert "1 empty files" in summary(result)["rest"]
+
+
+def test_empty_file_beside_others_is_warned_about_and_the_run_succeeds(tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    records = news("m", 3)
+    (dumps / "a.jsonl").write_text(jsonl(records), encoding="utf-8")
+    (dumps / "b.jsonl").write_text("\n\n", encoding="utf-8")  # blank lines only
+    (dumps / "c.json").write_text("[]", encoding="utf-8")
+    index = tmp_path / "index"
+    result = bahth("index", dumps, "--index", index)
+    assert result.exit_code == 0, result.output
+    for name in ("b.jsonl", "c.json"):
+        assert f"warning: {dumps / name}: no records in it: nothing to index" in result.stderr
+    assert indexed_ids(index) == ids(records)
+
+
+def test_run_where_every_record_is_rejected_exits_non_zero(tmp_path: Path) -> None:
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(jsonl(['{"id": 1, "title": ""}', "[1, 2]", "{bad"]), encoding="utf-8")
+    index = tmp_path / "index"
+    result = bahth("index", dump, "--index", index, ok=False)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.count("rejected: ") == 3
+    assert f"nothing could be read: no article in {dump} (3 rejected)" in result.stderr
+    assert summary(result)["rejected"] == "3"
+    assert len(rejects(index)) == 3
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+
+def test_delete_names_the_ids_that_are_not_in_the_index(tmp_path: Path) -> None:
+    records = news("b", 3)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(jsonl(records), encoding="utf-8")
+    index = tmp_path / "index"
+    Indexer(index).add_files([dump])
+    result = bahth("delete", "b0", "b1", "nosuch", "--index", index)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"2 of 3 articles deleted from {index}\n"
+    assert result.stderr == "not in the index: nosuch\n"
+    assert indexed_ids(index) == {"b2"}
+
+
+# --- Ctrl-C ------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_during_a_two_process_run_says_so_cleanly_and_leaves_no_debris(
+    tmp_path: Path,
+) -> None:
+    index = tmp_path / "index"
+    first = tmp_path / "first.jsonl"
+    first.write_text(jsonl(news("old", 5)), encoding="utf-8")
+    Indexer(index).add_files([first])
+    generation = layout.require_current(index)
+    before = sorted(os.listdir(generation))
+    dump = tmp_path / "big.jsonl"
+    dump.write_text(jsonl(news("big", 4000, seed=1)), encoding="utf-8")
+
+    command = [sys.executable, "-c", "from search.cli import main; main()"]
+    process = subprocess.Popen(
+        [*command, "index", str(dump), "--index", str(index), "--procs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    # Wait until the analyzing processes work: each writer (the parent's, then one per
+    # process) opens a segment of its own.
+    for _ in range(600):  # at most about two minutes on a very busy machine
+        if len(_new_segments(generation, before)) >= 3:
+            break
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=0.2)  # a pause that ends early if the run does
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    stdout, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == 1, stderr
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert stderr.startswith("Interrupted. Nothing was committed; the live index at"), stderr
+    assert stdout == ""
+    assert sorted(os.listdir(generation)) == before  # no segment files, no temporary files
+    assert indexed_ids(index) == ids(news("old", 5))
+
+
+def _new_segments(generation: Path, before: list[str]) -> set[str]:
+    """The ids of the segments begun in ``generation`` since ``before`` was listed."""
+    return {
+        name.partition(".")[0]
+        for name in set(os.listdir(generation)) - set(before)
+        if name.startswith("MAIN_") and name != "MAIN_WRITELOCK"
+    }

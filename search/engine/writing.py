@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
+import signal
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.filedb.filestore import FileStorage
-from whoosh.multiproc import MpWriter
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError, SegmentWriter
 
@@ -118,8 +121,47 @@ class _SegmentWriter(_BeforeVisible, SegmentWriter):
     pass
 
 
+class _SubWriterTask(SubWriterTask):
+    """whoosh's analyzing process, deaf to Ctrl-C.
+
+    A terminal sends SIGINT to the whole process group: each process would print its own
+    KeyboardInterrupt traceback, or, still running while the parent cleans up, fail on a job
+    file the parent deleted. The parent alone decides: it cancels the run and ends them.
+    """
+
+    def run(self) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        super().run()
+
+
 class _MpWriter(_BeforeVisible, MpWriter):
-    pass
+    def _new_task(self) -> SubWriterTask:
+        task = _SubWriterTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        # whoosh's cancel only flags its copy of each task object, which the processes never
+        # see, then deletes the job files they are reading. End them first.
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+        for task in self.tasks:
+            task.join()
+        # What is still buffered for a queue's pipe has no reader now: do not wait at exit to
+        # flush it.
+        self.jobqueue.cancel_join_thread()
+        self.resultqueue.cancel_join_thread()
+        self.tasks = []
+        SegmentWriter.cancel(self)
 
 
 class IndexWriter:
@@ -131,6 +173,9 @@ class IndexWriter:
     """
 
     def __init__(self, directory: Path, *, procs: int = 1, limitmb: int = 256) -> None:
+        self._directory = directory
+        self._before = set(os.listdir(directory))  # what cancel must leave, and only that
+        self._commit_before = committed(directory)
         self._index = open_index(directory)
         options: dict[str, object] = {"limitmb": limitmb, "codec": BahthCodec()}
         try:
@@ -201,7 +246,24 @@ class IndexWriter:
         return number
 
     def cancel(self) -> None:
-        self._writer.cancel()
+        """Drop every change of the transaction, and the files it had begun to write."""
+        try:
+            self._writer.cancel()
+        finally:
+            self._remove_debris()
+
+    def _remove_debris(self) -> None:
+        # whoosh leaves the segment files of a cancelled writer (empty or partial) and, when its
+        # analyzing processes are ended, their temporary directories. Nothing refers to them;
+        # they would only take space. Once a commit is visible, nothing is debris.
+        if committed(self._directory) != self._commit_before:
+            return
+        for name in set(os.listdir(self._directory)) - self._before:
+            path = self._directory / name
+            if name.startswith(f"{INDEX_NAME}_") and name != f"{INDEX_NAME}_WRITELOCK":
+                path.unlink(missing_ok=True)
+            elif name.endswith(".tmp") and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
 
     def _drop_replaced(self, segments: list[Segment]) -> None:
         # whoosh deletes by term in committed segments only: the versions of an article that
