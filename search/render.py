@@ -21,7 +21,17 @@ from urllib.parse import urlsplit
 
 from .article import Article
 from .results import Hit, IndexStats, Results, Span
-from .terminal import MARK, Pager, clean, is_rtl, pager_command, styled, visual, width, wrap
+from .terminal import (
+    MARK,
+    Pager,
+    clean,
+    is_rtl,
+    pager_command,
+    styled,
+    visible_width,
+    visual,
+    wrap,
+)
 
 __all__ = [
     "CSV_COLUMNS",
@@ -94,20 +104,24 @@ def _layout(
 ) -> list[str]:
     """One paragraph (with ``MARK`` toggles) as terminal lines: wrapped to ``columns`` when
     given, reordered for display when ``bidi``, marked, and passed whole through ``style``."""
-    lines = wrap(text, columns, first, rest) if columns else [first + text]
+    # Brackets take a column per mark; colours none.
+    mark_columns = visible_width(marker("")) // 2
+    lines = wrap(text, columns, first, rest, mark_columns) if columns else [first + text]
     out = []
     for line in lines:
         if bidi:
             body = line.lstrip(" ")
             indent = line[: len(line) - len(body)]
-            shown = visual(body)
+            shown = styled(visual(body), marker)
             if is_rtl(body.replace(MARK, "")) and columns:
                 # Right-to-left paragraphs read from the right margin, their indent on the
                 # right, as they would be laid out on an Arabic page.
-                line = " " * max(columns - len(indent) - width(shown), 0) + shown + indent
+                pad = columns - len(indent) - visible_width(shown)
+                out.append(style(" " * max(pad, 0) + shown + indent))
             else:
-                line = indent + shown
-        out.append(style(styled(line, marker)))
+                out.append(style(indent + shown))
+        else:
+            out.append(style(styled(line, marker)))
     return out
 
 

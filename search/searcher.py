@@ -228,7 +228,7 @@ class Searcher:
         category: str | None = None,
         match: Match = "auto",
         stemming: bool = True,
-        batch: int = 500,
+        batch: int = 1000,
     ) -> Iterator[Hit]:
         """Every article matching ``query``, newest first, as ``Hit``s: no page, no limit.
 
@@ -241,7 +241,9 @@ class Searcher:
         Newest first, not by relevance, because dates can be cut into windows: the matches are
         read window by window (each holding at most ``batch`` matches, or one day), so the
         hits and articles held at a time do not grow with the number of matches; a ranking
-        by score would have to score every match before yielding the first. Articles without
+        by score would have to score every match before yielding the first. Each window costs
+        the engine a pass over the query's posting lists: a larger ``batch`` is faster and
+        holds more articles at a time. Articles without
         a date cannot be selected by a window: when some match, they are found by one
         date-sorted pass over every match (a list of numbers per match, no articles).
 
@@ -339,9 +341,13 @@ class Searcher:
             if matches <= batch or lo == hi:
                 yield window, matches
                 return
-            middle = (lo + hi) // 2
-            yield from windows(query, middle + 1, hi)
-            yield from windows(query, lo, middle)
+            # Cut into one window more than there are batches: each window read is a pass of
+            # the engine over the query's posting lists, so fewer, fuller windows are faster;
+            # the windows that still hold too many are cut again.
+            days = hi - lo + 1
+            parts = min(days, -(-matches // batch) + 1)
+            for k in reversed(range(parts)):
+                yield from windows(query, lo + days * k // parts, lo + days * (k + 1) // parts - 1)
 
         def undated_hits(query: object, mode: str) -> Iterator[Hit]:
             """The matches without a date, in index order, ``batch`` at a time."""

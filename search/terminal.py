@@ -43,9 +43,12 @@ def width(text: str) -> int:
     return sum(map(char_width, text))
 
 
-def wrap(text: str, columns: int, first: str = "", rest: str = "") -> list[str]:
+def wrap(
+    text: str, columns: int, first: str = "", rest: str = "", mark_columns: int = 0
+) -> list[str]:
     """``text`` in lines of at most ``columns`` columns, broken only at spaces, the first line
-    starting with ``first`` and the others with ``rest``.
+    starting with ``first`` and the others with ``rest``; each ``MARK`` will take
+    ``mark_columns`` (1 when marks become brackets, 0 for colours).
 
     A word wider than a line (a long URL) gets a line of its own and is not cut: a word, a
     date or a URL is never split across lines. Runs of whitespace become one space. A marked
@@ -60,7 +63,7 @@ def wrap(text: str, columns: int, first: str = "", rest: str = "") -> list[str]:
     line, used = first, width(first)
     empty = True
     for word in text.split():
-        size = width(word)
+        size = width(word) + mark_columns * word.count(MARK)
         if not empty and used + 1 + size > columns:
             lines.append(line)
             line, used, empty = rest, width(rest), True
@@ -100,6 +103,8 @@ def visual(line: str) -> str:
     >>> visual("abc")
     'abc'
     >>> visual("في (كلمة)") == "(ةملك) يف"
+    True
+    >>> visual("قالَ") == "لَاق"  # the fatha stays after its letter (lam)
     True
     """
     text, marked = "", []
@@ -141,8 +146,29 @@ def _order(text: str) -> list[tuple[int, str]] | None:
                 j += 1
             order[i:j] = reversed(order[i:j])
             i = j
+    # L3: reversed, a right-to-left letter's combining marks (Arabic diacritics) came before
+    # it; terminals draw a mark on the character before it, so the marks go back after it.
+    shown: list[int] = []
+    i = 0
+    while i < len(order):
+        j = i
+        while j < len(order) and levels[order[j]] % 2 and _combining(text[order[j]]):
+            j += 1
+        if j == i:
+            shown.append(order[i])
+            i += 1
+        elif j < len(order):
+            shown += [order[j], *order[i:j]]
+            i = j + 1
+        else:
+            shown += order[i:j]
+            i = j
     # L4: a character in a right-to-left run is shown by its mirrored glyph.
-    return [(i, MIRRORED.get(text[i], text[i]) if levels[i] % 2 else text[i]) for i in order]
+    return [(i, MIRRORED.get(text[i], text[i]) if levels[i] % 2 else text[i]) for i in shown]
+
+
+def _combining(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Me")
 
 
 _LEVELS = re.compile(r"\n    levels: \[\n(.*?)\n    \],\n", re.DOTALL)
@@ -169,6 +195,14 @@ def _levels(line: str) -> list[int] | None:
 def is_rtl(line: str) -> bool:
     """True when the line's first strong letter is right-to-left (Arabic, Hebrew)."""
     return get_base_level(line) == 1
+
+
+_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def visible_width(text: str) -> int:
+    """Terminal columns of ``text`` that may hold colour escape sequences."""
+    return width(_ESCAPE.sub("", text))
 
 
 def styled(line: str, marker: Callable[[str], str]) -> str:
