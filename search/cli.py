@@ -480,7 +480,8 @@ def rebuild_command(
     quiet: bool,
 ) -> None:
     """Build a complete new index from the dumps beside the live one, then switch searches
-    to it atomically. If the rebuild fails, the live index is left as it was.
+    to it atomically. If the rebuild fails, or the dumps hold no article at all, the live
+    index is left as it was. Input is read, checked and shown as for bahth index.
 
     Example: bahth rebuild dumps/ --index indexes/news
     """
