@@ -53,7 +53,61 @@ class BahthGroup(click.Group):
             raise click.ClickException(str(error)) from None
 
 
+class QueryCommand(click.Command):
+    """A command whose one argument, the query, is every word that is not one of its options.
+
+    click would read ``-قطر`` as the short options ``-ق -ط -ر`` and fail, but in a query it
+    excludes the word. So before click parses, the arguments are split: this command's own
+    options (with their values) are passed on as they are, and the other words, joined with
+    spaces, become the query, given after ``--`` so that click takes it as it is. ``--`` still
+    makes everything after it part of the query, and the words may come quoted as one
+    argument or as several.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options, words, complete = self._split(ctx, args)
+        # An option missing its value (``-n`` last) would take "--" as its value: leave the
+        # query out so that click reports the missing value.
+        tail = ["--", " ".join(words)] if words and complete else []
+        return super().parse_args(ctx, options + tail)
+
+    def _split(self, ctx: click.Context, args: list[str]) -> tuple[list[str], list[str], bool]:
+        """(option arguments, query words, whether every option that needs a value has one)."""
+        takes_value = {
+            name: not (param.is_flag or param.count)
+            for param in self.get_params(ctx)
+            if isinstance(param, click.Option)
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        options: list[str] = []
+        words: list[str] = []
+        tokens = iter(args)
+        for token in tokens:
+            if token == "--":
+                words.extend(tokens)
+                break
+            if token in takes_value:
+                options.append(token)
+                if takes_value[token]:
+                    value = next(tokens, None)
+                    if value is None:
+                        return options, words, False
+                    options.append(value)
+            elif token.startswith("--") and takes_value.get(token.partition("=")[0]):
+                options.append(token)  # --limit=5
+            elif (
+                not token.startswith("--")
+                and takes_value.get(token[:2])
+                and not token[2:3].isalpha()
+            ):
+                options.append(token)  # -n5; but -nato is a word, as no option takes letters
+            else:
+                words.append(token)
+        return options, words, True
+
+
 def index_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--index DIR, read from BAHTH_INDEX when not given; relative to the current directory."""
     return click.option(
         "--index",
         "index_dir",
@@ -61,7 +115,7 @@ def index_option(function: Callable[..., Any]) -> Callable[..., Any]:
         envvar="BAHTH_INDEX",
         default=DEFAULT_INDEX,
         show_default=True,
-        help="Index directory (or set BAHTH_INDEX).",
+        help="Index directory, relative to the current directory (or set BAHTH_INDEX).",
     )(function)
 
 
@@ -510,8 +564,8 @@ def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
 # --- search, show, stats -----------------------------------------------------------------------
 
 
-@main.command("search")
-@click.argument("query")
+@main.command("search", cls=QueryCommand)
+@click.argument("query", metavar="QUERY...")
 @index_option
 @click.option(
     "-n",
@@ -522,8 +576,18 @@ def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
     help="Hits per page.",
 )
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--since", metavar="YYYY-MM-DD", help="Only articles dated on or after.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only articles dated on or before.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after DATE: 2015-08-01, 1/8/2015 (day first), "
+    "'1 أغسطس 2015'; a month (2015-08, 'أغسطس 2015') or year (2015) from its first day.",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before DATE, in the same forms; a month or year "
+    "through its last day (--until 2015-08: through 2015-08-31).",
+)
 @click.option("--source", help="Only articles from this source (see bahth stats).")
 @click.option("--category", help="Only articles in this category (see bahth stats).")
 @click.option(
@@ -585,12 +649,14 @@ def search_command(
     """Search the index. Words are all required (articles with most of them fill the page,
     marked partial); "quoted phrase" matches exact forms in order; OR, NOT or -word,
     parentheses; title:, body:, source:, category: fields; word* for a prefix.
+    The query may be one argument or several words, and may start with -word: a word that
+    is not an option below is part of the query (and every word after --).
 
     The result line (counts, time, words not in the index) comes first on stdout, with the
     results; errors go to stderr. On a terminal, text is wrapped to its width and long
     output is paged; piped, it is neither.
 
-    Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01-01
+    Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01
     """
     ctx = click.get_current_context()
 

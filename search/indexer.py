@@ -30,7 +30,7 @@ from . import layout
 from .arabic import ANALYSIS_VERSION
 from .article import Article
 from .engine import SCHEMA_VERSION, EngineSearcher, IndexWriter, create_index
-from .errors import IndexIncompatible, InputError
+from .errors import InputError
 from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
 
 MULTIPROCESS_BYTES = 16 * 1024 * 1024
@@ -330,13 +330,7 @@ class Indexer:
         return min(MAX_AUTO_PROCS, os.cpu_count() or 1) if size >= MULTIPROCESS_BYTES else 1
 
     def _check(self, generation: Path) -> None:
-        meta = layout.read_meta(generation)
-        if meta.get("analysis") != ANALYSIS_VERSION or meta.get("schema") != SCHEMA_VERSION:
-            raise IndexIncompatible(
-                f"The index at {self.path} was built by another version of Bahth's analysis "
-                f"({meta.get('analysis')}, this one is {ANALYSIS_VERSION}).",
-                f"Rebuild it with: bahth rebuild DUMP... --index {self.path}",
-            )
+        layout.check_versions(self.path, layout.read_meta(generation))
 
     def _index(
         self,

@@ -35,8 +35,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from .arabic import ANALYSIS_VERSION
+from .engine.schema import SCHEMA_VERSION
 from .engine.writing import committed
-from .errors import IndexLocked, IndexNotFound
+from .errors import IndexIncompatible, IndexLocked, IndexNotFound
 
 POINTER = "CURRENT"
 META = "bahth.json"  # the metadata of indexes built before it was kept per commit
@@ -77,13 +79,45 @@ def current(index: Path) -> Path | None:
 
 
 def require_current(index: Path) -> Path:
-    """The live generation, or ``IndexNotFound`` saying how to build one."""
+    """The live generation, or ``IndexNotFound`` saying where it looked and what to do.
+
+    The message names the absolute path, since a relative one (the default
+    ``indexes/default``) depends on the directory the command was run from; and when the first
+    build of the index is under way, it says so instead of asking for one.
+    """
     generation = current(index)
     if generation is None:
+        where = Path(os.path.abspath(index))
+        builder = writer_pid(index)
+        if builder is not None:
+            raise IndexNotFound(
+                f"No index at {where} yet: it is being built (PID {builder}).",
+                "Try again once that run is done.",
+            )
         raise IndexNotFound(
-            f"No index at {index}.", f"Build one with: bahth index DUMP... --index {index}"
+            f"No index at {where}.",
+            f"Build one with: bahth index DUMP... --index {index}\n"
+            "Or point at an existing index with --index DIR or the BAHTH_INDEX variable.",
         )
     return generation
+
+
+def check_versions(index: Path, meta: dict[str, Any]) -> None:
+    """Raise ``IndexIncompatible`` unless ``meta`` (see ``read_meta``) is this Bahth's analysis
+    and schema; the message names each version that differs, the index's and this one's."""
+    differences = [
+        f"{what} {meta.get(key, 'unknown')} (this Bahth: {ours})"
+        for what, key, ours in (
+            ("analysis", "analysis", ANALYSIS_VERSION),
+            ("schema", "schema", SCHEMA_VERSION),
+        )
+        if meta.get(key) != ours
+    ]
+    if differences:
+        raise IndexIncompatible(
+            f"The index at {index} was built with {' and '.join(differences)}.",
+            f"Rebuild it with: bahth rebuild DUMP... --index {index}",
+        )
 
 
 def generations(index: Path) -> list[Path]:
@@ -193,6 +227,21 @@ def remove_unused(index: Path) -> list[str]:
             shutil.rmtree(generation)
             removed.append(generation.name)
     return removed
+
+
+def writer_pid(index: Path) -> int | None:
+    """The PID of the process writing ``index`` now, or None.
+
+    ``write_lock`` writes its holder's PID into the lock file and empties it on release; a
+    writer killed with the lock leaves its PID behind, so a PID counts only while it runs.
+    The lock itself is not tried: even a brief shared lock would turn away a writer starting
+    at that moment.
+    """
+    try:
+        text = (index / WRITE_LOCK).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return int(text) if text.isdigit() and _pid_alive(int(text)) else None
 
 
 def _pid_alive(pid: int) -> bool:

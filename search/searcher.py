@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -17,10 +18,8 @@ from pathlib import Path
 from typing import Literal
 
 from . import layout
-from .arabic import ANALYSIS_VERSION
 from .article import Article
 from .engine import (
-    SCHEMA_VERSION,
     CompiledQuery,
     EngineHit,
     EngineSearcher,
@@ -30,6 +29,7 @@ from .engine import (
     matched_clauses,
 )
 from .errors import IndexIncompatible, QueryError
+from .ingest.dates import parse_date
 from .query import parse
 from .results import Hit, IndexStats, Results
 from .snippets import make_snippet, mark
@@ -39,13 +39,50 @@ Match = Literal["auto", "all", "any"]
 MAX_LIMIT = 1000
 
 
+_YEAR = re.compile(r"\d{4}")
+_YEAR_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{4})")
+
+
 def _as_date(value: str | dt.date | None, option: str) -> dt.date | None:
+    """The first day ``value`` covers for ``--since``, its last for ``--until``.
+
+    A date is read in the forms indexing reads (``search.ingest.dates``), so that a date
+    copied from a dump works as a filter: ``2015-08-01``, ``1/8/2015`` (day first),
+    ``1 أغسطس 2015``. A partial date is a period: a month (``2015-08``, ``08/2015``,
+    ``أغسطس 2015``, ``August 2015``) or a year (``2015``), from its first day through its last.
+
+    >>> _as_date("2015-08", "--since"), _as_date("2015-08", "--until")
+    (datetime.date(2015, 8, 1), datetime.date(2015, 8, 31))
+    >>> _as_date("٢٠١٥", "--until"), _as_date("1/8/2015", "--until")
+    (datetime.date(2015, 12, 31), datetime.date(2015, 8, 1))
+    """
     if value is None or isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"{option}: '{value}' is not a date", "Write it as YYYY-MM-DD") from None
+    text = value.strip()
+    day = parse_date(text)
+    if day is not None:
+        return day
+    # A partial date is completed to its first day and read by the same parser, which checks
+    # the year's range and the month as it does for dumps.
+    if _YEAR.fullmatch(text):
+        first, months = parse_date(f"{text}-01-01"), 12
+    elif m := _YEAR_MONTH.fullmatch(text):
+        first, months = parse_date(f"{m[1]}-{m[2]}-01"), 1
+    elif m := _MONTH_YEAR.fullmatch(text):
+        first, months = parse_date(f"{m[2]}-{m[1]}-01"), 1
+    else:
+        first, months = parse_date(f"1 {text}"), 1  # a month's name and a year
+    if first is None:
+        raise QueryError(
+            f"{option}: '{value}' is not a date",
+            "Write a day (YYYY-MM-DD, DD/MM/YYYY, 1 أغسطس 2015), a month (YYYY-MM, أغسطس 2015) "
+            "or a year (YYYY)",
+        )
+    if option == "--since":
+        return first
+    end = first.month + months  # the first month after the period, 13 for January next year
+    return dt.date(first.year + (end - 1) // 12, (end - 1) % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 class Searcher:
@@ -68,12 +105,11 @@ class Searcher:
     def _open(self) -> None:
         generation, lock = layout.hold_live_generation(self.path)
         meta = layout.read_meta(generation)
-        if meta.get("analysis") != ANALYSIS_VERSION or meta.get("schema") != SCHEMA_VERSION:
-            lock.close()
-            raise IndexIncompatible(
-                f"The index at {self.path} was built by another version of Bahth's analysis.",
-                f"Rebuild it with: bahth rebuild DUMP... --index {self.path}",
-            )
+        try:
+            layout.check_versions(self.path, meta)
+        except IndexIncompatible:
+            lock.close()  # this Searcher will not read the generation: a rebuild may delete it
+            raise
         self._generation_lock = lock
         self.generation = generation
         self._meta = meta
@@ -120,7 +156,9 @@ class Searcher:
         than the page needs, it fills the page with articles containing most of them, ranked
         after the full matches and flagged ``partial``. ``"all"`` never fills; ``"any"`` ranks
         every article containing any word by score. ``sort="date"`` lists newest first.
-        ``since``/``until`` (inclusive, ``YYYY-MM-DD``), ``source`` and ``category`` filter:
+        ``since``/``until`` (inclusive: a date in the forms dumps use, or a month or year,
+        which ``since`` starts on its first day and ``until`` ends on its last: ``2015-08``,
+        ``أغسطس 2015``, ``2015``), ``source`` and ``category`` filter:
         a filter that no article passes gives no results, and a source or category the index
         does not hold is a ``QueryError`` naming the ones it does.
         ``stemming=False`` matches words only in their exact (normalized) forms: ``روسيا``
