@@ -704,48 +704,49 @@ def _print_results(
 ) -> None:
     """Write ``results`` in the chosen format, with ``every`` hit instead of its page for --all.
 
-    Text is laid out for the terminal only when stdout is one: wrapped to its width, bidi
-    reordered when asked, coloured, paged when longer than the screen (unless --no-pager).
+    Only when stdout is a terminal: text is wrapped to its width, bidi reordered when asked and
+    coloured, and any format longer than the screen is paged (unless --no-pager), as git does.
     A reader that stops reading (``| head``, quitting the pager) ends the output quietly.
     """
 
     def elapsed() -> float:
         return (time.perf_counter() - started) * 1000
 
+    terminal = sys.stdout.isatty()
+    size = shutil.get_terminal_size()
+    styled = output == "text" and _styled()
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False, color=styled)
+
+    marker = (lambda w: click.style(w, bold=True, fg="yellow")) if styled else render.brackets
+    dim = (lambda w: click.style(w, dim=True)) if styled else str
+    pager = render.pager_command() if terminal and page_it else None
+    hits = results.hits if every is None else every
     try:
-        if output == "json":
-            if every is None:
-                click.echo(render.to_json(results))
-            else:
-                for piece in render.json_stream(results, every, elapsed):
-                    click.echo(piece, nl=False)
-            return
-        if output in ("csv", "html"):
-            pieces = (
-                render.to_csv(results.hits if every is None else every)
-                if output == "csv"
-                else render.html_page(results, every, elapsed if every is not None else None)
-            )
-            for piece in pieces:
-                click.echo(piece, nl=False)
-            return
-        terminal = sys.stdout.isatty()
-        size = shutil.get_terminal_size()
-        columns = size.columns if terminal else None
-        bidi = bidi and terminal
-        styled = _styled()
-        marker = (lambda w: click.style(w, bold=True, fg="yellow")) if styled else render.brackets
-        dim = (lambda w: click.style(w, dim=True)) if styled else str
-        pager = render.pager_command() if terminal and page_it else None
-
-        def write(text: str) -> None:
-            click.echo(text, nl=False, color=styled)
-
         with render.Pager(write, pager, size.lines) as out:
+            if output == "json":
+                if every is None:
+                    out.write(render.to_json(results) + "\n")
+                else:
+                    for piece in render.json_stream(results, every, elapsed):
+                        out.write(piece)
+                return
+            if output in ("csv", "html"):
+                pieces = (
+                    render.to_csv(hits)
+                    if output == "csv"
+                    else render.html_page(results, every, elapsed if every is not None else None)
+                )
+                for piece in pieces:
+                    out.write(piece)
+                return
+            columns = size.columns if terminal else None
+            bidi = bidi and terminal
             line = render.summary(results, listing_all=every is not None)
             out.write(render.text_line(line, columns=columns, bidi=bidi) + "\n")
             first = 1 if every is not None else (results.page - 1) * results.limit + 1
-            for number, hit in enumerate(results.hits if every is None else every, first):
+            for number, hit in enumerate(hits, first):
                 text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
                 out.write("\n" + text + "\n")
     except BrokenPipeError:

@@ -196,6 +196,9 @@ def test_long_output_goes_through_the_pager_on_a_terminal(
     assert lines and all(line.startswith("PAGED:") for line in lines), paged
     assert lines[0].startswith("PAGED:9 results (1-5 shown)")
     assert record.read_text() == "FRX"  # as git gives less
+    # any format, as git pages any output
+    as_json, _, _ = run_on_pty(*args, "--json", rows=10, env=env)
+    assert as_json.split("\n")[0] == "PAGED:{"
     # what fits on the screen is written directly
     short, _, _ = run_on_pty("search", "بوتين", "--index", seeds_index, "-n", "1", env=env)
     assert "PAGED:" not in short and "1. " in short
