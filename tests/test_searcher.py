@@ -593,7 +593,10 @@ def test_highlights_mark_surface_forms_of_putin(seeds_searcher: Searcher) -> Non
 
 # --- the JSON shape ----------------------------------------------------------------------------
 
-RESULT_KEYS = {"query", "total", "total_all_words", "took_ms", "hits"}
+RESULT_KEYS = {
+    *("query", "total", "total_all_words", "took_ms", "hits"),
+    *("page", "limit", "unknown", "stopwords"),  # what the text output's result line shows
+}
 HIT_KEYS = {
     "id",
     "title",
