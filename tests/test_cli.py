@@ -161,8 +161,8 @@ def test_index_without_field_mapping_rejects_records_without_title_and_body(
     tmp_path: Path, write_jsonl: WriteJsonl, runner: CliRunner
 ) -> None:
     dump = write_jsonl([{"headline": n["title"], "id": n["id"]} for n in NEWS], "renamed.jsonl")
-    result = bahth(runner, "index", dump, "--index", tmp_path / "index")
-    assert result.exit_code == 0
+    result = bahth(runner, "index", dump, "--index", tmp_path / "index", ok=False)
+    assert result.exit_code == 1  # nothing at all could be read
     assert SUMMARY.match(result.stdout.strip()).group("rejected") == "3"
     assert f"{dump}:1: empty title and body" in result.stderr
 
