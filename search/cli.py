@@ -17,25 +17,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
-from search import (
-    BahthError,
-    Hit,
-    Indexer,
-    IndexReport,
-    Note,
-    Progress,
-    QueryError,
-    Reject,
-    Results,
-    Searcher,
-    analyze,
-    render,
-)
+# Only the errors are imported up front: the rest of the API (the indexer, the searcher and
+# whoosh, the renderers) is imported inside the command that uses it, so that ``bahth --help``
+# and a search do not pay for what they never run.
+from search import BahthError, QueryError
+
+if TYPE_CHECKING:
+    from search import Hit, IndexReport, Note, Progress, Reject, Results
 
 DEFAULT_INDEX = Path("indexes") / "default"
 MAX_PROBLEMS_SHOWN = 20
@@ -170,6 +163,8 @@ def main() -> None:
 
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
     """--field OURS=THEIRS pairs as a mapping; a usage error (exit 2) for a wrong pair."""
+    from search import Indexer
+
     known = Indexer.FIELDS
     example = "e.g. --field title=headline reads the dump's 'headline' as our title"
     mapping: dict[str, str] = {}
@@ -207,6 +202,8 @@ class _Problems:
         self.echo: Callable[[str], None] = lambda text: click.echo(text, err=True)
 
     def __call__(self, record: Reject | Note) -> None:
+        from search import Note, Reject
+
         if isinstance(record, Note) and record.kind == "skipped":
             self.echo(f"note: {record.file}: {record.message}")
             return
@@ -248,6 +245,8 @@ class _ProgressView:
         self.start = time.monotonic()
         # (time, bytes, records), oldest first; the rates are taken from the first to now
         self.samples: list[tuple[float, int, int]] = [(self.start, 0, 0)]
+        from search import Progress
+
         self.progress = Progress("", 0, 0, 0, 0)
         self.phase = "reading"
         self.commit_start = 0.0
@@ -417,6 +416,8 @@ def _call_indexer(
 def _run_indexing(
     action: str, index_dir: Path, paths: tuple[str, ...], options: dict[str, Any], quiet: bool
 ) -> None:
+    from search import Indexer
+
     indexer = Indexer(index_dir, procs=options.pop("procs"), wait=options.pop("wait"))
     method = indexer.rebuild if action == "rebuilding" else indexer.add_files
     problems = _Problems()
@@ -552,6 +553,8 @@ def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
 
     Example: bahth delete seed-003 seed-004
     """
+    from search import Indexer
+
     missing: list[str] = []
     deleted = Indexer(index_dir, wait=wait).delete(ids, on_missing=missing.append)
     click.echo(f"{deleted:,} of {len(ids):,} articles deleted from {index_dir}")
@@ -683,6 +686,8 @@ def search_command(
         "match": "all" if all_words else match,
         "stemming": not exact,
     }
+    from search import Searcher
+
     with Searcher(index_dir) as searcher:
         if not list_all:
             results = searcher.search(query, limit=limit, page=page, sort=sort, **options)
@@ -708,6 +713,7 @@ def _print_results(
     coloured, and any format longer than the screen is paged (unless --no-pager), as git does.
     A reader that stops reading (``| head``, quitting the pager) ends the output quietly.
     """
+    from search import render
 
     def elapsed() -> float:
         return (time.perf_counter() - started) * 1000
@@ -763,6 +769,8 @@ def show_command(article_id: str, index_dir: Path, as_json: bool) -> None:
 
     Example: bahth show seed-001
     """
+    from search import Searcher, render
+
     with Searcher(index_dir) as searcher:
         article = searcher.get(article_id)
     if article is None:
@@ -781,6 +789,8 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
 
     Example: bahth stats --index indexes/news
     """
+    from search import Searcher, render
+
     with Searcher(index_dir) as searcher:
         stats = searcher.stats()
     if as_json:
@@ -801,6 +811,8 @@ def analyze_command(text: str, as_json: bool) -> None:
 
     Example: bahth analyze "وقال المتحدثُ باسم الكرملين إنّ المفاوضاتِ مستمرّة"
     """
+    from search import analyze
+
     tokens = analyze(text)
     if as_json:
         click.echo(_dump_json([t._asdict() for t in tokens]))
