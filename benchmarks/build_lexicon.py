@@ -1,6 +1,6 @@
 """Build the stemmer's data from the ANT news corpora: the lexicon, whole words, spelling folds.
 
-Three files under ``search/arabic/data/``, each derived from the one before:
+Four files under ``search/arabic/data/``, each derived from the one before:
 
 * ``lexicon.tsv.gz``: normalized word forms and their counts. The stemmer strips a one-letter
   clitic (و ف ب ل ك) or the article only when the corpus says the letters are a clitic and not
@@ -20,7 +20,12 @@ Khiroun, Elayeb, "ANT Corpus: An Arabic News Text Collection for Textual Classif
 used, so it stays an unseen corpus for evaluation (``python -m benchmarks.collisions`` measures
 the result on all three).
 
-    python -m benchmarks.build_lexicon [--data ../shared/data] [--min-count 3]
+* ``lexicon.pack``: the lexicon's counts and the stemmer's word families (counts summed by
+  suffix-stripped form) in a form that loads in milliseconds, for the command's start-up. It
+  depends on the suffix rules too: after changing them, rewrite it with ``--pack-only``
+  (``tests/arabic/test_lexicon.py`` fails until then).
+
+    python -m benchmarks.build_lexicon [--data ../shared/data] [--min-count 3] [--pack-only]
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ DATA = ROOT / "search" / "arabic" / "data"
 OUTPUT = DATA / "lexicon.tsv.gz"
 NAMES = DATA / "names.txt"
 SPELLINGS = DATA / "spellings.tsv"
+PACK = DATA / lexicon.PACK
 ANT_CITATION = (
     "ANT Corpus v1.1 and v2.1 (github.com/antcorpus, Apache-2.0; cite Chouigui et al., "
     "AICCSA 2017 and AJSE 2021)"
@@ -134,6 +140,7 @@ def reload_analysis() -> None:
     """Forget every memoized table and word of ``search.arabic`` after a data file changed."""
     stem_module = importlib.import_module("search.arabic.stem")  # search.arabic.stem is stem()
     lexicon.word_counts.cache_clear()
+    lexicon._packed.cache_clear()
     for name in ("protected_words", "whole_words", "_kept_words", "spelling_folds", "_families"):
         getattr(stem_module, name).cache_clear()
     stem.cache_clear()
@@ -148,6 +155,18 @@ def write_lexicon(counts: collections.Counter[str], min_count: int) -> int:
     with gzip.GzipFile(OUTPUT, "wb", compresslevel=9, mtime=0) as out:
         out.write(text.encode("utf-8"))
     return len(kept)
+
+
+def write_pack() -> int:
+    """Pack the lexicon as written and the families the current suffix rules derive from it."""
+    from search.arabic.stem import derive_families
+
+    reload_analysis()  # the families must come from the TSV on disk, not from an older pack
+    source = OUTPUT.read_bytes()
+    counts = lexicon.word_counts()
+    PACK.write_bytes(lexicon.pack(source, counts, derive_families(counts)))
+    reload_analysis()
+    return PACK.stat().st_size
 
 
 def first_cut(word: str) -> str | None:
@@ -240,10 +259,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--min-count", type=int, default=3)
+    parser.add_argument(
+        "--pack-only", action="store_true", help="only rewrite lexicon.pack from lexicon.tsv.gz"
+    )
     args = parser.parse_args()
+    if args.pack_only:
+        print(f"{PACK.name}: {write_pack():,} bytes")
+        return
     corpus = read_corpus(args.data)
     kept = write_lexicon(corpus.counts, args.min_count)
     print(f"{len(corpus.counts):,} distinct forms, {kept:,} kept, {OUTPUT.stat().st_size:,} bytes")
+    print(f"{PACK.name}: {write_pack():,} bytes")
 
     NAMES.write_text(NAMES_HEADER, encoding="utf-8")
     SPELLINGS.write_text(SPELLINGS_HEADER, encoding="utf-8")

@@ -41,7 +41,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from importlib import resources
 
-from .lexicon import word_counts
+from .lexicon import packed_families, word_counts
 from .normalize import normalize
 
 ARTICLE = "ال"
@@ -173,14 +173,26 @@ def _strip_suffixes(word: str, stop_at: frozenset[str] = frozenset()) -> str:
     return stem
 
 
-@cache
-def _families() -> dict[str, int]:
-    """Lexicon counts summed by suffix-stripped form: how often a stem occurs in any inflection."""
+def derive_families(counts: dict[str, int]) -> dict[str, int]:
+    """Lexicon counts summed by suffix-stripped form: how often a stem occurs in any inflection.
+
+    ``counts`` must be the lexicon the suffix rules consult (``word_counts()``); this is what
+    ``python -m benchmarks.build_lexicon`` packs, and what ``_families`` falls back on.
+    """
     families: dict[str, int] = {}
-    for word, count in word_counts().items():
+    for word, count in counts.items():
         key = _strip_suffixes(word)
         families[key] = families.get(key, 0) + count
     return families
+
+
+@cache
+def _families() -> dict[str, int]:
+    # Deriving the families runs the suffix rules on every lexicon word (about half a second),
+    # so they are packed with the lexicon; tests/arabic/test_lexicon.py checks that the packed
+    # families are the ones these rules derive.
+    packed = packed_families()
+    return packed if packed is not None else derive_families(word_counts())
 
 
 def _attested(word: str) -> bool:
