@@ -141,6 +141,7 @@ def reload_analysis() -> None:
     stem_module = importlib.import_module("search.arabic.stem")  # search.arabic.stem is stem()
     lexicon.word_counts.cache_clear()
     lexicon._packed.cache_clear()
+    lexicon.counts_table.cache_clear()
     for name in ("protected_words", "whole_words", "_kept_words", "spelling_folds", "_families"):
         getattr(stem_module, name).cache_clear()
     stem.cache_clear()

@@ -41,7 +41,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from importlib import resources
 
-from .lexicon import packed_families, word_counts
+from .lexicon import Table, counts_table, packed_families, word_counts
 from .normalize import normalize
 
 ARTICLE = "ال"
@@ -107,7 +107,7 @@ def spelling_folds() -> dict[str, str]:
 
 
 def _count(word: str) -> int:
-    return word_counts().get(word, 0)
+    return counts_table().get(word, 0)
 
 
 def _known(word: str) -> bool:
@@ -187,7 +187,7 @@ def derive_families(counts: dict[str, int]) -> dict[str, int]:
 
 
 @cache
-def _families() -> dict[str, int]:
+def _families() -> Table | dict[str, int]:
     # Deriving the families runs the suffix rules on every lexicon word (about half a second),
     # so they are packed with the lexicon; tests/arabic/test_lexicon.py checks that the packed
     # families are the ones these rules derive.
