@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, Literal
@@ -256,9 +256,7 @@ class Indexer:
         the commit (``phase``).
         """
         paths = [str(p) for p in paths]
-        progress = _Phases(on_progress)
-        listen = progress if on_progress is not None else None
-        records = read_dump(paths, format=format, fields=fields, on_progress=listen)
+        records, progress = _read(paths, format, fields, on_progress)
         return self._index(
             records,
             paths,
@@ -288,9 +286,7 @@ class Indexer:
         a live one. ``on_progress`` is as for ``add_files``.
         """
         paths = [str(p) for p in paths]
-        progress = _Phases(on_progress)
-        listen = progress if on_progress is not None else None
-        records = read_dump(paths, format=format, fields=fields, on_progress=listen)
+        records, progress = _read(paths, format, fields, on_progress)
         return self._index(
             records,
             paths,
@@ -435,6 +431,18 @@ class Indexer:
             "updated": layout.now(),
             "dumps": dumps,
         }
+
+
+def _read(
+    paths: list[str],
+    format: Format | None,
+    fields: Mapping[str, str] | None,
+    on_progress: Callable[[Progress], None] | None,
+) -> tuple[Iterator[Article | Reject | Note], _Phases]:
+    """The records of the dumps, reporting progress through the returned ``_Phases``."""
+    progress = _Phases(on_progress)
+    listen = progress if on_progress is not None else None
+    return read_dump(paths, format=format, fields=fields, on_progress=listen), progress
 
 
 class _Phases:

@@ -174,20 +174,10 @@ class Searcher:
             raise QueryError(f"page must be 1 or more, not {page}")
         if sort not in ("relevance", "date") or match not in ("auto", "all", "any"):
             raise QueryError(f"unknown sort '{sort}' or match '{match}'")
-        first, last = _as_date(since, "--since"), _as_date(until, "--until")
-        if first and last and first > last:
-            raise QueryError(
-                f"--since {first.isoformat()} is after --until {last.isoformat()}",
-                "Give the earlier date to --since",
-            )
-        tree = parse(query)
         need = page * limit
         with self._lock:
             engine = self._engine
-            for name, value in (("source", source), ("category", category)):
-                if value is not None:
-                    _check_keyword(engine, name, value)
-            compiled = engine.compile(tree, exact_only=not stemming)
+            compiled, first, last = self._compile(query, since, until, source, category, stemming)
             filter_ = filters(first, last, source, category)
             ranked, total, total_all = self._rank(compiled, need, filter_, sort, match)
             page_hits = [(h, partial, engine.stored(h.docnum)) for h, partial in ranked]
@@ -206,6 +196,29 @@ class Searcher:
             unknown=compiled.unknown,
             stopwords=compiled.stopwords,
         )
+
+    def _compile(
+        self,
+        query: str,
+        since: str | dt.date | None,
+        until: str | dt.date | None,
+        source: str | None,
+        category: str | None,
+        stemming: bool,
+    ) -> tuple[CompiledQuery, dt.date | None, dt.date | None]:
+        """Check the query and its filters (``QueryError``), and compile it for the engine;
+        with the date range. The caller holds the lock, and ranks with the same engine."""
+        first, last = _as_date(since, "--since"), _as_date(until, "--until")
+        if first and last and first > last:
+            raise QueryError(
+                f"--since {first.isoformat()} is after --until {last.isoformat()}",
+                "Give the earlier date to --since",
+            )
+        tree = parse(query)
+        for name, value in (("source", source), ("category", category)):
+            if value is not None:
+                _check_keyword(self._engine, name, value)
+        return self._engine.compile(tree, exact_only=not stemming), first, last
 
     def _rank(
         self, compiled: CompiledQuery, need: int, filter_: object, sort: Sort, match: Match
@@ -301,19 +314,9 @@ class Searcher:
             raise QueryError(f"batch must be 1 or more, not {batch}")
         if match not in ("auto", "all", "any"):
             raise QueryError(f"unknown match '{match}'")
-        first, last = _as_date(since, "--since"), _as_date(until, "--until")
-        if first and last and first > last:
-            raise QueryError(
-                f"--since {first.isoformat()} is after --until {last.isoformat()}",
-                "Give the earlier date to --since",
-            )
-        tree = parse(query)
         with self._lock:
             engine = self._engine
-            for name, value in (("source", source), ("category", category)):
-                if value is not None:
-                    _check_keyword(engine, name, value)
-            compiled = engine.compile(tree, exact_only=not stemming)
+            compiled, first, last = self._compile(query, since, until, source, category, stemming)
             oldest, newest = engine.date_range()
         # One pass per query, with what each hit's partial flag is: the full matches
         # (never partial), the rest of the any-word matches (always partial), or every
