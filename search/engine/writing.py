@@ -176,15 +176,15 @@ MIN_COMPRESSED_POSTINGS = 16
 
 
 class BahthCodec(W3Codec):
-    """whoosh's codec without per-posting length statistics, and sparing small blocks zlib.
+    """whoosh's codec, sparing small blocks zlib.
 
-    The statistics only let a query skip blocks a little sooner (BM25 reads field lengths from
-    their own column, so scores do not change), yet fetching them costs a column lookup per
-    posting written: about a tenth of indexing time. whoosh pickles the codec into each
-    segment, so it keeps this name and module.
+    It keeps whoosh's per-block length statistics: ranking skips whole posting blocks by the
+    best score a block can give, and without the shortest field length of a block that bound
+    is loose enough that almost nothing is skipped (common one-word queries on 8,000
+    SaudiNewsNet articles: p50 37.6 -> 24.1 ms with them; indexing time unchanged within
+    noise, 87.1 and 84.9 s). whoosh pickles the codec into each segment, so it keeps this name
+    and module.
     """
-
-    length_stats = False
 
     def postings_writer(self, dbfile: object, byteids: bool = False) -> BahthPostingsWriter:
         return BahthPostingsWriter(
