@@ -6,6 +6,7 @@ import builtins
 import errno
 import json
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,18 @@ settings.register_profile("bahth", deadline=None)
 settings.load_profile("bahth")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a child process that a test interrupts with SIGINT.
+
+    A shell without job control starts background commands with SIGINT ignored, and children
+    inherit that: Python in the child would then never raise KeyboardInterrupt, and the test
+    would hang or see a finished run. This gives the child the terminal's default handling.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SEEDS = ROOT / "seeds"
 

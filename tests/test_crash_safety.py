@@ -35,6 +35,7 @@ import pytest
 
 from search import Indexer, Searcher, layout
 from search.engine.writing import committed
+from tests.conftest import interruptible
 
 # --- generated news ----------------------------------------------------------------------------
 
@@ -514,16 +515,16 @@ def interrupt_rebuild(prepared: Prepared, tmp_path: Path) -> tuple[Path, dict[st
         stderr=subprocess.PIPE,
         text=True,
         env=_env(),
+        preexec_fn=interruptible,
     )
     try:
         # Opening the FIFO returns once the rebuild opened it: it holds the lock and reads.
-        feed = open_when_read(fifo, process)
-        lines = prepared.dump.read_text(encoding="utf-8").splitlines(keepends=True)
-        feed.write("".join(lines[: len(lines) // 2]))
-        feed.flush()
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=120)
-        feed.close()
+        with open_when_read(fifo, process) as feed:
+            lines = prepared.dump.read_text(encoding="utf-8").splitlines(keepends=True)
+            feed.write("".join(lines[: len(lines) // 2]))
+            feed.flush()
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
             process.kill()

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from search import Indexer, Note, Progress, Reject, Searcher, layout
 from search.cli import main
-from tests.conftest import jsonl
+from tests.conftest import interruptible, jsonl
 
 COMMON_WORD = "النفط"  # in every generated article's title
 WORDS = (  # noqa: SIM905 -- an Arabic word list reads best as one string
@@ -561,6 +561,7 @@ def test_ctrl_c_during_a_two_process_run_says_so_cleanly_and_leaves_no_debris(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=interruptible,
     )
     # Wait until the analyzing processes work: each writer (the parent's, then one per
     # process) opens a segment of its own.
