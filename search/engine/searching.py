@@ -148,11 +148,12 @@ class EngineSearcher:
             collector = self._searcher.collector(limit=limit, sortedby="day", reverse=True)
         else:
             # replace=0: whoosh's matcher replacement, which drops the parts of a query that
-            # can no longer reach a full page, judges them by upper bounds that are too low in
-            # several places (a boosted field across segments, its preloaded OR on segments
-            # under 5,000 articles, a wrapper that adds a constant): on SaudiNewsNet the top
-            # hits of ولي العهد changed with the page size. Skipping posting blocks by their
-            # stored maximum score stays: those bounds are exact.
+            # can no longer reach a full page, judges them by upper bounds that are too low:
+            # the coordination bonus's wrapper, the preloaded OR whoosh picks on segments
+            # under 5,000 articles (it bounds a sum by its largest part), and at least one
+            # more (with those two fixed, 5 of 256 SaudiNewsNet searches still differed from
+            # exhaustive scoring). The top hits of ولي العهد changed with the page size.
+            # Skipping posting blocks by their stored maximum score stays: those bounds hold.
             collector = collectors.TopCollector(limit, usequality=True, replace=0)
         if allowed is not None or exclude_docs:
             collector = collectors.FilterCollector(collector, allowed, exclude_docs)
