@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +23,9 @@ T = TypeVar("T")
 
 # A search and its count share one filter; paging through results repeats it.
 FILTER_CACHE_SIZE = 8
+# A search counts its query once, but a scan (Searcher.scan) counts the same query in every
+# date window: its matches are kept for the next count.
+MATCHES_CACHE_SIZE = 2
 # Ranking compares scores to this many decimals (BM25 sums are around 1-100, plus 10,000 per
 # matched clause with coordination: far above the last digits that summation order changes).
 SCORE_DIGITS = 6
@@ -67,6 +70,20 @@ class EngineResults:
     hits: list[EngineHit]
 
 
+def _remember(
+    cache: dict[wq.Query, set[int]],
+    query: wq.Query,
+    size: int,
+    compute: Callable[[wq.Query], set[int]],
+) -> set[int]:
+    """``compute(query)``, kept in ``cache`` (at most ``size`` entries, the oldest dropped)."""
+    if query not in cache:
+        if len(cache) >= size:
+            del cache[next(iter(cache))]
+        cache[query] = compute(query)
+    return cache[query]
+
+
 def _rounded_score(hit: EngineHit) -> float:
     return round(hit.score, SCORE_DIGITS)
 
@@ -88,6 +105,7 @@ class EngineSearcher:
         self._days = None
         self._hashes = None
         self._filters: dict[wq.Query, set[int]] = {}
+        self._matches: dict[wq.Query, set[int]] = {}
 
     def close(self) -> None:
         self._searcher.close()
@@ -166,7 +184,7 @@ class EngineSearcher:
 
     def count(self, query: wq.Query, filter_: wq.Query | None = None) -> int:
         """How many articles match (and pass ``filter_``), without scoring."""
-        matches = self._docs(query)
+        matches = _remember(self._matches, query, MATCHES_CACHE_SIZE, self._docs)
         allowed = self._allowed(filter_)
         return len(matches if allowed is None else matches & allowed)
 
@@ -193,11 +211,12 @@ class EngineSearcher:
         per filter and snapshot; never modified."""
         if filter_ is None:
             return None
-        if filter_ not in self._filters:
-            if len(self._filters) >= FILTER_CACHE_SIZE:
-                del self._filters[next(iter(self._filters))]
-            self._filters[filter_] = set(self._searcher.docs_for_query(filter_))
-        return self._filters[filter_]
+        return _remember(
+            self._filters,
+            filter_,
+            FILTER_CACHE_SIZE,
+            lambda q: set(self._searcher.docs_for_query(q)),
+        )
 
     def matching(self, query: wq.Query, docnums: Iterable[int]) -> set[int]:
         """Which of ``docnums`` match ``query``."""
