@@ -418,7 +418,12 @@ def _run_indexing(
 ) -> None:
     from search import Indexer
 
-    indexer = Indexer(index_dir, procs=options.pop("procs"), wait=options.pop("wait"))
+    indexer = Indexer(
+        index_dir,
+        engine=options.pop("engine"),
+        workers=options.pop("workers"),
+        wait=options.pop("wait"),
+    )
     method = indexer.rebuild if action == "rebuilding" else indexer.add_files
     problems = _Problems()
     live = indexer.live_generation
@@ -470,11 +475,19 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "source, category, url, keywords), e.g. --field title=headline (repeatable).",
         ),
         click.option(
-            "--procs",
+            "--engine",
+            type=click.Choice(["whoosh", "tantivy"]),
+            default=None,
+            help="Engine of a new index: whoosh (pure Python) or tantivy (compiled, about "
+            "10x faster) [default: the BAHTH_ENGINE variable, else whoosh]. An existing index "
+            "keeps its engine; bahth rebuild --engine converts it.",
+        ),
+        click.option(
+            "--workers",
             type=click.IntRange(1, 16),
             default=None,
-            help="Processes that analyze articles [default: one per core, up to 4, for dumps "
-            "of 16 MB or more; else 1].",
+            help="Processes (whoosh) or threads (tantivy) that index [default: by the dumps' "
+            "size and the cores].",
         ),
         click.option("--wait", is_flag=True, help="Wait for another writer instead of failing."),
         click.option("-q", "--quiet", is_flag=True, help="No progress display."),
@@ -496,7 +509,8 @@ def index_command(
     index_dir: Path,
     format_: str | None,
     field_pairs: tuple[str, ...],
-    procs: int | None,
+    engine: str | None,
+    workers: int | None,
     wait: bool,
     quiet: bool,
     delete_missing: bool,
@@ -517,7 +531,8 @@ def index_command(
         "format": format_,
         "fields": _fields(field_pairs),
         "delete_missing": delete_missing,
-        "procs": procs,
+        "engine": engine,
+        "workers": workers,
         "wait": wait,
     }
     _run_indexing("indexing", index_dir, paths, options, quiet)
@@ -530,7 +545,8 @@ def rebuild_command(
     index_dir: Path,
     format_: str | None,
     field_pairs: tuple[str, ...],
-    procs: int | None,
+    engine: str | None,
+    workers: int | None,
     wait: bool,
     quiet: bool,
 ) -> None:
@@ -540,7 +556,13 @@ def rebuild_command(
 
     Example: bahth rebuild dumps/ --index indexes/news
     """
-    options = {"format": format_, "fields": _fields(field_pairs), "procs": procs, "wait": wait}
+    options = {
+        "format": format_,
+        "fields": _fields(field_pairs),
+        "engine": engine,
+        "workers": workers,
+        "wait": wait,
+    }
     _run_indexing("rebuilding", index_dir, paths, options, quiet)
 
 

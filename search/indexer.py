@@ -3,11 +3,11 @@
 Articles are updated by id: an article whose content hash is already in the index costs one
 lookup and is counted ``unchanged``; a changed one replaces the stored version; of an id that a
 dump holds several times, the last version is kept. A run is one atomic commit, metadata
-included (whoosh writes its table of contents to a temporary file and renames it; the run's
-metadata is written for that commit just before, see ``layout``): killed at any moment, it
+included (the engine makes a commit visible by one rename; the run's metadata is written for
+that commit just before, see ``layout``): killed at any moment, it
 leaves the index and its metadata as they were before the run, or as the run left them, and
 rerunning the same command does the whole job. Memory stays bounded on any dump: records
-stream, the writer spills its buffers to disk beyond ``limitmb``, and the ids seen are kept as
+stream, the engine's writer spills its buffers to disk, and the ids seen are kept as
 8-byte digests with 8 bytes of their content hash (plus, for ids that come back changed, the id
 and the hash of the last version). A new index (or ``rebuild``) is built in a fresh generation
 and published only when complete.
@@ -26,15 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, Literal
 
+from . import engine as engines
 from . import layout
 from .arabic import ANALYSIS_VERSION
 from .article import Article
-from .engine import SCHEMA_VERSION, EngineSearcher, IndexWriter, create_index
-from .errors import InputError
+from .engine import Engine, EngineWriter
+from .errors import IndexIncompatible, InputError
 from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
-
-MULTIPROCESS_BYTES = 16 * 1024 * 1024
-MAX_AUTO_PROCS = 4
 
 
 @dataclass
@@ -112,25 +110,28 @@ def _version(content_hash: str) -> bytes:
 class _Run:
     """One indexing pass into one generation: one writer, duplicate handling, counting."""
 
-    def __init__(self, generation: Path, report: IndexReport, procs: int, limitmb: int) -> None:
+    def __init__(self, engine: Engine, generation: Path, report: IndexReport, workers: int) -> None:
+        self.engine = engine
         self.generation = generation
         self.report = report
-        self.procs = procs
-        self.limitmb = limitmb
+        self.workers = workers
         # id digest → version of the last record with that id. The version costs about 50
         # bytes an id more than a set of ids would; it makes the commonest duplicate, the
         # same record again, free: no second analysis, nothing to set aside at commit.
         self.seen: dict[bytes, bytes] = {}
-        self.searcher = EngineSearcher(generation)  # the index as it was before the run
-        self._writer: IndexWriter | None = None
+        self.searcher = engine.open_reader(generation)  # the index as it was before the run
+        self._writer: EngineWriter | None = None
 
     @property
-    def writer(self) -> IndexWriter:
+    def writer(self) -> EngineWriter:
         # Opened on the first change: re-indexing an unchanged dump starts no writer processes
         # and commits nothing.
         if self._writer is None:
-            self._writer = IndexWriter(self.generation, procs=self.procs, limitmb=self.limitmb)
+            self._writer = self.engine.open_writer(self.generation, self.workers)
         return self._writer
+
+    def _stored_hash(self, article_id: str) -> str | None:
+        return self.searcher.content_hashes([article_id]).get(article_id)
 
     def add(self, article: Article) -> None:
         content_hash = article.content_hash()
@@ -141,7 +142,7 @@ class _Run:
         if previous is not None:
             self._add_again(article, content_hash, version, previous)
             return
-        stored = self.searcher.content_hash(article.id)
+        stored = self._stored_hash(article.id)
         if stored == content_hash:
             self.report.unchanged += 1
         elif stored is None:
@@ -161,14 +162,14 @@ class _Run:
         self.report.duplicates += 1
         if version == previous:
             return
-        stored = self.searcher.content_hash(article.id)
+        stored = self._stored_hash(article.id)
         stored_version = _version(stored) if stored is not None else None
         before, after = _outcome(stored_version, previous), _outcome(stored_version, version)
         setattr(self.report, before, getattr(self.report, before) - 1)
         setattr(self.report, after, getattr(self.report, after) + 1)
         # Written even when it is the stored version: the committed article was deleted when
         # a version in between was written. An earlier version may be in the writer,
-        # uncommitted, where whoosh cannot delete it: the writer sets it aside at commit.
+        # uncommitted: ``replace`` drops it too.
         self.writer.replace(article, content_hash)
 
     def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
@@ -206,11 +207,12 @@ class Indexer:
     >>> report.added, report.updated, report.unchanged, report.rejected  # doctest: +SKIP
     (31030, 0, 0, 57)
 
-    ``procs`` > 1 analyzes in several processes (whoosh's multiprocess writer); the default,
-    None, uses one per core (up to 4) for dumps of 16 MB or more, where it pays (SaudiNewsNet:
-    about 1.7x faster with 2 processes on 2 cores), and one below, where starting processes
-    costs more than it saves. ``limitmb`` is the writer's buffer per process. ``wait`` makes a
-    second writer queue behind the first instead of failing.
+    ``engine`` chooses the engine of a new index (``"whoosh"``, the default, or ``"tantivy"``;
+    None: the ``BAHTH_ENGINE`` variable, else whoosh). An existing index keeps the engine it
+    was built with: ``add_files`` refuses another one, and ``rebuild`` with another engine
+    converts the index. ``workers`` is how many processes (whoosh) or threads (tantivy) index;
+    None lets the engine choose by the dumps' size. ``wait`` makes a second writer queue
+    behind the first instead of failing.
     """
 
     #: Our field names: the keys of a ``fields`` mapping (our name -> the dump's).
@@ -220,13 +222,15 @@ class Indexer:
         self,
         path: str | os.PathLike[str],
         *,
-        procs: int | None = None,
-        limitmb: int = 256,
+        engine: str | None = None,
+        workers: int | None = None,
         wait: bool = False,
     ) -> None:
         self.path = Path(path)
-        self.procs = procs
-        self.limitmb = limitmb
+        if engine is not None:
+            engines.chosen_engine(engine)  # an unknown name fails here, not mid-run
+        self.engine = engine
+        self.workers = workers
         self.wait = wait
 
     @property
@@ -304,7 +308,7 @@ class Indexer:
             generation = layout.require_current(self.path)
             self._check(generation)
             meta = {**layout.read_meta(generation), "updated": layout.now()}
-            writer = IndexWriter(generation)
+            writer = engines.engine_of(generation).open_writer(generation, 1)
             try:
                 deleted = 0
                 for article_id in ids:
@@ -319,11 +323,27 @@ class Indexer:
             layout.remove_old_meta(generation)
             return deleted
 
-    def _procs(self, paths: list[str]) -> int:
-        if self.procs is not None:
-            return self.procs
-        size = sum(_size(p) for p in find_files(paths)) if paths else 0
-        return min(MAX_AUTO_PROCS, os.cpu_count() or 1) if size >= MULTIPROCESS_BYTES else 1
+    def _workers(self, engine: Engine, paths: list[str]) -> int:
+        if self.workers is not None:
+            return self.workers
+        return engine.default_workers(sum(_size(p) for p in find_files(paths)) if paths else 0)
+
+    def _engine(self, live: Path | None) -> Engine:
+        """The engine of this run: the live index's, unless a rebuild (``live`` None) is given
+        another."""
+        existing = layout.current(self.path)
+        if live is not None:
+            engine = engines.engine_of(live)
+            if self.engine not in (None, engine.NAME):
+                raise IndexIncompatible(
+                    f"The index at {self.path} was built with {engine.NAME}, not {self.engine}.",
+                    f"Convert it with: bahth rebuild DUMP... --engine {self.engine} "
+                    f"--index {self.path}",
+                )
+            return engine
+        if self.engine is None and existing is not None:
+            return engines.engine_of(existing)
+        return engines.load(engines.chosen_engine(self.engine))
 
     def _check(self, generation: Path) -> None:
         layout.check_versions(self.path, layout.read_meta(generation))
@@ -345,8 +365,9 @@ class Indexer:
             live = None if fresh else layout.current(self.path)
             if live is not None:
                 self._check(live)
-            generation = live or self._new_generation()
-            run = _Run(generation, report, self._procs(paths), self.limitmb)
+            engine = self._engine(live)
+            generation = live or self._new_generation(engine)
+            run = _Run(engine, generation, report, self._workers(engine, paths))
             try:
                 with open(self.path / layout.REJECTS, "w", encoding="utf-8") as rejects:
                     for record in records:
@@ -359,7 +380,8 @@ class Indexer:
                 committing = time.perf_counter()
                 if progress is not None:
                     progress.phase("committing")
-                run.commit(self._meta(generation, live, paths), delete_missing=delete_missing)
+                meta = self._meta(engine, generation, live, paths)
+                run.commit(meta, delete_missing=delete_missing)
                 report.commit_seconds = time.perf_counter() - committing
             except BaseException:
                 run.cancel()
@@ -390,9 +412,9 @@ class Indexer:
             "Check the rejects, the format and the --field mapping.",
         )
 
-    def _new_generation(self) -> Path:
+    def _new_generation(self, engine: Engine) -> Path:
         generation = layout.new_generation(self.path)
-        create_index(generation)
+        engines.create(generation, engine.NAME)
         return generation
 
     @staticmethod
@@ -419,12 +441,15 @@ class Indexer:
             on_problem(record)
 
     @staticmethod
-    def _meta(generation: Path, live: Path | None, paths: list[str]) -> dict[str, Any]:
+    def _meta(
+        engine: Engine, generation: Path, live: Path | None, paths: list[str]
+    ) -> dict[str, Any]:
         """The metadata a run commits with its changes."""
         meta = layout.read_meta(generation) if live else {}
         dumps = list(dict.fromkeys([*meta.get("dumps", []), *(os.path.abspath(p) for p in paths)]))
         return {
-            "schema": SCHEMA_VERSION,
+            "engine": engine.NAME,
+            "schema": engine.SCHEMA_VERSION,
             "analysis": ANALYSIS_VERSION,
             "generation": generation.name,
             "built": meta.get("built", layout.now()),

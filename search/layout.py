@@ -14,12 +14,13 @@ mix. Readers hold a shared lock on their generation's ``readers.lock`` so that a
 only deleted when nobody searches it. Locks are ``flock``s: the kernel drops them when a process
 dies, so a killed writer never leaves the index locked.
 
-Within a generation, the engine's commit (whoosh renames its table of contents into place) is
-the one atomic step of an indexing run, and the metadata must change with it, not before or
-after. So each commit has its own metadata file, named by the commit's number and written
-before the commit becomes visible; ``read_meta`` reads the file of the engine's last commit.
-A run killed before its commit leaves a file for a number that was never committed, which
-nothing reads and the next run overwrites.
+Within a generation, the engine's commit (whoosh renames its table of contents into place,
+tantivy its meta.json) is the one atomic step of an indexing run, and the metadata must change
+with it, not before or after. So each commit has its own metadata file, written before the
+commit becomes visible and numbered above every earlier commit and at most this one (the
+engine's ``committed`` numbers only grow); ``read_meta`` reads the file with the highest number
+up to the engine's last commit. A run killed before its commit leaves a file numbered above
+every commit, which nothing reads and the next run overwrites.
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .arabic import ANALYSIS_VERSION
-from .engine.schema import SCHEMA_VERSION
-from .engine.writing import committed
+from .engine import engine_of, load
 from .errors import IndexIncompatible, IndexLocked, IndexNotFound
 
 POINTER = "CURRENT"
@@ -104,12 +104,14 @@ def require_current(index: Path) -> Path:
 
 def check_versions(index: Path, meta: dict[str, Any]) -> None:
     """Raise ``IndexIncompatible`` unless ``meta`` (see ``read_meta``) is this Bahth's analysis
-    and schema; the message names each version that differs, the index's and this one's."""
+    and its engine's schema; the message names each version that differs, the index's and this
+    one's."""
+    schema_version = load(meta.get("engine", "whoosh")).SCHEMA_VERSION
     differences = [
         f"{what} {meta.get(key, 'unknown')} (this Bahth: {ours})"
         for what, key, ours in (
             ("analysis", "analysis", ANALYSIS_VERSION),
-            ("schema", "schema", SCHEMA_VERSION),
+            ("schema", "schema", schema_version),
         )
         if meta.get(key) != ours
     ]
@@ -147,40 +149,48 @@ def _meta_path(generation: Path, commit: int) -> Path:
     return generation / f"bahth.{commit:06d}.json"
 
 
+def _meta_numbers(generation: Path, commit: int) -> list[int]:
+    """The numbers of the metadata files up to ``commit``, highest first."""
+    numbers = (META_FILE.match(p.name) for p in generation.iterdir())
+    return sorted((n for m in numbers if m and (n := int(m[1])) <= commit), reverse=True)
+
+
 def read_meta(generation: Path) -> dict[str, Any]:
     """The metadata of the generation's last commit (``{}`` when it has none)."""
+    committed = engine_of(generation).committed
     while True:
         commit = committed(generation)
+        numbers = _meta_numbers(generation, commit)
+        path = _meta_path(generation, numbers[0]) if numbers else generation / META
         try:
-            return json.loads(_meta_path(generation, commit).read_text(encoding="utf-8"))
+            return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            if committed(generation) != commit:
-                continue  # a commit landed meanwhile and removed the file we looked for
-        try:
-            return json.loads((generation / META).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+            if committed(generation) == commit:
+                return {}
+            # a commit landed meanwhile and removed the file we looked for
 
 
 def write_meta(generation: Path, meta: dict[str, Any], *, commit: int | None = None) -> None:
-    """Write ``meta`` as the metadata of the engine's commit number ``commit``.
+    """Write ``meta`` as the metadata of a commit.
 
-    Call it with the number of a commit under way, before that commit becomes visible (see
-    ``IndexWriter.commit``); without a number it replaces the metadata of the last commit.
+    Call it with the number ``EngineWriter.commit`` passes to its ``prepare``, before that
+    commit becomes visible; without a number it replaces the metadata of the last commit.
     """
     if commit is None:
-        commit = committed(generation)
+        last = engine_of(generation).committed(generation)
+        commit = next(iter(_meta_numbers(generation, last)), last)
     text = json.dumps({**meta, "commit": commit}, ensure_ascii=False, indent=2) + "\n"
     write_atomically(_meta_path(generation, commit), text)
 
 
 def remove_old_meta(generation: Path) -> None:
-    """Delete the metadata of commits other than the last, once that one is visible."""
-    keep = _meta_path(generation, committed(generation))
-    if not keep.exists():
+    """Delete the metadata of other commits than the last, once that one is visible."""
+    numbers = _meta_numbers(generation, engine_of(generation).committed(generation))
+    if not numbers:
         return  # the last commit's metadata is still the file of an older version of Bahth
+    keep = _meta_path(generation, numbers[0]).name
     for path in generation.iterdir():
-        if path.name != keep.name and (path.name == META or META_FILE.match(path.name)):
+        if path.name != keep and (path.name == META or META_FILE.match(path.name)):
             path.unlink(missing_ok=True)
 
 

@@ -426,6 +426,7 @@ def stats_text(stats: IndexStats, where: str) -> str:
     )
     lines = [
         f"index:      {where} ({stats.generation})",
+        f"engine:     {stats.engine}",
         f"articles:   {stats.articles:,}",
         f"dates:      {dates}",
         f"size:       {stats.size_bytes / 1e6:,.1f} MB on disk",

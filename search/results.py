@@ -98,6 +98,7 @@ class IndexStats:
     categories: list[tuple[str, int]]
     size_bytes: int
     generation: str
+    engine: str
     built: str | None
     updated: str | None
     dumps: list[str]
@@ -112,6 +113,7 @@ class IndexStats:
             "categories": [{"name": n, "articles": c} for n, c in self.categories],
             "size_bytes": self.size_bytes,
             "generation": self.generation,
+            "engine": self.engine,
             "built": self.built,
             "updated": self.updated,
             "dumps": self.dumps,

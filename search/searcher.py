@@ -13,29 +13,20 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from . import layout
 from .article import Article
-from .engine import (
-    CompiledQuery,
-    EngineHit,
-    EngineSearcher,
-    any_of,
-    coordinated,
-    filters,
-    matched_clauses,
-)
+from .engine import EngineHit, EngineReader, Filter, engine_of
+from .engine.compiling import CompiledQuery, compile_query
+from .engine.contract import Query, any_of
+from .engine.ranking import Match, Sort, rank
 from .errors import IndexIncompatible, QueryError
 from .ingest.dates import parse_date
 from .query import parse
 from .results import Hit, IndexStats, Results
 from .snippets import make_snippet, mark
 
-Sort = Literal["relevance", "date"]
-Match = Literal["auto", "all", "any"]
 MAX_LIMIT = 1000
 
 
@@ -94,7 +85,8 @@ class Searcher:
     One Searcher may be shared by threads. whoosh's readers keep file positions that concurrent
     reads would move under each other, so the engine's part of a search (ranking and reading
     the stored articles) runs one thread at a time; snippets are built outside that lock.
-    whoosh is pure Python and holds the GIL while it ranks, so the lock costs no throughput.
+    whoosh is pure Python and holds the GIL while it ranks, so the lock costs it no throughput;
+    tantivy is fast enough that the lock is held for about a millisecond a search.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -113,7 +105,7 @@ class Searcher:
         self._generation_lock = lock
         self.generation = generation
         self._meta = meta
-        self._engine = EngineSearcher(generation)
+        self._engine: EngineReader = engine_of(generation).open_reader(generation)
 
     def refresh(self) -> bool:
         """Reopen if another generation or newer commits are live; True if it changed."""
@@ -178,13 +170,10 @@ class Searcher:
         with self._lock:
             engine = self._engine
             compiled, first, last = self._compile(query, since, until, source, category, stemming)
-            filter_ = filters(first, last, source, category)
-            ranked, total, total_all = self._rank(compiled, need, filter_, sort, match)
-            page_hits = [(h, partial, engine.stored(h.docnum)) for h, partial in ranked]
-        hits = [
-            self._hit(h, partial, article, compiled)
-            for h, partial, article in page_hits[need - limit : need]
-        ]
+            filter_ = _filter(first, last, source, category)
+            ranked, total, total_all = rank(engine, compiled, need, filter_, sort, match)
+            page_hits = [(h, p, engine.stored(h.ref)) for h, p in ranked[need - limit : need]]
+        hits = [self._hit(h, partial, article, compiled) for h, partial, article in page_hits]
         return Results(
             query=query,
             total=total,
@@ -218,63 +207,7 @@ class Searcher:
         for name, value in (("source", source), ("category", category)):
             if value is not None:
                 _check_keyword(self._engine, name, value)
-        return self._engine.compile(tree, exact_only=not stemming), first, last
-
-    def _rank(
-        self, compiled: CompiledQuery, need: int, filter_: object, sort: Sort, match: Match
-    ) -> tuple[list[tuple[EngineHit, bool]], int, int]:
-        """The first ``need`` hits (with their partial flags), the total, and how many
-        articles hold all the words."""
-        engine = self._engine
-        by_date = sort == "date"
-        if len(compiled.clauses) < 2 or match == "all":
-            full = engine.search(compiled.query, limit=need, filter_=filter_, by_date=by_date)
-            return [(h, False) for h in full.hits], full.total, full.total
-        total_all = engine.count(compiled.query, filter_)
-        if match == "any":
-            return (*self._any(compiled, need, filter_, by_date), total_all)
-        if not by_date and total_all >= need:
-            # Articles with all the words rank first, and there are enough to fill the pages:
-            # rank them alone. Their intersection is far cheaper than scoring every article
-            # with any of the words, and orders them as the coordinated ranking does.
-            full = engine.search(compiled.query, limit=need, filter_=filter_, count=False)
-            total = engine.count(any_of(compiled.clauses, compiled.exclude), filter_)
-            return [(h, False) for h in full.hits], total, total_all
-        if not by_date:
-            # One pass: articles with more of the words first, BM25 among equals; its count
-            # is every article with any word, full and partial matches alike.
-            found = engine.search(
-                coordinated(compiled.clauses, compiled.exclude), limit=need, filter_=filter_
-            )
-            ranked = []
-            for hit in found.hits:
-                matched, score = matched_clauses(hit.score)
-                ranked.append((replace(hit, score=score), matched < len(compiled.clauses)))
-            return ranked, found.total, total_all
-        # Newest first: the articles with all the words, then those with some.
-        full = engine.search(compiled.query, limit=need, filter_=filter_, by_date=True, count=False)
-        ranked = [(h, False) for h in full.hits]
-        any_query = any_of(compiled.clauses, compiled.exclude)
-        total = engine.count(any_query, filter_)
-        if len(full.hits) < need:
-            rest = engine.search(
-                any_query,
-                limit=need - len(ranked),
-                filter_=filter_,
-                exclude_docs={h.docnum for h in full.hits},
-                by_date=True,
-                count=False,
-            )
-            ranked += [(h, True) for h in rest.hits]
-        return ranked, total, total_all
-
-    def _any(
-        self, compiled: CompiledQuery, need: int, filter_: object, by_date: bool
-    ) -> tuple[list[tuple[EngineHit, bool]], int]:
-        any_query = any_of(compiled.clauses, compiled.exclude)
-        found = self._engine.search(any_query, limit=need, filter_=filter_, by_date=by_date)
-        full = self._engine.matching(compiled.query, (h.docnum for h in found.hits))
-        return [(h, h.docnum not in full) for h in found.hits], found.total
+        return compile_query(self._engine, tree, exact_only=not stemming), first, last
 
     def scan(
         self,
@@ -322,7 +255,7 @@ class Searcher:
         # (never partial), the rest of the any-word matches (always partial), or every
         # any-word match flagged by whether it holds all the words.
         any_query = any_of(compiled.clauses, compiled.exclude)
-        passes: list[tuple[object, str]]
+        passes: list[tuple[Query, str]]
         if len(compiled.clauses) < 2 or match == "all":
             passes = [(compiled.query, "full")]
         elif match == "any":
@@ -336,9 +269,9 @@ class Searcher:
 
     def _scan(
         self,
-        engine: EngineSearcher,
+        engine: EngineReader,
         compiled: CompiledQuery,
-        passes: list[tuple[object, str]],
+        passes: list[tuple[Query, str]],
         dates: tuple[dt.date | None, dt.date | None],
         undated: bool,
         source: str | None,
@@ -347,14 +280,14 @@ class Searcher:
     ) -> Iterator[Hit]:
         """The windows of ``scan``, newest first, pass after pass."""
 
-        def read(query: object, filter_: object, matches: int, mode: str) -> list[Hit]:
+        def read(query: Query, filter_: Filter, matches: int, mode: str) -> list[Hit]:
             """The ``matches`` articles that ``query`` finds in a window, newest first."""
             with self._lock:
                 if self._engine is not engine:
                     raise RuntimeError("the Searcher was refreshed or closed during a scan")
                 # Ranked by score, for the scores; then put in search(sort="date")'s order.
-                found = engine.search(query, limit=matches, filter_=filter_, count=False).hits
-            found.sort(key=lambda h: (-(h.date.toordinal() if h.date else 0), h.docnum))
+                found = engine.top(query, matches, filter_, False)
+            found.sort(key=lambda h: (-h.day, h.ref))
             return read_hits(found, mode)
 
         def read_hits(found: list[EngineHit], mode: str) -> list[Hit]:
@@ -364,25 +297,25 @@ class Searcher:
                 full = (
                     set()
                     if mode == "full"
-                    else engine.matching(compiled.query, (h.docnum for h in found))
+                    else engine.matching(compiled.query, (h.ref for h in found))
                 )
                 rows = [
-                    (h, mode != "full" and h.docnum not in full, engine.stored(h.docnum))
+                    (h, mode != "full" and h.ref not in full, engine.stored(h.ref))
                     for h in found
-                    if mode != "rest" or h.docnum not in full
+                    if mode != "rest" or h.ref not in full
                 ]
             # Snippets outside the lock, as in search().
             return [self._hit(h, partial, article, compiled) for h, partial, article in rows]
 
-        def count(query: object, filter_: object) -> int:
+        def count(query: Query, filter_: Filter) -> int:
             with self._lock:
                 if self._engine is not engine:
                     raise RuntimeError("the Searcher was refreshed or closed during a scan")
                 return engine.count(query, filter_)
 
-        def windows(query: object, lo: int, hi: int) -> Iterator[tuple[object, int]]:
+        def windows(query: Query, lo: int, hi: int) -> Iterator[tuple[Filter, int]]:
             """(filter, matches) of date windows within lo..hi (ordinals), newest first."""
-            window = filters(dt.date.fromordinal(lo), dt.date.fromordinal(hi), source, category)
+            window = Filter(dt.date.fromordinal(lo), dt.date.fromordinal(hi), source, category)
             matches = count(query, window)
             if not matches:
                 return
@@ -397,19 +330,19 @@ class Searcher:
             for k in reversed(range(parts)):
                 yield from windows(query, lo + days * k // parts, lo + days * (k + 1) // parts - 1)
 
-        def undated_hits(query: object, mode: str) -> Iterator[Hit]:
+        def undated_hits(query: Query, mode: str) -> Iterator[Hit]:
             """The matches without a date, in index order, ``batch`` at a time."""
-            everything = filters(None, None, source, category)
+            everything = Filter(None, None, source, category)
             matches = count(query, everything)
-            dated = count(query, filters(lo, hi, source, category)) if lo and hi else 0
+            dated = count(query, Filter(lo, hi, source, category)) if lo and hi else 0
             if matches == dated:
                 return
             with self._lock:
                 if self._engine is not engine:
                     raise RuntimeError("the Searcher was refreshed or closed during a scan")
                 # No window selects a missing date: rank every match, keep the undated ones.
-                found = engine.search(query, limit=matches, filter_=everything, count=False)
-                missing = sorted((h for h in found.hits if h.date is None), key=lambda h: h.docnum)
+                found = engine.top(query, matches, everything, False)
+                missing = sorted((h for h in found if not h.day), key=lambda h: h.ref)
             for start in range(0, len(missing), batch):
                 yield from read_hits(missing[start : start + batch], mode)
 
@@ -443,8 +376,7 @@ class Searcher:
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
         with self._lock:
-            found = self._engine.find(article_id)
-        return found.article if found else None
+            return self._engine.find(article_id)
 
     def stats(self) -> IndexStats:
         """Article count, date range, sources, size on disk and provenance of the index."""
@@ -463,13 +395,23 @@ class Searcher:
             categories=categories,
             size_bytes=size,
             generation=generation.name,
+            engine=engine_of(generation).NAME,
             built=meta.get("built"),
             updated=meta.get("updated"),
             dumps=list(meta.get("dumps", [])),
         )
 
 
-def _check_keyword(engine: EngineSearcher, field_name: str, value: str) -> None:
+def _filter(
+    since: dt.date | None, until: dt.date | None, source: str | None, category: str | None
+) -> Filter | None:
+    """The filter of a search, or None when it has none."""
+    if since is None and until is None and source is None and category is None:
+        return None
+    return Filter(since, until, source, category)
+
+
+def _check_keyword(engine: EngineReader, field_name: str, value: str) -> None:
     """Raise a QueryError naming the known values when no article has ``value`` in the field."""
     if engine.has_keyword(field_name, value):
         return

@@ -10,7 +10,7 @@ from typing import Any
 
 from search import Results, Searcher
 
-# Scores are compared to 6 decimals when ranking (search.engine.searching.SCORE_DIGITS).
+# Scores are compared to 6 decimals when ranking (EngineReader.score_digits).
 SCORE_SLACK = 1e-6
 
 

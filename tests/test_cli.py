@@ -444,6 +444,7 @@ def test_stats_text_and_json(seeds_index: Path, runner: CliRunner) -> None:
         "categories",
         "size_bytes",
         "generation",
+        "engine",
         "built",
         "updated",
         "dumps",

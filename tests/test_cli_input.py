@@ -29,7 +29,8 @@ from search import (
 )
 from search.arabic import ANALYSIS_VERSION
 from search.cli import main
-from search.engine import SCHEMA_VERSION, IndexWriter
+from search.engine.whoosh import SCHEMA_VERSION
+from search.engine.whoosh.writing import IndexWriter
 from tests.conftest import ROOT, jsonl
 
 OIL = "النفط"

@@ -34,7 +34,7 @@ from typing import IO
 import pytest
 
 from search import Indexer, Searcher, layout
-from search.engine.writing import committed
+from search.engine.whoosh.writing import committed
 from tests.conftest import interruptible
 
 # --- generated news ----------------------------------------------------------------------------

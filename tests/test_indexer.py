@@ -24,7 +24,7 @@ from search import (
     Searcher,
     layout,
 )
-from search.engine.writing import committed
+from search.engine.whoosh.writing import committed
 from tests.conftest import MakeIndex, WriteJsonl
 
 ARTICLES = [
@@ -227,7 +227,7 @@ def test_a_run_with_duplicate_ids_is_one_commit_with_its_metadata(
     final = last_versions([*records, *later, *records[::5]])
     gold = sum("الذهب" in r["body"] for r in final.values())
 
-    report = Indexer(index, procs=procs).add_files([first])
+    report = Indexer(index, workers=procs).add_files([first])
     generation = index / report.generation
     assert (report.added, report.duplicates) == (300, 160)
     assert committed(generation) == 1  # create_index is commit 0
@@ -240,7 +240,7 @@ def test_a_run_with_duplicate_ids_is_one_commit_with_its_metadata(
 
     # An update with duplicate ids: again one commit, which carries the run's metadata.
     second = write_jsonl([*later, *records[::2], *later], "second.jsonl")
-    report = Indexer(index, procs=procs).add_files([second])
+    report = Indexer(index, workers=procs).add_files([second])
     assert committed(generation) == 2
     meta = layout.read_meta(generation)
     assert (meta["commit"], meta["dumps"]) == (2, [str(first), str(second)])
@@ -570,7 +570,7 @@ def test_several_processes_over_undated_and_sourceless_stretches(tmp_path: Path)
                 record |= {"date": f"2025-01-{n % 28 + 1:02d}", "source": "alwatan"}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     index = tmp_path / "index"
-    assert Indexer(index, procs=2).add_files([dump]).added == 400
+    assert Indexer(index, workers=2).add_files([dump]).added == 400
     with Searcher(index) as searcher:
         assert searcher.search("النفط").total == 400
         assert searcher.search("النفط", sort="date").hits[0].date == dt.date(2025, 1, 28)

@@ -556,7 +556,7 @@ def test_ctrl_c_during_a_two_process_run_says_so_cleanly_and_leaves_no_debris(
 
     command = [sys.executable, "-c", "from search.cli import main; main()"]
     process = subprocess.Popen(
-        [*command, "index", str(dump), "--index", str(index), "--procs", "2"],
+        [*command, "index", str(dump), "--index", str(index), "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,6 +1,6 @@
 """``MapReader``, the file interface whoosh reads segment files through, behaves as ``BytesIO``.
 
-Opening an index wraps every segment file in one (``search/engine/writing.py``) instead of
+Opening an index wraps every segment file in one (``search/engine/whoosh/writing.py``) instead of
 copying it into a ``BytesIO``; whoosh reads headers, pickles and arrays through it.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from search.engine.writing import MapReader
+from search.engine.whoosh.writing import MapReader
 
 DATA = b"first line\nsecond\n\n" + bytes(range(256)) * 3 + b"\nno newline at the end"
 

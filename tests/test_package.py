@@ -114,27 +114,31 @@ def project(names: set[str]) -> set[str]:
 
 
 ENGINE = PACKAGE / "engine"
+ENGINE_PACKAGES = {"whoosh": ENGINE / "whoosh", "tantivy": ENGINE / "tantivy"}
 
 
 def test_the_import_walker_sees_the_package() -> None:
-    assert ENGINE / "analysis.py" in MODULES
+    assert ENGINE / "whoosh" / "analysis.py" in MODULES
     assert "search.arabic.normalize" in imports(PACKAGE / "arabic" / "__init__.py")
     assert "search.render" in imports(PACKAGE / "__init__.py")
-    assert "whoosh.analysis" in imports(ENGINE / "analysis.py")
+    assert "whoosh.analysis" in imports(ENGINE / "whoosh" / "analysis.py")
 
 
-OUTSIDE_ENGINE = [path for path in MODULES if ENGINE not in path.parents]
+@pytest.mark.parametrize("library", ENGINE_PACKAGES)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_an_engine_package_imports_its_library(library: str, path: Path) -> None:
+    if ENGINE_PACKAGES[library] in path.parents:
+        return
+    found = {n for n in imports(path) if n == library or n.startswith(f"{library}.")}
+    assert not found, f"{path.relative_to(PACKAGE)} imports {found}"
 
 
-def test_the_engine_is_a_few_of_the_modules() -> None:
-    assert ENGINE / "searching.py" in MODULES and PACKAGE / "searcher.py" in OUTSIDE_ENGINE
-    assert 0 < len(MODULES) - len(OUTSIDE_ENGINE) < len(OUTSIDE_ENGINE)
-
-
-@pytest.mark.parametrize("path", OUTSIDE_ENGINE, ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_only_engine_imports_whoosh(path: Path) -> None:
-    whoosh = {n for n in imports(path) if n == "whoosh" or n.startswith("whoosh.")}
-    assert not whoosh, f"{path.name} imports {whoosh}"
+@pytest.mark.parametrize("name", ["searcher.py", "indexer.py", "snippets.py", "layout.py"])
+def test_the_rest_speaks_only_the_engine_contract(name: str) -> None:
+    engine_parts = {n for n in project(imports(PACKAGE / name)) if n.startswith("search.engine")}
+    assert not {
+        n for n in engine_parts if n.startswith(("search.engine.whoosh", "search.engine.tantivy"))
+    }
 
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "arabic").rglob("*.py")), ids=lambda p: p.name)

@@ -101,7 +101,7 @@ def searcher(tmp_path_factory: pytest.TempPathFactory, corpus: list[Article]) ->
     index = tmp_path_factory.mktemp("invariants") / "index"
     half = len(corpus) // 2
     for batch in (corpus[:half], corpus[half:]):  # two commits: two segments
-        report = Indexer(index, procs=1).add_articles(batch)
+        report = Indexer(index, workers=1).add_articles(batch)
         assert report.added == len(batch)
     with Searcher(index) as opened:
         assert opened.stats().articles == ARTICLES

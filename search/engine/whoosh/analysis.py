@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from ..arabic import AnalyzedToken, analyze
+from ...arabic import AnalyzedToken, analyze
 
 
 @lru_cache(maxsize=8)

@@ -7,10 +7,9 @@ import datetime as dt
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
-from ..arabic import normalize
 from .analysis import arabic_analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 
@@ -51,15 +50,6 @@ def schema() -> Schema:
     )
 
 
-def keyword_key(value: str) -> str:
-    """The indexed form of a source or category name: normalized, spaces collapsed."""
-    return " ".join(normalize(value).split())
-
-
 def midnight(day: dt.date) -> dt.datetime:
     """The DATETIME value of a day."""
     return dt.datetime(day.year, day.month, day.day)
-
-
-KEYWORD_SEPARATOR = " ، "
-"""Joins an article's keywords into one indexed and stored text."""

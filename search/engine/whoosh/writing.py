@@ -22,9 +22,10 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError, SegmentWriter
 
-from ..article import Article
-from ..errors import IndexIncompatible, IndexLocked
-from .schema import KEYWORD_SEPARATOR, keyword_key, midnight, schema
+from ...article import Article
+from ...errors import IndexIncompatible, IndexLocked
+from ..contract import KEYWORD_SEPARATOR, keyword_key
+from .schema import midnight, schema
 
 
 def create_index(directory: Path) -> None:

@@ -1,0 +1,237 @@
+"""What an engine must do for Bahth: the queries it runs, and its reader and writer.
+
+Bahth's analysis makes every term, its compiler (``compiling``) turns a query tree into the
+engine-neutral query nodes below, and ``ranking`` orders hits; an engine stores articles and
+answers these nodes. Fields (``FIELDS``): ``title``, ``body`` and ``keywords`` hold index terms
+(stems), the ``*_exact`` fields the normalized forms with positions (phrases), ``source`` and
+``category`` the normalized keys (``keyword_key``).
+
+Scores: a ``Term`` or ``Phrase`` scores BM25 in its field times its boost; ``AnyOf`` and
+``AllOf`` add up their children's scores; ``Without`` scores as its query; ``Coordinated``
+matches what any clause matches and ranks by how many clauses matched, then by the sum of
+their scores (``EngineHit.matched`` and ``EngineHit.score``). Filters never score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..arabic import normalize
+from ..article import Article
+
+STEMMED_FIELDS = ("title", "body", "keywords")
+EXACT_FIELDS = ("title_exact", "body_exact", "keywords_exact")
+KEYWORD_FIELDS = ("source", "category")
+FIELDS = STEMMED_FIELDS + EXACT_FIELDS + KEYWORD_FIELDS
+
+KEYWORD_SEPARATOR = " ، "
+"""Joins an article's keywords into one indexed and stored text."""
+
+
+def keyword_key(value: str) -> str:
+    """The indexed form of a source or category name: normalized, spaces collapsed.
+
+    >>> keyword_key("  Al  Riyadh ")
+    'al riyadh'
+    """
+    return " ".join(normalize(value).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Articles holding ``text`` in ``field``."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Articles holding ``words`` one after another in ``field`` (an exact field)."""
+
+    field: str
+    words: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """Articles matching any child."""
+
+    children: tuple[Query, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Articles matching every child."""
+
+    children: tuple[Query, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Without:
+    """Articles matching ``query`` and none of ``exclude``."""
+
+    query: Query
+    exclude: tuple[Query, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Coordinated:
+    """Articles matching any clause and none of ``exclude``, ranked by clauses matched."""
+
+    clauses: tuple[Query, ...]
+    exclude: tuple[Query, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Nothing:
+    """No article (a prefix that expands to no term)."""
+
+
+Query = Term | Phrase | AnyOf | AllOf | Without | Coordinated | Nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Articles dated ``since`` to ``until`` (inclusive; either may be open), from ``source``,
+    in ``category`` (keys as written by the user; the engine applies ``keyword_key``)."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    source: str | None = None
+    category: str | None = None
+
+
+def all_of(clauses: Sequence[Query], exclude: Sequence[Query] = ()) -> Query:
+    """All the clauses, none of the excluded."""
+    query = clauses[0] if len(clauses) == 1 else AllOf(tuple(clauses))
+    return Without(query, tuple(exclude)) if exclude else query
+
+
+def any_of(clauses: Sequence[Query], exclude: Sequence[Query] = ()) -> Query:
+    """Any of the clauses, none of the excluded."""
+    query = clauses[0] if len(clauses) == 1 else AnyOf(tuple(clauses))
+    return Without(query, tuple(exclude)) if exclude else query
+
+
+@dataclass(frozen=True, slots=True)
+class EngineHit:
+    """One match: ``ref`` names it in the reader that found it (opaque, ordered by the index's
+    own order); ``day`` is its date's ordinal, 0 when undated; ``matched`` counts the clauses of
+    a ``Coordinated`` query it matched (0 for other queries). Sorted by date, ``score`` is 0."""
+
+    ref: Hashable
+    score: float
+    day: int
+    matched: int = 0
+
+    @property
+    def date(self) -> dt.date | None:
+        return dt.date.fromordinal(self.day) if self.day else None
+
+
+class EngineReader(Protocol):
+    """A snapshot of one index generation, as it was when opened.
+
+    ``score_digits``: scores are compared to this many decimals, so that copies of an article
+    tie whatever order the engine added their parts up in.
+    """
+
+    score_digits: int
+
+    def close(self) -> None: ...
+
+    def doc_count(self) -> int:
+        """Live articles."""
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """Articles holding ``term`` in ``field`` (may count deleted ones until a merge)."""
+
+    def expand(self, field: str, prefix: str, limit: int) -> list[str]:
+        """The ``limit`` most frequent terms of ``field`` starting with ``prefix``."""
+
+    def top(
+        self, query: Query, limit: int, filter_: Filter | None, by_date: bool
+    ) -> list[EngineHit]:
+        """At least the best ``limit`` matches passing ``filter_`` (all if fewer), best first:
+        by score (``Coordinated``: clauses matched, then score), or newest first (``by_date``).
+        Equal keys may come in any order: ``ranking`` decides ties."""
+
+    def count(self, query: Query, filter_: Filter | None) -> int:
+        """How many live articles match and pass ``filter_``; exact."""
+
+    def matching(self, query: Query, refs: Iterable[Hashable]) -> set[Hashable]:
+        """Which of ``refs`` match ``query``."""
+
+    def stored(self, ref: Hashable) -> Article:
+        """The stored article of a hit."""
+
+    def find(self, article_id: str) -> Article | None:
+        """The stored article with this id."""
+
+    def content_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stored content hash of each of these ids that is in the index."""
+
+    def ids(self) -> Iterator[str]:
+        """Every live article's id."""
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        """The oldest and newest dates of live articles."""
+
+    def keyword_counts(self, field: str) -> list[tuple[str, int]]:
+        """(label as published, live articles) per source or category, largest first."""
+
+    def has_keyword(self, field: str, value: str) -> bool:
+        """True when a live article has ``value`` as its source or category."""
+
+
+class EngineWriter(Protocol):
+    """One transaction on a generation: nothing is visible until ``commit``."""
+
+    def add(self, article: Article, content_hash: str) -> None:
+        """Add ``article``; the caller has deleted any committed version first."""
+
+    def replace(self, article: Article, content_hash: str) -> None:
+        """Add ``article`` in place of every other version: committed, or added earlier in
+        this transaction."""
+
+    def delete(self, article_id: str) -> int:
+        """Delete the committed article with this id; how many were deleted (0 or 1)."""
+
+    def commit(self, prepare: Callable[[int], None]) -> None:
+        """Make every change visible at once. ``prepare(number)`` runs before that, with a
+        number above every earlier commit's and at most this commit's (``committed``):
+        what it writes under that number becomes part of the commit. If it raises, or the
+        process dies before the commit is visible, nothing is committed."""
+
+    def cancel(self) -> None:
+        """Drop every change, and the files written for them."""
+
+
+class Engine(Protocol):
+    """An engine package (``search.engine.whoosh``, ``search.engine.tantivy``)."""
+
+    NAME: str
+    SCHEMA_VERSION: int
+    """Bump when the engine's fields change: an index records it and is refused by a Bahth
+    that expects another."""
+
+    def default_workers(self, dump_bytes: int) -> int:
+        """Workers for a run over dumps of ``dump_bytes`` when the user names none."""
+
+    def create(self, directory: Path) -> None:
+        """Create an empty index in ``directory`` (which exists)."""
+
+    def committed(self, directory: Path) -> int:
+        """The number of the last visible commit; -1 when there is none. Numbers only grow."""
+
+    def open_reader(self, directory: Path) -> EngineReader: ...
+
+    def open_writer(self, directory: Path, workers: int) -> EngineWriter:
+        """A writer using ``workers`` processes or threads; ``IndexLocked`` if one is open."""

@@ -1,0 +1,105 @@
+"""Ranked pages from any engine: the order of hits, ties, and the partial-match fill.
+
+An engine returns its best matches in its own order; here they are put in Bahth's: by score
+(for a ``Coordinated`` query, clauses matched first), then newest first, then in index order;
+or newest first, then in index order, when sorted by date. The order does not depend on the
+page: the first k hits are the same for every limit of k or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from .compiling import CompiledQuery
+from .contract import Coordinated, EngineHit, EngineReader, Filter, Query, any_of
+
+Sort = Literal["relevance", "date"]
+Match = Literal["auto", "all", "any"]
+
+# Hits fetched past the page, to see whether the page's last key is tied with the next ones.
+TIE_MARGIN = 16
+
+
+def _relevance(digits: int) -> Callable[[EngineHit], tuple[int, float]]:
+    def key(hit: EngineHit) -> tuple[int, float]:
+        return hit.matched, round(hit.score, digits)
+
+    return key
+
+
+def _day(hit: EngineHit) -> int:
+    return hit.day
+
+
+def top(
+    reader: EngineReader,
+    query: Query,
+    limit: int,
+    filter_: Filter | None,
+    *,
+    by_date: bool = False,
+) -> list[EngineHit]:
+    """The first ``limit`` hits of ``query`` in Bahth's order.
+
+    Articles tied with the last one on the page may lie past what the engine returned: it is
+    asked for more until the tie is broken, so that date, not the engine's order among equals,
+    decides it.
+    """
+    key = _day if by_date else _relevance(reader.score_digits)
+    fetch = limit + TIE_MARGIN
+    while True:
+        hits = reader.top(query, fetch, filter_, by_date)
+        if len(hits) < fetch or key(hits[fetch - 1]) != key(hits[limit - 1]):
+            break
+        fetch *= 4
+    return _ordered(hits, key)[:limit]
+
+
+def _ordered(hits: list[EngineHit], key: Callable[[EngineHit], object]) -> list[EngineHit]:
+    """Best key first, then newest first, then index order."""
+    hits.sort(key=lambda h: h.ref)  # type: ignore[arg-type, return-value]
+    hits.sort(key=lambda h: (key(h), h.day), reverse=True)  # stable: index order among equals
+    return hits
+
+
+def rank(
+    reader: EngineReader,
+    compiled: CompiledQuery,
+    need: int,
+    filter_: Filter | None,
+    sort: Sort,
+    match: Match,
+) -> tuple[list[tuple[EngineHit, bool]], int, int]:
+    """The first ``need`` hits with their partial flags, the total, and how many articles hold
+    all the words (see ``Searcher.search`` for the match modes)."""
+    by_date = sort == "date"
+    clauses, exclude = compiled.clauses, compiled.exclude
+    if len(clauses) < 2 or match == "all":
+        hits = top(reader, compiled.query, need, filter_, by_date=by_date)
+        total = reader.count(compiled.query, filter_)
+        return [(h, False) for h in hits], total, total
+    total_all = reader.count(compiled.query, filter_)
+    any_query = any_of(clauses, exclude)
+    total = reader.count(any_query, filter_)
+    if match == "any":
+        hits = top(reader, any_query, need, filter_, by_date=by_date)
+        full = reader.matching(compiled.query, (h.ref for h in hits))
+        return [(h, h.ref not in full) for h in hits], total, total_all
+    if total_all >= need or total_all == total:
+        # Articles with all the words rank first, and there are enough to fill the pages (or
+        # there are no others): rank them alone. Their intersection is far cheaper than
+        # ranking every article with any of the words, and orders them as coordination does.
+        hits = top(reader, compiled.query, need, filter_, by_date=by_date)
+        return [(h, False) for h in hits], total, total_all
+    if not by_date:
+        # One pass: articles with more of the words first, BM25 among equals.
+        coordinated = Coordinated(tuple(clauses), tuple(exclude))
+        hits = top(reader, coordinated, need, filter_)
+        return [(h, h.matched < len(clauses)) for h in hits], total, total_all
+    # Newest first: the articles with all the words, then those with some.
+    full = top(reader, compiled.query, need, filter_, by_date=True)
+    rest = top(reader, any_query, need, filter_, by_date=True)
+    seen = {h.ref for h in full}
+    partial = [h for h in rest if h.ref not in seen][: need - len(full)]
+    return [(h, False) for h in full] + [(h, True) for h in partial], total, total_all
