@@ -1,0 +1,38 @@
+"""The tantivy engine (Rust, through tantivy-py): the only package that imports tantivy.
+
+schema.py     the fields, SCHEMA_VERSION, articles as tantivy documents
+writing.py    create indexes; TantivyWriter (add, delete, commit, cancel)
+reading.py    TantivyReader: neutral queries → tantivy queries, ranking, stored articles
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .reading import TantivyReader as open_reader
+from .schema import SCHEMA_VERSION
+from .writing import TantivyWriter, committed, create
+
+NAME = "tantivy"
+
+
+def default_workers(dump_bytes: int) -> int:
+    """Writer threads: one per core; analysis in Python feeds them, so more gain nothing."""
+    return os.cpu_count() or 1
+
+
+def open_writer(directory: Path, workers: int) -> TantivyWriter:
+    """A writer with ``workers`` indexing threads."""
+    return TantivyWriter(directory, workers)
+
+
+__all__ = [
+    "NAME",
+    "SCHEMA_VERSION",
+    "committed",
+    "create",
+    "default_workers",
+    "open_reader",
+    "open_writer",
+]

@@ -1,0 +1,203 @@
+"""Reading a tantivy index: neutral queries → tantivy queries, ranking, stored articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import tantivy
+from tantivy import Occur
+from tantivy import Query as T
+
+from ...article import Article
+from .. import contract as q
+from ..contract import EngineHit, keyword_key
+from .schema import unpack
+from .writing import open_index
+
+COORDINATION = 1024.0
+"""Added to the score for each clause of a ``Coordinated`` query an article matches. tantivy
+scores in 32-bit floats: a power of two adds exactly, and one this small keeps about three
+decimals of the BM25 part in sums of up to eight clauses, while staying above any BM25 sum
+of one clause (a term's BM25 is at most its IDF, about 20 in a billion articles, times 2.2,
+times the clause's boosts, under 7)."""
+
+_MAX_DAY = dt.date.max.toordinal()
+
+
+class TantivyReader:
+    """An open tantivy index snapshot (``contract.EngineReader``)."""
+
+    # 32-bit scores: a coordinated sum of about 8,000 keeps three decimals.
+    score_digits = 3
+
+    def __init__(self, directory: Path) -> None:
+        self._index = open_index(directory)
+        self._schema = self._index.schema
+        self._searcher = self._index.searcher()
+
+    def close(self) -> None:
+        self._searcher = None  # type: ignore[assignment]
+
+    def doc_count(self) -> int:
+        return self._searcher.num_docs
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self._searcher.doc_freq(field, term)
+
+    def expand(self, field: str, prefix: str, limit: int) -> list[str]:
+        found = self._searcher.terms_with_prefix(field, prefix)
+        return [term for term, _ in heapq.nlargest(limit, found, key=lambda item: item[1])]
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def _term(self, field: str, text: str, boost: float = 1.0) -> T:
+        option = "basic" if field in q.KEYWORD_FIELDS else "freq"
+        query = T.term_query(self._schema, field, text, option)
+        return query if boost == 1.0 else T.boost_query(query, boost)
+
+    def translate(self, query: q.Query) -> T:
+        """The tantivy query of a neutral one."""
+        match query:
+            case q.Term(field, text, boost):
+                return self._term(field, text, boost)
+            case q.Phrase(field, words, boost):
+                phrase = T.phrase_query(self._schema, field, list(words))
+                return phrase if boost == 1.0 else T.boost_query(phrase, boost)
+            case q.AnyOf(children):
+                return T.boolean_query([(Occur.Should, self.translate(c)) for c in children])
+            case q.AllOf(children):
+                return T.boolean_query([(Occur.Must, self.translate(c)) for c in children])
+            case q.Without(inner, exclude):
+                parts = [(Occur.Must, self.translate(inner))]
+                return T.boolean_query(parts + self._excluded(exclude))
+            case q.Coordinated(clauses, exclude):
+                parts = []
+                for clause in map(self.translate, clauses):
+                    parts += [
+                        (Occur.Should, clause),
+                        (Occur.Should, T.const_score_query(clause, COORDINATION)),
+                    ]
+                return T.boolean_query(parts + self._excluded(exclude))
+            case q.Nothing():
+                return T.empty_query()
+        raise TypeError(f"not a query: {query!r}")
+
+    def _excluded(self, exclude: Sequence[q.Query]) -> list[tuple[Occur, T]]:
+        return [(Occur.MustNot, self.translate(c)) for c in exclude]
+
+    def _filtered(self, query: q.Query, filter_: q.Filter | None) -> T:
+        """``query`` restricted by ``filter_``; the filter adds nothing to scores."""
+        translated = self.translate(query)
+        if filter_ is None:
+            return translated
+        parts = []
+        if filter_.since or filter_.until:
+            # An undated article (day 0) passes no date range, as on whoosh.
+            lo = filter_.since.toordinal() if filter_.since else 1
+            hi = filter_.until.toordinal() if filter_.until else _MAX_DAY
+            parts.append(T.range_query(self._schema, "day", tantivy.FieldType.Integer, lo, hi))
+        for field, value in (("source", filter_.source), ("category", filter_.category)):
+            if value is not None:
+                parts.append(self._term(field, keyword_key(value)))
+        if not parts:
+            return translated
+        musts = [(Occur.Must, T.const_score_query(p, 0.0)) for p in parts]
+        return T.boolean_query([(Occur.Must, translated), *musts])
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def top(
+        self, query: q.Query, limit: int, filter_: q.Filter | None, by_date: bool
+    ) -> list[EngineHit]:
+        translated = self._filtered(query, filter_)
+        if by_date:
+            found = self._searcher.search(
+                translated, limit, count=False, order_by_field="day", order=tantivy.Order.Desc
+            ).hits
+            return [EngineHit((a.segment_ord, a.doc), 0.0, day or 0) for day, a in found]
+        found = self._searcher.search(translated, limit, count=False).hits
+        days = self._searcher.fast_field_values("day", [a for _, a in found]) if found else []
+        coordinated = isinstance(query, q.Coordinated)
+        hits = []
+        for (score, address), day in zip(found, days, strict=True):
+            matched = int(score // COORDINATION) if coordinated else 0
+            ref = (address.segment_ord, address.doc)
+            hits.append(EngineHit(ref, score - matched * COORDINATION, day or 0, matched))
+        return hits
+
+    def count(self, query: q.Query, filter_: q.Filter | None) -> int:
+        return self._searcher.search(self._filtered(query, filter_), 1, count=True).count
+
+    def matching(self, query: q.Query, refs: Iterable[Hashable]) -> set[Hashable]:
+        addresses = [tantivy.DocAddress(*ref) for ref in refs]  # type: ignore[misc]
+        if not addresses:
+            return set()
+        keys = self._searcher.fast_field_values("key", addresses)
+        among = T.term_set_query(self._schema, "key", keys)
+        both = T.boolean_query(
+            [(Occur.Must, self.translate(query)), (Occur.Must, T.const_score_query(among, 0.0))]
+        )
+        found = self._searcher.search(both, len(addresses), count=False).hits
+        wanted = {(a.segment_ord, a.doc) for a in addresses}
+        return {(a.segment_ord, a.doc) for _, a in found} & wanted
+
+    # --- stored articles ---------------------------------------------------------------------
+
+    def _article(self, address: tantivy.DocAddress) -> Article:
+        doc = self._searcher.doc(address)
+        [day] = self._searcher.fast_field_values("day", [address])
+        return unpack(doc["id"][0], day or 0, doc["article"][0])
+
+    def stored(self, ref: Hashable) -> Article:
+        return self._article(tantivy.DocAddress(*ref))  # type: ignore[misc]
+
+    def _by_ids(self, article_ids: Sequence[str]) -> list[tantivy.DocAddress]:
+        query = T.term_set_query(self._schema, "id", list(article_ids))
+        return [a for _, a in self._searcher.search(query, len(article_ids), count=False).hits]
+
+    def find(self, article_id: str) -> Article | None:
+        found = self._by_ids([article_id])
+        return self._article(found[0]) if found else None
+
+    def content_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        if not article_ids:
+            return {}
+        found = {}
+        for address in self._by_ids(article_ids):
+            doc = self._searcher.doc(address)
+            found[doc["id"][0]] = doc["hash"][0].decode("ascii")
+        return found
+
+    def ids(self) -> Iterator[str]:
+        total = self._searcher.num_docs
+        if not total:
+            return
+        for _, address in self._searcher.search(T.all_query(), total, count=False).hits:
+            yield self._searcher.doc(address)["id"][0]
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        dated = T.range_query(self._schema, "day", tantivy.FieldType.Integer, 1, _MAX_DAY)
+        found = self._searcher.aggregate(
+            dated, {"first": {"min": {"field": "day"}}, "last": {"max": {"field": "day"}}}
+        )
+        first, last = found["first"]["value"], found["last"]["value"]
+        if first is None or last is None:
+            return None, None
+        return dt.date.fromordinal(int(first)), dt.date.fromordinal(int(last))
+
+    def has_keyword(self, field: str, value: str) -> bool:
+        return self._searcher.search(self._term(field, keyword_key(value)), 1).count > 0
+
+    def keyword_counts(self, field: str) -> list[tuple[str, int]]:
+        found = self._searcher.aggregate(
+            T.all_query(), {"keys": {"terms": {"field": field, "size": 100_000}}}
+        )
+        counts = []
+        for bucket in found["keys"]["buckets"]:
+            key, articles = bucket["key"], bucket["doc_count"]
+            [(_, address)] = self._searcher.search(self._term(field, key), 1, count=False).hits
+            counts.append((getattr(self._article(address), field) or key, articles))
+        return sorted(counts, key=lambda item: (-item[1], item[0]))

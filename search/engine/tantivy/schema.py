@@ -1,0 +1,105 @@
+"""The fields of a tantivy index, and how an article is made a tantivy document.
+
+The text fields hold Bahth's own terms joined by spaces and split again by tantivy's
+``whitespace`` tokenizer: the analysis (``search.arabic.index_terms``) stays the one source of
+terms, and tantivy never sees the text itself. Stopwords are left out before the join, so a
+phrase matches across one, as on whoosh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zlib
+
+import tantivy
+
+from ...arabic import index_terms
+from ...article import Article
+from ..contract import EXACT_FIELDS, KEYWORD_SEPARATOR, STEMMED_FIELDS, keyword_key
+
+SCHEMA_VERSION = 1
+"""Bump when fields change; an index records it and is refused by a Bahth that expects another."""
+
+TERMS_TOKENIZER = "whitespace"  # one of tantivy's built-in tokenizers: nothing to register
+
+
+def schema() -> tantivy.Schema:
+    """``id`` (raw, for lookups and deletes) and ``key`` (a 64-bit digest of the id, a fast
+    field, to find a hit's article among a query's matches); the stemmed fields with term
+    frequencies, the exact fields with positions (phrases); ``source`` and ``category`` keys
+    (fast, for counts); ``day`` (the date's ordinal, 0 when undated: filters and date order);
+    the content ``hash``; and the ``article`` itself, stored as zlib-compressed JSON (one
+    field to read per hit)."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field("key", indexed=True, fast=True)
+    for name in STEMMED_FIELDS:
+        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="freq")
+    for name in EXACT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
+    for name in ("source", "category"):
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_bytes_field("hash", stored=True)
+    builder.add_bytes_field("article", stored=True)
+    return builder.build()
+
+
+def id_key(article_id: str) -> int:
+    """The 64-bit digest of an id that the ``key`` field holds."""
+    digest = hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def document(article: Article, content_hash: str) -> tantivy.Document:
+    """The tantivy document of an article."""
+    doc = tantivy.Document()
+    doc.add_text("id", article.id)
+    doc.add_unsigned("key", id_key(article.id))
+    texts = {"title": article.title, "body": article.body}
+    texts["keywords"] = KEYWORD_SEPARATOR.join(article.keywords)
+    for name, text in texts.items():
+        if text:
+            terms, norms = index_terms(text)
+            doc.add_text(name, " ".join(terms))
+            doc.add_text(f"{name}_exact", " ".join(norms))
+    for name, value in (("source", article.source), ("category", article.category)):
+        if value and (key := keyword_key(value)):
+            doc.add_text(name, key)
+    doc.add_integer("day", article.date.toordinal() if article.date else 0)
+    doc.add_bytes("hash", content_hash.encode("ascii"))
+    doc.add_bytes("article", pack(article))
+    return doc
+
+
+def pack(article: Article) -> bytes:
+    """The stored form of an article."""
+    fields = {
+        "title": article.title,
+        "body": article.body,
+        "date_text": article.date_text,
+        "source": article.source,
+        "category": article.category,
+        "url": article.url,
+        "keywords": list(article.keywords),
+    }
+    text = json.dumps({k: v for k, v in fields.items() if v}, ensure_ascii=False)
+    return zlib.compress(text.encode("utf-8"))
+
+
+def unpack(article_id: str, day: int, packed: bytes) -> Article:
+    """The article of ``pack``'s bytes."""
+    fields = json.loads(zlib.decompress(packed))
+    return Article(
+        id=article_id,
+        title=fields.get("title", ""),
+        body=fields.get("body", ""),
+        date=dt.date.fromordinal(day) if day else None,
+        date_text=fields.get("date_text"),
+        source=fields.get("source"),
+        category=fields.get("category"),
+        url=fields.get("url"),
+        keywords=tuple(fields.get("keywords", ())),
+    )

@@ -1,0 +1,97 @@
+"""Creating tantivy indexes, and the writer: add and delete articles, commit or cancel.
+
+tantivy makes a commit visible by renaming its ``meta.json`` into place; a process killed
+before that leaves the last commit as it was, and the files it had written are collected by
+the next writer. Its writer lock is an ``flock``, which the kernel drops when a process dies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import tantivy
+
+from ...article import Article
+from ...errors import IndexIncompatible, IndexLocked
+from .schema import document, schema
+
+# tantivy splits the writer's memory between its threads and wants at least 15 MB each;
+# beyond about 64 MB a thread, bigger segments gain little and cost memory.
+HEAP_PER_THREAD = 64_000_000
+META = "meta.json"
+
+
+def create(directory: Path) -> None:
+    """Create an empty index in ``directory``."""
+    tantivy.Index(schema(), path=str(directory))
+
+
+def committed(directory: Path) -> int:
+    """The opstamp of the last commit (tantivy's own number; it only grows); -1 if none."""
+    try:
+        return int(json.loads((directory / META).read_text(encoding="utf-8"))["opstamp"])
+    except FileNotFoundError:
+        return -1
+
+
+def open_index(directory: Path) -> tantivy.Index:
+    """Open the tantivy index in ``directory``."""
+    try:
+        return tantivy.Index.open(str(directory))
+    except ValueError as error:
+        raise IndexIncompatible(
+            f"{directory} is not an index this version of Bahth can read ({error})",
+            "Rebuild it with: bahth rebuild DUMP...",
+        ) from error
+
+
+class TantivyWriter:
+    """Adds and deletes articles in one tantivy transaction: ``commit`` or ``cancel``."""
+
+    def __init__(self, directory: Path, workers: int) -> None:
+        self._directory = directory
+        self._index = open_index(directory)
+        try:
+            self._writer = self._index.writer(
+                heap_size=HEAP_PER_THREAD * workers, num_threads=workers
+            )
+        except ValueError as error:
+            if "lock" in str(error).lower():
+                raise IndexLocked(f"{directory} is locked by another writer") from error
+            raise
+        # The committed articles, to tell what a delete removes: tantivy only stamps it.
+        self._committed = self._index.searcher()
+        self._deleted: set[str] = set()
+
+    def add(self, article: Article, content_hash: str) -> None:
+        self._writer.add_document(document(article, content_hash))
+
+    def replace(self, article: Article, content_hash: str) -> None:
+        # A delete applies to every document added before it, committed or not.
+        self._writer.delete_documents_by_term("id", article.id)
+        self.add(article, content_hash)
+
+    def delete(self, article_id: str) -> int:
+        if article_id in self._deleted:
+            return 0
+        query = tantivy.Query.term_query(self._index.schema, "id", article_id, "basic")
+        if not self._committed.search(query, 1, count=True).count:
+            return 0
+        self._writer.delete_documents_by_term("id", article_id)
+        self._deleted.add(article_id)
+        return 1
+
+    def commit(self, prepare: Callable[[int], None]) -> None:
+        # Every commit takes at least one opstamp, so the next commit's is above the last.
+        prepare(committed(self._directory) + 1)
+        self._writer.commit()
+        # Merges run in background threads: wait for them, so that the run leaves its index
+        # in as few segments as tantivy's merge policy makes (searches are faster).
+        self._writer.wait_merging_threads()
+
+    def cancel(self) -> None:
+        self._writer.rollback()
+        self._writer.garbage_collect_files()
+        del self._writer  # ends its threads and releases the lock
