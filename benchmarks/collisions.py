@@ -4,7 +4,7 @@
                                     [--json FILE] [--show 15]
 
 Counts the surface words of the news corpora (ANT v1.1 and v2.1, SaudiNewsNet; read by
-``benchmarks.speed.corpora``), analyses each distinct word with the current ``search.arabic``
+``benchmarks.core.corpora``), analyses each distinct word with the current ``search.arabic``
 and reports four classes:
 
 1. **suffix**: a word whose last letters the suffix rules cut (ا ان ين ون تين تان يين يون)
@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.speed.corpora import CHOICES, DEFAULT_DATA, interleaved
+from benchmarks.core import cli
+from benchmarks.core.corpora import interleaved
 from search.arabic import ANALYSIS_VERSION, analyze_word, strip_prefixes
 from search.arabic.tokenize import KIND_WORD, TOKEN_PATTERN
 
@@ -426,9 +427,9 @@ def report(results: dict[str, Any], show: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--corpus", choices=CHOICES, default="all")
-    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
+    cli.add_data(parser)
+    cli.add_corpus(parser, "all")
+    cli.add_limit(parser)
     parser.add_argument("--min-count", type=int, default=50, help="words seen at least this often")
     parser.add_argument("--show", type=int, default=15, help="rows shown per class")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")

@@ -1,238 +1,213 @@
 """Time and peak memory of indexing, re-indexing an unchanged dump, and rebuilding.
 
-    python -m benchmarks.rebuild [--corpus saudinewsnet|all] [--procs N] [--scale N]
+    python -m benchmarks.rebuild [--corpus snn all] [--engines bahth-whoosh bahth-tantivy]
+                                 [--procs N] [--limit N] [--scale N]
 
-Each step runs the ``bahth`` command as a child process, as a user would:
+For each corpus (by default SaudiNewsNet, 31k articles, and all three, 72k) the corpora are
+prepared into one file (``benchmarks.core.corpora``), and for each of Bahth's engines each step
+runs in a fresh child process (``benchmarks.core.build``), through the public API:
 
-1. ``bahth index DUMPS`` into an empty index (the first run);
-2. ``bahth index DUMPS`` again: every article is unchanged (issue 6: well under 20% of 1);
-3. ``bahth rebuild DUMPS``: a complete new generation, then the switch;
-4. with ``--scale N`` (N >= 2): ``bahth index`` of a temporary dump holding the corpora N times
-   over with new ids, into an empty index: its peak memory should be about that of step 1,
-   since records stream and the writer spills to disk.
+1. ``Indexer.add_files`` into an empty index (the first run);
+2. ``Indexer.add_files`` again: every article is unchanged (issue 6: well under 20% of 1);
+3. ``Indexer.rebuild``: a complete new generation, then the switch;
+4. with ``--scale N`` (N >= 2): ``Indexer.add_files`` of the corpus N times over with new ids,
+   into an empty index: its peak memory should be about that of step 1, since records stream
+   and the writer spills to disk.
 
-Peak memory is reported two ways: the largest single process (``ru_maxrss`` of the child, from
-``os.wait4``, which also covers the analysis processes it waited for), and the whole process
-tree (the sum of the RSS of the command and its descendants, sampled from /proc every 0.1 s;
-it differs from the first only with several processes, see ``--procs``).
+Peak RSS is the child's own high-water mark (``VmHWM``, see ``benchmarks.core.rss``); child RSS
+is the largest process it waited for (whoosh's analysis workers when ``--procs`` > 1).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import os
-import re
 import shutil
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPORA = {
-    "saudinewsnet": ["saudinewsnet/saudinewsnet.jsonl.gz"],
-    "all": [
-        "saudinewsnet/saudinewsnet.jsonl.gz",
-        "antcorpus_v1.1/ant_v1.1_jawharafm.jsonl.gz",
-        "antcorpus_multisource_v2.1/ant_v2.1_multisource.jsonl.gz",
-    ],
-}
-SAMPLE_SECONDS = 0.1
-PAGE = os.sysconf("SC_PAGE_SIZE")
-SUMMARY = re.compile(r"\((gen-\d+)\): (.*)$", re.M)
+from benchmarks.core import cli, corpora, machine
+from benchmarks.core.build import build_in_child
+from benchmarks.core.engines import BAHTH_ENGINES, make_engine
+from benchmarks.peers._common import dir_bytes
 
 
 @dataclass
 class Step:
+    """One measured step of one engine."""
+
     name: str
     seconds: float
-    max_rss: int  # bytes, the largest single process
-    tree_rss: int  # bytes, the largest sampled sum over the process tree
-    summary: str  # the command's summary line (counts and rate)
+    rss_mb: float  # the indexing process's peak
+    children_mb: float  # its largest child
+    summary: str  # the indexer's summary (counts and rate)
 
 
-def bahth_command() -> list[str]:
-    script = Path(sys.executable).with_name("bahth")
-    if script.exists():
-        return [str(script)]
-    entry = "import sys; from search.cli import main; sys.argv[0] = 'bahth'; main()"
-    return [sys.executable, "-c", entry]
+def run_step(
+    name: str, engine: str, corpus: Path, index: Path, workers: int | None, *, rebuild: bool
+) -> Step:
+    """Run one step in a child process; exit with its error if it fails."""
+    built = build_in_child(engine, corpus, index, workers, rebuild=rebuild)
+    if not built.ok:
+        sys.exit(f"{engine}, {name}: {built.failed}")
+    figures = built.figures
+    step = Step(
+        name, figures["seconds"], figures["rss_mb"], figures["rss_children_mb"], figures["summary"]
+    )
+    cli.progress(f"  {engine}, {name}: {step.seconds:.1f} s, {step.rss_mb:,.0f} MB; {step.summary}")
+    return step
 
 
-def _children() -> dict[int, list[int]]:
-    """Parent PID -> child PIDs, for every process in /proc."""
-    tree: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:  # ended meanwhile
-            continue
-        tree.setdefault(int(fields[1]), []).append(int(entry.name))
-    return tree
-
-
-def _tree_rss(pid: int) -> int:
-    """RSS in bytes of ``pid`` and all its descendants, now."""
-    tree = _children()
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        pending.extend(tree.get(current, []))
-        try:
-            with open(f"/proc/{current}/statm", encoding="ascii") as statm:
-                total += int(statm.read().split()[1]) * PAGE
-        except OSError:
-            continue
-    return total
-
-
-def run_step(name: str, args: list[str], log: Path) -> Step:
-    """Run ``bahth ARGS`` and measure it; stdout and stderr go to ``log``."""
-    with open(log, "w", encoding="utf-8") as out:
-        started = time.perf_counter()
-        pid = os.posix_spawn(
-            (command := [*bahth_command(), *args])[0],
-            command,
-            {**os.environ, "NO_COLOR": "1"},
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, out.fileno(), 1),
-                (os.POSIX_SPAWN_DUP2, out.fileno(), 2),
-            ],
+def measure(
+    engine: str,
+    prepared: corpora.Prepared,
+    scaled: corpora.Prepared | None,
+    work: Path,
+    args: argparse.Namespace,
+) -> tuple[list[Step], int]:
+    """Every step of one engine on one prepared corpus; also the index's size on disk."""
+    index = work / f"{engine}-index"
+    steps = [
+        run_step(name, engine, prepared.path, index, args.procs, rebuild=rebuild)
+        for name, rebuild in (
+            ("first index", False),
+            ("re-index, unchanged", False),
+            ("rebuild", True),
         )
-        tree_rss = 0
-        while True:
-            done, status, usage = os.wait4(pid, os.WNOHANG)
-            if done:
-                break
-            tree_rss = max(tree_rss, _tree_rss(pid))
-            time.sleep(SAMPLE_SECONDS)
-        seconds = time.perf_counter() - started
-    text = log.read_text(encoding="utf-8")
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"{name}: bahth {' '.join(args)} exited with {code}:\n{text}")
-    found = SUMMARY.search(text)
-    max_rss = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return Step(name, seconds, max_rss, max(tree_rss, max_rss), found.group(2) if found else "")
+    ]
+    size = dir_bytes(index)
+    if scaled is not None:
+        name = f"first index, x{args.scale} ({scaled.articles:,} articles)"
+        target = work / f"{engine}-scaled-index"
+        steps.append(run_step(name, engine, scaled.path, target, args.procs, rebuild=False))
+    return steps, size
 
 
-def write_scaled(sources: list[Path], copies: int, target: Path) -> int:
-    """The records of ``sources``, ``copies`` times over, each copy with new ids; returns the
-    number of records written."""
-    count = 0
-    with gzip.open(target, "wt", encoding="utf-8", compresslevel=1) as out:
-        for copy in range(1, copies + 1):
-            for source in sources:
-                with gzip.open(source, "rt", encoding="utf-8") as lines:
-                    for line in lines:
-                        record = json.loads(line)
-                        record["id"] = f"x{copy}-{record.get('id') or count}"
-                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                        count += 1
-    return count
+def print_table(choice: str, prepared: corpora.Prepared, engine: str, steps: list[Step]) -> None:
+    """One engine's steps on one corpus."""
+    first = steps[0].seconds
+    header = f"{'step':<40} {'time':>9} {'vs first':>9} {'peak RSS':>10} {'child RSS':>10}"
+    print(f"\n{engine} on {choice} ({prepared.articles:,} articles)")
+    print(header)
+    print("-" * len(header))
+    for step in steps:
+        print(
+            f"{step.name:<40} {step.seconds:>7.1f} s {step.seconds / first:>9.1%} "
+            f"{step.rss_mb:>7,.0f} MB {step.children_mb:>7,.0f} MB"
+        )
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1e6:,.0f} MB"
+def print_summary(reindexed: list[tuple[str, str, int, list[Step]]]) -> None:
+    """The unchanged re-index beside the first index, per engine and corpus."""
+    header = (
+        f"{'engine':<16} {'corpus':<6} {'articles':>9} {'first index':>12} "
+        f"{'re-index':>9} {'re-index peak RSS':>18} {'first index peak RSS':>21}"
+    )
+    print("\nunchanged re-index, per engine and corpus")
+    print(header)
+    print("-" * len(header))
+    for engine, choice, articles, steps in reindexed:
+        first, again = steps[0], steps[1]
+        print(
+            f"{engine:<16} {choice:<6} {articles:>9,} {first.seconds:>10.1f} s "
+            f"{again.seconds:>7.1f} s {again.rss_mb:>15,.0f} MB {first.rss_mb:>18,.0f} MB"
+        )
 
 
-def _dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def main() -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command line options."""
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.rebuild",
         description=__doc__.split("\n\n")[0],
-        epilog="Runs take minutes each on the full corpora (SaudiNewsNet: about 3-6 min for "
-        "a first index).",
+        epilog="Full runs take minutes per step (SaudiNewsNet: about 3-6 min for a first index). "
+        "Example of a quick trial: python -m benchmarks.rebuild --corpus snn --limit 2000",
     )
+    cli.add_data(parser)
     parser.add_argument(
-        "--data",
-        type=Path,
-        default=ROOT.parent / "shared" / "data",
-        help="the shared corpora (default: ../shared/data beside the project)",
+        "--corpus",
+        nargs="+",
+        choices=corpora.CHOICES,
+        default=["snn", "all"],
+        help="corpora to measure, each on its own (default: snn all: 31k and 72k articles)",
     )
-    parser.add_argument("--corpus", choices=sorted(CORPORA), default="saudinewsnet")
+    cli.add_limit(parser)
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=BAHTH_ENGINES,
+        default=list(BAHTH_ENGINES),
+        help="Bahth's engines to measure (default: all)",
+    )
     parser.add_argument(
         "--procs",
         type=int,
         default=None,
-        help="passed to bahth --procs (default: bahth's own choice)",
+        help="Bahth's indexing workers (default: Bahth's own choice)",
     )
     parser.add_argument(
         "--scale",
         type=int,
         default=0,
         metavar="N",
-        help="also index the corpora N times over (N >= 2) with new ids, for peak memory",
+        help="also index the corpus N times over (N >= 2) with new ids, for peak memory",
     )
     parser.add_argument(
         "--work",
         type=Path,
         default=None,
-        help="where indexes and logs go (default: a temporary directory, removed after)",
+        help="where indexes go (default: a temporary directory, removed after)",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.scale == 1 or args.scale < 0:
         parser.error("--scale must be 0 (off) or at least 2")
-    dumps = [args.data / name for name in CORPORA[args.corpus]]
-    missing = [str(d) for d in dumps if not d.is_file()]
-    if missing:
-        parser.error(f"corpus files not found: {', '.join(missing)} (see --data)")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure every engine on every corpus; print one table per engine and corpus."""
+    args = parse_args(argv)
+    if problem := cli.check_corpus(args.data, args.corpus):
+        cli.progress(problem)
+        return 1
+    info = machine.describe()
+    cli.progress(machine.one_line(info))
+    engines = []
+    for name in args.engines:
+        if reason := make_engine(name).unavailable():
+            print(f"{name}: skipped: {reason}")
+        else:
+            engines.append(name)
     work = args.work or Path(tempfile.mkdtemp(prefix="bahth-rebuild-"))
-    work.mkdir(parents=True, exist_ok=True)
-    options = ["-q"] + (["--procs", str(args.procs)] if args.procs else [])
-    paths = [str(d) for d in dumps]
-    index = work / "index"
-    steps: list[Step] = []
+    reindexed: list[tuple[str, str, int, list[Step]]] = []
     try:
-        for name, command in (
-            ("first index", "index"),
-            ("re-index, unchanged", "index"),
-            ("rebuild", "rebuild"),
-        ):
-            log = work / f"{len(steps) + 1}-{command}.log"
-            steps.append(run_step(name, [command, *paths, "--index", str(index), *options], log))
-            print(f"{name}: {steps[-1].seconds:.1f} s  {steps[-1].summary}", file=sys.stderr)
-        index_size = _dir_size(index)
-        if args.scale:
-            scaled = work / f"scaled-x{args.scale}.jsonl.gz"
-            records = write_scaled(dumps, args.scale, scaled)
-            log = work / "4-index-scaled.log"
-            name = f"first index, x{args.scale} ({records:,} articles)"
-            command = ["index", str(scaled), "--index", str(work / "scaled-index"), *options]
-            steps.append(run_step(name, command, log))
-            print(f"{name}: {steps[-1].seconds:.1f} s  {steps[-1].summary}", file=sys.stderr)
+        for choice in args.corpus:
+            corpus_dir = work / choice
+            if corpus_dir.exists():
+                shutil.rmtree(corpus_dir)  # ours, from an earlier run with --work
+            corpus_dir.mkdir(parents=True)
+            prepared = corpora.prepare(
+                args.data, choice, corpus_dir / "corpus.jsonl", limit=args.limit
+            )
+            scaled = None
+            if args.scale:
+                out = corpus_dir / f"corpus-x{args.scale}.jsonl"
+                scaled = corpora.prepare(args.data, choice, out, limit=args.limit, scale=args.scale)
+            for engine in engines:
+                steps, size = measure(engine, prepared, scaled, corpus_dir, args)
+                print_table(choice, prepared, engine, steps)
+                print(f"index size on disk: {size / 1e6:,.0f} MB")
+                reindexed.append((engine, choice, prepared.articles, steps))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-
-    first = steps[0].seconds
-    print(f"corpus: {args.corpus} ({', '.join(CORPORA[args.corpus])})")
-    print(f"procs: {args.procs or 'bahth default'}; cores: {os.cpu_count()}")
-    print(f"index size on disk: {_mb(index_size)}")
-    print()
-    header = f"{'step':<40} {'time':>9} {'vs first':>9} {'peak RSS':>10} {'tree RSS':>10}"
-    print(header)
-    print("-" * len(header))
-    for step in steps:
-        ratio = f"{step.seconds / first:.1%}"
-        print(
-            f"{step.name:<40} {step.seconds:>7.1f} s {ratio:>9} "
-            f"{_mb(step.max_rss):>10} {_mb(step.tree_rss):>10}"
-        )
-    print()
-    print("peak RSS: the largest single process (ru_maxrss); tree RSS: the largest sampled")
-    print("sum over the command and its analysis processes.")
+    print_summary(reindexed)
+    print(f"\nworkers: {args.procs or 'Bahth default'}; cores: {os.cpu_count()}")
+    print("peak RSS: the indexing process's own high-water mark (VmHWM); child RSS: the largest")
+    print("process it waited for (whoosh's analysis workers).")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

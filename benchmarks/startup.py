@@ -1,9 +1,10 @@
 """Start-up time of the ``bahth`` command: ``--help`` and a first search on a 5,000-article index.
 
     python -m benchmarks.startup [--index DIR] [--runs 5] [--data ../shared/data]
+                                 [--engine bahth-whoosh]
 
 Builds (or reuses, when ``--index`` already holds one) an index of the first 5,000 records of
-SaudiNewsNet (``saudinewsnet/saudinewsnet.jsonl.gz`` under ``--data``), then runs each command
+SaudiNewsNet with ``--engine`` (``benchmarks.core.build``), then runs each command
 ``--runs`` times as a fresh subprocess, the way a user runs it, and prints the median and the
 fastest wall time. It ends with the modules that ``python -X importtime`` charges most to
 ``bahth search``'s imports (cumulative microseconds, so a package counts what it pulls in).
@@ -14,8 +15,6 @@ Without the shared corpora it prints why and exits 0: it is a measurement, not a
 from __future__ import annotations
 
 import argparse
-import gzip
-import itertools
 import os
 import statistics
 import subprocess
@@ -24,9 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.core import cli, corpora
+from benchmarks.core.build import build_in_child
+from benchmarks.core.corpora import REPO_ROOT as ROOT
+from benchmarks.core.engines import BAHTH_ENGINES
+
 ARTICLES = 5000
-CORPUS = Path("saudinewsnet") / "saudinewsnet.jsonl.gz"
 # The command is run through the interpreter running this benchmark, so the figures are those
 # of the working tree, with or without an installed ``bahth`` script on PATH.
 BAHTH = [sys.executable, "-c", "import sys; from search.cli import main; sys.exit(main())"]
@@ -38,23 +40,14 @@ COMMANDS: list[tuple[str, list[str]]] = [
 TOP_IMPORTS = 12
 
 
-def build_index(index: Path, corpus: Path) -> None:
-    """Index the first ``ARTICLES`` records of ``corpus`` into ``index`` with ``bahth index``."""
+def build_index(index: Path, data: Path, engine: str) -> None:
+    """Index the first ``ARTICLES`` records of SaudiNewsNet into ``index`` with ``engine``."""
     with tempfile.TemporaryDirectory() as scratch:
-        sample = Path(scratch) / "sample.jsonl"
-        with gzip.open(corpus, "rt", encoding="utf-8") as source:
-            sample.write_text("".join(itertools.islice(source, ARTICLES)), "utf-8")
-        print(f"building a {ARTICLES:,}-article index in {index} ...", file=sys.stderr)
-        # The sample's rejected records (empty articles) are reported per line: only a
-        # failure's messages are worth showing.
-        built = subprocess.run(
-            [*BAHTH, "index", str(sample), "--index", str(index)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if built.returncode:
-            sys.exit(f"bahth index failed:\n{built.stderr}")
+        sample = corpora.prepare(data, "snn", Path(scratch) / "sample.jsonl", limit=ARTICLES)
+        cli.progress(f"building a {ARTICLES:,}-article {engine} index in {index} ...")
+        built = build_in_child(engine, sample.path, index, None)
+        if not built.ok:
+            sys.exit(f"building the index failed: {built.failed}")
 
 
 def wall_times(arguments: list[str], runs: int, env: dict[str, str]) -> list[float]:
@@ -97,17 +90,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, help="index to use or build (default: a temp dir)")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument(
+        "--engine",
+        choices=BAHTH_ENGINES,
+        default=BAHTH_ENGINES[0],
+        help="Bahth's engine for the index it builds (default: %(default)s)",
+    )
+    cli.add_data(parser)
     args = parser.parse_args()
 
-    corpus = args.data / CORPUS
     with tempfile.TemporaryDirectory() as scratch:
         index = (args.index or Path(scratch) / "index").resolve()
         if not (index / "CURRENT").exists():
-            if not corpus.exists():
-                print(f"skipped: {corpus} is absent (the shared corpora are not here)")
+            if problem := cli.check_corpus(args.data, ["snn"]):
+                print(f"skipped: {problem}")
                 return
-            build_index(index, corpus)
+            build_index(index, args.data, args.engine)
         env = {**os.environ, "BAHTH_INDEX": str(index), "PYTHONPATH": str(ROOT)}
         # One unmeasured run warms the page cache and writes the .pyc files, so the figures are
         # those of the hundredth start, not the first after an install (which compiles every

@@ -18,16 +18,13 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from benchmarks.speed import queryset
 from search import Searcher
-
-ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ROOT / "benchmarks" / "queries" / "queries.tsv"
 
 
 def multiword_queries(path: Path, count: int) -> list[str]:
     """The first ``count`` queries of the 'multi' category, repeated if there are fewer."""
-    rows = (line.split("\t") for line in path.read_text("utf-8").splitlines()[1:])
-    queries = [row[1] for row in rows if row[0] == "multi"]
+    queries = [q.text for q in queryset.load(path) if q.category == "multi"]
     return [queries[i % len(queries)] for i in range(count)]
 
 
@@ -42,7 +39,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--searches", type=int, default=800)
-    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--queries", type=Path, default=queryset.DEFAULT_QUERIES)
     args = parser.parse_args()
     texts = multiword_queries(args.queries, args.searches)
     jobs = [(text, "any" if i % 2 else "auto") for i, text in enumerate(texts)]

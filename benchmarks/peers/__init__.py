@@ -1,12 +1,14 @@
 """Peer search engines run side by side with Bahth in the benchmarks.
 
-Every peer has the same small interface (`Peer`), so a benchmark script can loop over
-`available_peers()`, build each on the same documents, run the same queries and print ratios:
+Every peer has the same small interface (`Peer`); the benchmarks reach the peers through the
+engine registry, ``benchmarks.core.engines``, which lists them beside Bahth's own engines:
 
-    for peer in available_peers():
-        stats = peer.build(docs, workdir / peer.name, procs=2)
-        ids = peer.search("وزارة الصحة", k=10, match="any")
-        peer.close()
+    engine = make_engine("tantivy-arabic")  # from benchmarks.core.engines
+    if engine.unavailable() is None:
+        stats = engine.build(docs, workdir / engine.name, workers=2)
+        engine.open(workdir / engine.name)
+        ids = engine.search("وزارة الصحة", 10, match="any")
+        engine.close()
 
 Peers (see each module's docstring for the exact configuration):
 
@@ -22,26 +24,13 @@ engine shows up as a reason from `Peer.unavailable()`, never as an ImportError.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from benchmarks.peers._common import BuildStats, Doc, Match, PeerError
-from benchmarks.peers.lucene_peer import LucenePeer
-from benchmarks.peers.tantivy_peer import TantivyPeer
-from benchmarks.peers.whoosh_standard import WhooshStandardPeer
 
-__all__ = [
-    "PEERS",
-    "BuildStats",
-    "Doc",
-    "Match",
-    "Peer",
-    "PeerError",
-    "all_peers",
-    "available_peers",
-    "get_peer",
-]
+__all__ = ["BuildStats", "Doc", "Match", "Peer", "PeerError"]
 
 
 @runtime_checkable
@@ -88,30 +77,3 @@ class Peer(Protocol):
     def close(self) -> None:
         """Release the index (and files); the peer can `build` or `open` again afterwards."""
         ...
-
-
-#: Every peer by name, as a factory: peers hold an open index, so callers get fresh instances.
-PEERS: dict[str, Callable[[], Peer]] = {
-    "whoosh-standard": WhooshStandardPeer,
-    "tantivy": lambda: TantivyPeer(flavour="default"),
-    "tantivy-arabic": lambda: TantivyPeer(flavour="arabic"),
-    "lucene-arabic": LucenePeer,
-}
-
-
-def get_peer(name: str) -> Peer:
-    """A fresh instance of the peer called `name`."""
-    try:
-        return PEERS[name]()
-    except KeyError:
-        raise PeerError(f"unknown peer {name!r}; known: {', '.join(PEERS)}") from None
-
-
-def all_peers() -> list[Peer]:
-    """Fresh instances of every peer, usable or not (ask each `unavailable()` for skip reasons)."""
-    return [factory() for factory in PEERS.values()]
-
-
-def available_peers() -> list[Peer]:
-    """Fresh instances of the peers whose engine is installed (and, for Lucene, fetched)."""
-    return [peer for peer in all_peers() if peer.unavailable() is None]

@@ -9,11 +9,7 @@ mechanics end to end; it is not the benchmark (one run, tiny corpus, no relevanc
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
-import gzip
-import itertools
-import json
 import shutil
 import statistics
 import sys
@@ -22,38 +18,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.peers import PEERS, Doc, Match, Peer, get_peer
+from benchmarks.core import cli
+from benchmarks.core.corpora import CORPORA, read_docs
+from benchmarks.core.engines import PEERS, make_peer
+from benchmarks.peers import Doc, Match, Peer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"  # ../shared/data next to the checkout
-CORPUS = Path("saudinewsnet") / "saudinewsnet.jsonl.gz"
+CORPUS = CORPORA["snn"]
 QUERIES = ["وزارة الصحة", "الرئيس الروسي", "النفط"]
 MATCHES: tuple[Match, ...] = ("any", "all")
-
-
-def read_docs(path: Path, limit: int) -> list[Doc]:
-    """The first `limit` articles of a news JSONL.gz file, as peer input."""
-    docs: list[Doc] = []
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in itertools.islice(lines, limit):
-            record = json.loads(line)
-            docs.append(
-                Doc(
-                    id=record["id"],
-                    title=record.get("title") or "",
-                    body=record.get("body") or "",
-                    date=parse_date(record.get("date")),
-                )
-            )
-    return docs
-
-
-def parse_date(text: str | None) -> dt.date | None:
-    """The date part of ``YYYY-MM-DD[ HH:MM:SS]``, or None."""
-    try:
-        return dt.date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
 
 
 def median_ms(call: Callable[[], object], repeat: int, warmup: int) -> float:
@@ -125,10 +97,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Build each available peer on SaudiNewsNet articles; run a few Arabic queries.",
         epilog="Example: python -m benchmarks.peers.smoke --limit 2000 --peers tantivy-arabic",
     )
-    parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA,
-        help=f"shared data directory holding {CORPUS} (default: ../shared/data from the repo root)",
-    )  # fmt: skip
+    cli.add_data(parser)
     parser.add_argument(
         "--limit", type=int, default=2000, help="articles to index (default: %(default)s)"
     )
@@ -136,7 +105,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--procs", type=int, default=1, help="indexing workers (default: %(default)s)"
     )
     parser.add_argument(
-        "--peers", nargs="+", choices=list(PEERS), default=list(PEERS), help="peers to run"
+        "--peers", nargs="+", choices=PEERS, default=list(PEERS), help="peers to run"
     )
     parser.add_argument(
         "--query",
@@ -168,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    docs = read_docs(corpus, args.limit)
+    docs = list(read_docs(corpus, args.limit))
     print(
         f"{len(docs)} articles from {corpus}, procs={args.procs}, k={args.k}, "
         f"warmup={args.warmup}, repeat={args.repeat}"
@@ -177,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, float]] = {}
     try:
         for name in args.peers:
-            peer = get_peer(name)
+            peer = make_peer(name)
             if reason := peer.unavailable():
                 print(f"\n== {name}: skipped: {reason}", file=sys.stderr)
                 continue

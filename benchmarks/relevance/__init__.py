@@ -1,13 +1,13 @@
 """Ranking quality of Bahth beside its peers on judged data: ``python -m benchmarks.relevance``.
 
-Modules, one job each:
+The news pool and the engines come from ``benchmarks.core``. Modules here, one job each:
 
-* ``corpora``: the three news corpora read and de-duplicated into one pool;
 * ``knownitem``: known-item queries whose words are written in other surface forms (no Bahth
   code involved);
 * ``sets``: the judged sets (ARCD, Qur'an QA 2023 task A, news known-item) as documents,
   queries and qrels;
-* ``systems``: Bahth's three query modes and the peers, index building and caching, query runs;
+* ``systems``: Bahth's three query modes per engine and the peers, index building and
+  caching, query runs;
 * ``metrics``: MRR@10, Recall@10/100, nDCG@10 and paired significance tests through ranx;
 * ``report``: the terminal table, the JSON results and docs/relevance.md;
 * ``__main__``: the command line.

@@ -11,7 +11,6 @@ import argparse
 import datetime as dt
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +18,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from benchmarks.core import cli, machine
+from benchmarks.core.corpora import DEFAULT_DATA, REPO_ROOT
+from benchmarks.core.engines import Engine, make_engine
 from benchmarks.relevance import report
 from benchmarks.relevance.metrics import (
     METRICS,
@@ -33,14 +35,11 @@ from benchmarks.relevance.systems import (
     DEFAULT_SYSTEMS,
     SYSTEMS,
     Built,
-    Engine,
     Run,
     collection_digest,
     ensure_index,
-    make_engine,
     run_queries,
 )
-from benchmarks.speed.corpora import DEFAULT_DATA, REPO_ROOT
 
 CACHE_ROOT = REPO_ROOT / "benchmarks" / ".cache" / "relevance"
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
@@ -76,12 +75,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "a peer that cannot run is skipped with the reason."
         ),
     )
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA,
-        help="shared data directory (default: ../shared/data from the repository root)",
-    )
+    cli.add_data(parser)
     parser.add_argument(
         "--sets",
         nargs="+",
@@ -120,14 +114,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default: %(default)s)",
     )
     parser.add_argument(
-        "--procs", type=int, default=2, help="indexing processes per engine (default: %(default)s)"
+        "--procs", type=int, default=2, help="indexing workers per engine (default: %(default)s)"
     )
     parser.add_argument(
         "--cache",
         action="store_true",
         help=(
             "keep built indexes under benchmarks/.cache/relevance and reuse them, keyed by "
-            "engine (Bahth: ANALYSIS_VERSION and SCHEMA_VERSION; peers: engine version and "
+            "engine (Bahth: its engine and ANALYSIS_VERSION, rebuilt when the index no longer "
+            "opens; peers: engine version and "
             "settings) and a digest of the collection; without it indexes go to a temporary "
             "directory that is removed"
         ),
@@ -204,7 +199,7 @@ def build_all(
                     engine, eval_set.docs, root, eval_set.name, digests[eval_set.name], procs
                 )
             except Exception as error:
-                if engine.name == "bahth":
+                if engine.is_bahth:
                     raise  # Bahth failing is a bug to see, not a peer to skip
                 failed[engine.name] = f"build failed on {eval_set.name}: {error}"
                 _log(f"[build] {engine.name} skipped: {error}")
@@ -227,7 +222,7 @@ def search_all(
         if engine_name not in built:
             continue
         mine = [s for s in systems if SYSTEMS[s].engine == engine_name]
-        engine.open(built[engine_name].workdir)
+        engine.open(built[engine_name].index)
         try:
             for name in mine:
                 started = time.perf_counter()
@@ -303,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {problem}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    git_state = _git_state()  # before anything runs: others may commit to search/ meanwhile
+    # Before anything runs: others may commit to search/ meanwhile.
+    git_state = {"commit": machine.head(), "search_dirty": machine.search_modified()}
     engines: dict[str, Engine] = {}
     skipped: dict[str, str] = {}
     for name in args.systems:
@@ -360,21 +356,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _git_state() -> dict[str, Any]:
-    """The commit measured, and whether search/ differed from it (others edit concurrently)."""
-
-    def git(*command: str) -> str:
-        done = subprocess.run(
-            ["git", *command], cwd=REPO_ROOT, capture_output=True, text=True, check=False
-        )
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    return {
-        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
-        "search_dirty": bool(git("status", "--porcelain", "--", "search")),
-    }
-
-
 def _results(
     args: argparse.Namespace,
     engines: dict[str, Engine],
@@ -383,7 +364,6 @@ def _results(
     git_state: dict[str, Any],
 ) -> dict[str, Any]:
     from search.arabic import ANALYSIS_VERSION
-    from search.engine import SCHEMA_VERSION
 
     return {
         "date": dt.date.today().isoformat(),
@@ -409,7 +389,6 @@ def _results(
             "python": platform.python_version(),
             "bahth": version("bahth"),
             "analysis_version": ANALYSIS_VERSION,
-            "schema_version": SCHEMA_VERSION,
             "ranx": version("ranx"),
             **git_state,
             "engines": {name: engine.describe() for name, engine in engines.items()},

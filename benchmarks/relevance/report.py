@@ -16,6 +16,12 @@ from benchmarks.relevance.systems import BASELINE, SYSTEMS
 
 ALPHA = 0.05
 LUCENE = "lucene-arabic"
+SYSTEMS_INTRO = (
+    "Each system is an engine of `benchmarks/core/engines.py` and a way to query it: "
+    "`bahth-default`, `bahth-exact` and `bahth-any` run on `bahth-whoosh`, "
+    "`bahth-tantivy-default`, `-exact` and `-any` on `bahth-tantivy`; a peer runs on the engine "
+    "of its name."
+)
 METRIC_LABELS = {
     "mrr@10": "MRR@10",
     "recall@10": "R@10",
@@ -354,8 +360,8 @@ def markdown(results: dict[str, Any], checks: list[dict[str, Any]]) -> str:
         + f", ranx {v['ranx']}.",
         f"* Bahth {v['bahth']} at commit `{v['commit']}`"
         + (" (with uncommitted changes in `search/`)" if v["search_dirty"] else "")
-        + f", `search.arabic.ANALYSIS_VERSION` = `{v['analysis_version']}`, "
-        f"`search.engine.SCHEMA_VERSION` = {v['schema_version']}; Python {v['python']}.",
+        + f", `search.arabic.ANALYSIS_VERSION` = `{v['analysis_version']}`; "
+        f"Python {v['python']}.",
         "* Times come from a shared 2-core machine: compare orders of magnitude, not digits.",
         "* Index build times (seconds; `cached` = reused from `benchmarks/.cache`):",
         "",
@@ -423,7 +429,7 @@ def _md_kinds(results: dict[str, Any]) -> list[str]:
 
 
 def _md_systems(results: dict[str, Any]) -> list[str]:
-    out = ["## Systems", ""]
+    out = ["## Systems", "", SYSTEMS_INTRO, ""]
     described = results["versions"]["engines"]
     for name in results["settings"]["systems"]:
         system = SYSTEMS[name]

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.core.corpora import read_news_pool
 from benchmarks.peers import Doc
 from benchmarks.peers._common import arabic_stopwords
-from benchmarks.relevance.corpora import read_news_pool
 from benchmarks.relevance.knownitem import KnownItemQuery, Vocabulary, fold, make_query, query_rng
 
 SET_NAMES = ("arcd", "quran", "news")

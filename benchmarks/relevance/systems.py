@@ -1,7 +1,8 @@
-"""The systems compared: Bahth in three query modes and the peer engines, with cached indexes.
+"""The systems compared: Bahth in three query modes per engine and the peers, with cached indexes.
 
-A *system* is an engine plus how it is queried. The three Bahth systems share one index (the
-engine ``bahth``); every peer is one engine queried with ``match="any"``, the bag-of-words OR
+A *system* is an engine of ``benchmarks.core.engines`` plus how it is queried. The three modes
+of one Bahth engine share its index (``bahth-*`` on ``bahth-whoosh``, ``bahth-tantivy-*`` on
+``bahth-tantivy``); every peer is one engine queried with ``match="any"``, the bag-of-words OR
 that BM25 baselines (Anserini, Elasticsearch ``match``) run by default.
 
 Every system gets the same query string: the query with query-parser syntax removed
@@ -10,9 +11,10 @@ as an operator. ``k`` results are asked for; a query an engine refuses (Bahth: o
 counts as an empty result.
 
 Indexes are built once per set and engine. With a cache directory they are kept under a key
-made from the engine's ``cache_tag`` (what the index depends on: for Bahth the analysis and
-schema versions, for a peer its engine version and settings) and a digest of the collection, so
-a rerun rebuilds only what changed.
+made from the engine's ``cache_tag`` (what the index depends on: for Bahth its engine and
+analysis version, for a peer its engine version and settings) and a digest of the collection, so
+a rerun rebuilds only what changed; a cached index that no longer opens (Bahth's schema changed)
+is rebuilt too.
 """
 
 from __future__ import annotations
@@ -25,14 +27,13 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from benchmarks.peers import Doc, Peer, get_peer
-from benchmarks.peers._common import dir_bytes, keywords
+from benchmarks.core.engines import Engine
+from benchmarks.peers import Doc
+from benchmarks.peers._common import keywords
 
-BAHTH = "bahth"
 BUILD_RECORD = "build.json"  # written last: a cache entry without it is incomplete
 
 
@@ -41,186 +42,66 @@ class System:
     """One row of the results table."""
 
     name: str
-    engine: str  # "bahth" or a peer name (benchmarks.peers.PEERS)
+    engine: str  # a name of benchmarks.core.engines.ENGINES
     options: dict[str, Any]  # Bahth: match and stemming; peers: match
     summary: str  # one line for the report
 
 
+# Bahth's query modes, the same on each of its engines.
+BAHTH_MODES: tuple[tuple[str, dict[str, Any], str], ...] = (
+    (
+        "default",
+        {"match": "auto", "stemming": True},
+        'match="auto" (all words first, then partial matches), stemming on',
+    ),
+    (
+        "exact",
+        {"match": "auto", "stemming": False},
+        'match="auto", stemming=False (normalized forms only)',
+    ),
+    ("any", {"match": "any", "stemming": True}, 'match="any" (plain OR ranking; diagnostic)'),
+)
+# The default engine's systems keep the names they had before Bahth had a second engine.
+BAHTH_PREFIXES = {"bahth-whoosh": "bahth", "bahth-tantivy": "bahth-tantivy"}
+PEER_SYSTEMS = (
+    System(
+        "whoosh-standard", "whoosh-standard", {"match": "any"}, "whoosh StandardAnalyzer, BM25F, OR"
+    ),
+    System(
+        "lucene-arabic",
+        "lucene-arabic",
+        {"match": "any"},
+        "Lucene ArabicAnalyzer + BM25 (Anserini), OR",
+    ),
+    System(
+        "tantivy-arabic",
+        "tantivy-arabic",
+        {"match": "any"},
+        "tantivy, Snowball Arabic stemmer + Lucene stop words, BM25, OR",
+    ),
+    System("tantivy", "tantivy", {"match": "any"}, "tantivy default tokenizer, BM25, OR"),
+)
 SYSTEMS: dict[str, System] = {
     s.name: s
     for s in (
-        System(
-            "bahth-default",
-            BAHTH,
-            {"match": "auto", "stemming": True},
-            'Bahth, match="auto" (all words first, then partial matches), stemming on',
+        *(
+            System(f"{prefix}-{mode}", engine, options, f"Bahth ({engine} engine), {summary}")
+            for engine, prefix in BAHTH_PREFIXES.items()
+            for mode, options, summary in BAHTH_MODES
         ),
-        System(
-            "bahth-exact",
-            BAHTH,
-            {"match": "auto", "stemming": False},
-            'Bahth, match="auto", stemming=False (normalized forms only)',
-        ),
-        System(
-            "bahth-any",
-            BAHTH,
-            {"match": "any", "stemming": True},
-            'Bahth, match="any" (plain OR ranking; diagnostic)',
-        ),
-        System(
-            "whoosh-standard",
-            "whoosh-standard",
-            {"match": "any"},
-            "whoosh StandardAnalyzer, BM25F, OR",
-        ),
-        System(
-            "lucene-arabic",
-            "lucene-arabic",
-            {"match": "any"},
-            "Lucene ArabicAnalyzer + BM25 (Anserini), OR",
-        ),
-        System(
-            "tantivy-arabic",
-            "tantivy-arabic",
-            {"match": "any"},
-            "tantivy, Snowball Arabic stemmer + Lucene stop words, BM25, OR",
-        ),
-        System("tantivy", "tantivy", {"match": "any"}, "tantivy default tokenizer, BM25, OR"),
+        *PEER_SYSTEMS,
     )
 }
 DEFAULT_SYSTEMS = (
     "bahth-default",
     "bahth-exact",
     "bahth-any",
+    "bahth-tantivy-default",
     "whoosh-standard",
     "lucene-arabic",
     "tantivy-arabic",
 )
 BASELINE = "bahth-default"  # what every other system is tested against
-
-
-class Engine(Protocol):
-    """Builds, opens and searches one kind of index."""
-
-    name: str
-    uses_jvm: bool  # started in-process: build such engines after every forking one
-
-    def unavailable(self) -> str | None: ...
-    def describe(self) -> str: ...
-    def cache_tag(self) -> str: ...
-    def build(self, docs: Sequence[Doc], workdir: Path, procs: int) -> dict[str, Any]: ...
-    def open(self, workdir: Path) -> None: ...
-    def search(self, query: str, k: int, options: dict[str, Any]) -> list[str]: ...
-    def close(self) -> None: ...
-
-
-class BahthEngine:
-    """Bahth through its public API: ``Indexer.add_articles`` and ``Searcher.search``."""
-
-    name = BAHTH
-    uses_jvm = False
-
-    def __init__(self) -> None:
-        self._searcher: Any = None
-        self.refused = 0  # queries Bahth rejected (QueryError), counted as empty results
-
-    def unavailable(self) -> str | None:
-        try:
-            import search  # noqa: F401
-        except ImportError:
-            return "Bahth is not installed in this environment: pip install -e ."
-        return None
-
-    def describe(self) -> str:
-        from search.arabic import ANALYSIS_VERSION
-        from search.engine import SCHEMA_VERSION
-
-        return (
-            f"Bahth {version('bahth')} (analysis {ANALYSIS_VERSION}, schema {SCHEMA_VERSION}), "
-            f"whoosh-reloaded {version('whoosh-reloaded')}"
-        )
-
-    def cache_tag(self) -> str:
-        # What an index depends on; ranking code changes need no rebuild.
-        from search.arabic import ANALYSIS_VERSION
-        from search.engine import SCHEMA_VERSION
-
-        return f"bahth analysis={ANALYSIS_VERSION} schema={SCHEMA_VERSION}"
-
-    def build(self, docs: Sequence[Doc], workdir: Path, procs: int) -> dict[str, Any]:
-        from search import Article, Indexer
-
-        articles = (
-            Article(id=d["id"], title=d["title"], body=d["body"], date=d["date"]) for d in docs
-        )
-        report = Indexer(workdir / "index", procs=procs).add_articles(articles)
-        if report.rejected or report.duplicates:
-            raise RuntimeError(f"Bahth did not index every document: {report.summary()}")
-        return {
-            "seconds": report.seconds,
-            "docs": report.added,
-            "bytes_on_disk": dir_bytes(workdir / "index"),
-        }
-
-    def open(self, workdir: Path) -> None:
-        from search import Searcher
-
-        self.close()
-        self._searcher = Searcher(workdir / "index")
-
-    def search(self, query: str, k: int, options: dict[str, Any]) -> list[str]:
-        from search import QueryError
-
-        try:
-            results = self._searcher.search(query, limit=k, **options)
-        except QueryError:
-            self.refused += 1
-            return []
-        return [hit.id for hit in results.hits]
-
-    def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-
-
-class PeerEngine:
-    """A peer from ``benchmarks.peers`` (read-only use of its interface)."""
-
-    def __init__(self, peer: Peer) -> None:
-        self.peer = peer
-        self.name = peer.name
-        self.uses_jvm = peer.name.startswith("lucene")
-        self.refused = 0
-
-    def unavailable(self) -> str | None:
-        return self.peer.unavailable()
-
-    def describe(self) -> str:
-        return self.peer.describe()
-
-    def cache_tag(self) -> str:
-        # describe() names the engine version and every setting that shapes the index.
-        return f"{self.name} {self.peer.describe()}"
-
-    def build(self, docs: Sequence[Doc], workdir: Path, procs: int) -> dict[str, Any]:
-        stats = self.peer.build(iter(docs), workdir / "index", procs=procs)
-        self.peer.close()
-        return dict(stats)
-
-    def open(self, workdir: Path) -> None:
-        self.peer.open(workdir / "index")
-
-    def search(self, query: str, k: int, options: dict[str, Any]) -> list[str]:
-        return self.peer.search(query, k=k, match=options["match"])
-
-    def close(self) -> None:
-        self.peer.close()
-
-
-def make_engine(name: str) -> Engine:
-    """A fresh engine called ``name``."""
-    return BahthEngine() if name == BAHTH else PeerEngine(get_peer(name))
 
 
 def collection_digest(docs: Iterable[Doc]) -> str:
@@ -235,7 +116,7 @@ def collection_digest(docs: Iterable[Doc]) -> str:
 class Built:
     """An index ready to open, and how it came to be."""
 
-    workdir: Path
+    index: Path
     stats: dict[str, Any]
     cached: bool
 
@@ -246,10 +127,11 @@ def ensure_index(
     """Reuse the index for (engine, collection) under ``root``, or build it there."""
     key = hashlib.sha256(f"{engine.cache_tag()}|{digest}".encode()).hexdigest()[:16]
     workdir = root / f"{set_name}-{engine.name}-{key}"
+    index = workdir / "index"
     record = workdir / BUILD_RECORD
     if record.is_file():
-        if (problem := _unreadable(engine, workdir)) is None:
-            return Built(workdir, json.loads(record.read_text(encoding="utf-8"))["stats"], True)
+        if (problem := _unreadable(engine, index)) is None:
+            return Built(index, json.loads(record.read_text(encoding="utf-8"))["stats"], True)
         # The key missed a change (Bahth once moved a class its index pickles by name without
         # bumping SCHEMA_VERSION): rebuild rather than fail at search time.
         print(f"[build] cached {workdir.name} unreadable, rebuilding: {problem}", file=sys.stderr)
@@ -257,7 +139,9 @@ def ensure_index(
         shutil.rmtree(workdir)  # an interrupted build of ours; peers need an empty directory
     workdir.mkdir(parents=True)
     started = time.perf_counter()
-    stats = engine.build(docs, workdir, procs)
+    stats = engine.build(docs, index, procs)
+    if stats.get("rejected") or stats.get("duplicates"):
+        raise RuntimeError(f"{engine.name} did not index every document: {stats['summary']}")
     stats["wall_seconds"] = time.perf_counter() - started
     record.write_text(
         json.dumps(
@@ -265,13 +149,13 @@ def ensure_index(
         ),
         encoding="utf-8",
     )
-    return Built(workdir, stats, False)
+    return Built(index, stats, False)
 
 
-def _unreadable(engine: Engine, workdir: Path) -> str | None:
-    """Why the engine cannot open the index in ``workdir``, or None."""
+def _unreadable(engine: Engine, index: Path) -> str | None:
+    """Why the engine cannot open ``index``, or None."""
     try:
-        engine.open(workdir)
+        engine.open(index)
     except Exception as error:
         return f"{type(error).__name__}: {error}".splitlines()[0]
     finally:
@@ -309,11 +193,11 @@ def run_queries(
     texts = {qid: plain_query(text) for qid, text in queries.items()}
     for text in list(texts.values())[:warmup]:
         engine.search(text, k, system.options)
-    refused_before = getattr(engine, "refused", 0)
+    refused_before = engine.refused
     run = Run(system=system.name, ranked={})
     for qid, text in texts.items():
         started = time.perf_counter()
         run.ranked[qid] = engine.search(text, k, system.options) if text else []
         run.query_ms.append((time.perf_counter() - started) * 1000)
-    run.refused = getattr(engine, "refused", 0) - refused_before
+    run.refused = engine.refused - refused_before
     return run

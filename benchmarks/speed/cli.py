@@ -9,38 +9,28 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.peers import PEERS, get_peer
+from benchmarks.core import cli, corpora, machine
+from benchmarks.core.cli import positive_ints, progress
+from benchmarks.core.engines import BAHTH_ENGINES, PEERS, BahthEngine, make_engine
 from benchmarks.speed import (
-    corpora,
     docs_page,
     engines,
     indexing,
     latency,
-    machine,
     queryset,
     report,
     snippet_time,
     tables,
     targets,
 )
-from benchmarks.speed.build import DEFAULT_LIMITMB
 from benchmarks.speed.queryset import Query
 from benchmarks.speed.results import Build, Step
-from benchmarks.speed.runners import BahthRunner, PeerRunner, Runner
 
 DEFAULT_RESULTS = corpora.REPO_ROOT / "benchmarks" / "results"
 DEFAULT_DOCS = corpora.REPO_ROOT / "docs" / "benchmarks.md"
-
-
-def _ints(text: str) -> list[int]:
-    values = [int(v) for v in text.split(",") if v.strip()]
-    if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"expected positive integers like 1,2 not {text!r}")
-    return values
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,22 +44,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "python -m benchmarks.speed --corpus all  |  python -m benchmarks.speed --scale 1,2,5",
     )
     add = parser.add_argument
-    add(
-        "--data",
-        type=Path,
-        default=corpora.DEFAULT_DATA,
-        help="shared data directory (default: ../shared/data from the repo root)",
-    )
-    add(
-        "--corpus",
-        choices=corpora.CHOICES,
-        default="all",
-        help="ant1, ant2, snn (SaudiNewsNet) or all three (default: %(default)s)",
-    )
-    add("--limit", type=int, help="first N articles only (taken from the corpora in turn)")
+    cli.add_data(parser)
+    cli.add_corpus(parser, "all")
+    cli.add_limit(parser)
     add(
         "--scale",
-        type=_ints,
+        type=positive_ints,
         default=[1],
         metavar="N[,N...]",
         help="repeat the corpus N times with new ids; several values run one step each and "
@@ -77,21 +57,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add(
         "--procs",
-        type=_ints,
+        type=positive_ints,
         default=[1, 2],
         metavar="N[,N...]",
-        help="Bahth indexing processes, one build each (default: 1,2)",
+        help="Bahth's indexing workers, one build each (default: 1,2)",
+    )
+    add(
+        "--bahth",
+        nargs="*",
+        choices=BAHTH_ENGINES,
+        default=list(BAHTH_ENGINES),
+        help="Bahth's engines to run; none with an empty list (default: all)",
     )
     add(
         "--peers",
         nargs="*",
-        choices=list(PEERS),
+        choices=PEERS,
         default=list(PEERS),
         help="peers to run; none with an empty list (default: all)",
     )
     add(
         "--peer-procs",
-        type=_ints,
+        type=positive_ints,
         default=[1],
         metavar="N[,N...]",
         help="peer indexing workers (default: 1)",
@@ -101,12 +88,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=1,
         help="time queries on the index built with this many workers (default: %(default)s)",
-    )
-    add(
-        "--limitmb",
-        type=int,
-        default=DEFAULT_LIMITMB,
-        help="Bahth's writer buffer per process (default: %(default)s)",
     )
     add(
         "--queries",
@@ -144,25 +125,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def progress(message: str) -> None:
-    """Progress goes to stderr; stdout carries only the tables."""
-    print(message, file=sys.stderr, flush=True)
-
-
 def _build_all(
     step: Step,
     runs: list[engines.EngineRun],
     prepared: corpora.Prepared,
     step_dir: Path,
-    limitmb: int,
 ) -> None:
+    unavailable = {name: make_engine(name).unavailable() for name in {r.engine for r in runs}}
     for run in runs:
-        if not run.is_bahth and (reason := get_peer(run.engine).unavailable()):
+        if reason := unavailable[run.engine]:
             step.builds.append(Build(run.label, run.engine, run.procs, skipped=reason))
             progress(f"  {run.label}: skipped: {reason}")
             continue
         progress(f"  indexing {run.label} ...")
-        built = indexing.build(run, prepared, step_dir, limitmb)
+        built = indexing.build(run, prepared, step_dir)
         step.builds.append(built)
         if built.ok:
             progress(f"    {built.seconds:.1f} s, {built.articles_per_s:,.0f} articles/s")
@@ -195,18 +171,16 @@ def _query_one(
     queries: dict[str, list[Query]],
     args: argparse.Namespace,
 ) -> None:
-    runner: Runner
-    if run.is_bahth:
-        runner = BahthRunner(run.label, path, args.k)
-    else:
-        runner = PeerRunner(run.label, run.engine, path, args.k)
+    engine = make_engine(run.engine)
+    engine.open(path)
     try:
-        step.queries[run.label] = latency.time_all(runner, queries, args.warmup)
-        if isinstance(runner, BahthRunner):
+        step.queries[run.label] = latency.time_all(engine, queries, args.warmup, args.k)
+        # Snippets are made from stored text, whatever the engine: timed once, on the first.
+        if isinstance(engine, BahthEngine) and step.snippets is None:
             progress(f"  timing snippets on {run.label} ...")
-            step.snippets = snippet_time.time_snippets(runner.searcher, queries, args.k)
+            step.snippets = snippet_time.time_snippets(engine.searcher, queries, args.k)
     finally:
-        runner.close()
+        engine.close()
 
 
 def run_step(
@@ -228,8 +202,8 @@ def run_step(
         per_corpus=prepared.per_corpus,
         full_corpus=args.corpus == "all" and args.limit is None and scale == 1,
     )
-    runs = engines.plan(args.procs, args.peers, args.peer_procs)
-    _build_all(step, runs, prepared, step_dir, args.limitmb)
+    runs = engines.plan(args.bahth, args.procs, args.peers, args.peer_procs)
+    _build_all(step, runs, prepared, step_dir)
     if queries:
         _query_all(step, runs, queries, step_dir, args)
     if args.workdir is None:
@@ -240,8 +214,8 @@ def run_step(
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 1 when the corpus or the query file is missing."""
     args = parse_args(argv)
-    if lost := corpora.missing(args.data, args.corpus):
-        progress(f"Error: no corpus at {lost[0]}. Pass the shared data directory with --data DIR.")
+    if problem := cli.check_corpus(args.data, [args.corpus]):
+        progress(problem)
         return 1
     queries: dict[str, list[Query]] = {}
     if not args.no_queries:

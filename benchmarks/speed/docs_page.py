@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from benchmarks.core.corpora import REPO_ROOT
 from benchmarks.speed import tables
-from benchmarks.speed.corpora import REPO_ROOT
 from benchmarks.speed.queryset import CATEGORIES
 from benchmarks.speed.report import options
 from benchmarks.speed.results import Step
@@ -23,19 +23,21 @@ python -m benchmarks.speed.make_queries             # only to redraw benchmarks/
 python -m benchmarks.speed --corpus snn --limit 2000 --no-docs   # a quick trial
 python -m benchmarks.speed --corpus all             # the full comparison; rewrites this page
 python -m benchmarks.speed --corpus all --scale 1,2,5 --peers whoosh-standard   # growth
+python -m benchmarks.speed --bahth bahth-tantivy --peers tantivy --no-docs   # engines by name
 python -m benchmarks.speed.profile --what index     # or query, snippets: where the time goes
 ```"""
 
 METHOD = """\
 * **Same input for everyone.** The chosen corpora are interleaved, cut to `--limit`, repeated
   `--scale` times with new ids and written to one JSONL file. Bahth indexes it with
-  `Indexer(path, procs=N).add_files([file])`; peers get its records parsed from the same file,
-  so reading and parsing count for every engine. Throughput is input articles (and MB of UTF-8
-  title + body text) over wall seconds from the first record to a committed index.
-* **One child process per build**, a fresh interpreter, so each peak RSS (`VmHWM`) belongs to
-  one engine. "child RSS" is the largest child it waited for (`ru_maxrss`): whoosh's workers when
-  procs > 1, Lucene's Java indexer; it includes what the child shared with its parent when it
-  was started. Lucene's Python side also opens the searcher (and its JVM) at the end of the build.
+  `Indexer(path, engine=E, workers=N).add_files([file])`; peers get its records parsed from the
+  same file, so reading and parsing count for every engine. Throughput is input articles (and MB
+  of UTF-8 title + body text) over wall seconds from the first record to a committed index.
+* **One child process per build** (`benchmarks.core.build`), a fresh interpreter, so each peak
+  RSS (`VmHWM`, read by the build process itself) belongs to one engine. "child RSS" is the
+  largest child it waited for (`ru_maxrss`): whoosh's workers when workers > 1, Lucene's Java
+  indexer; it includes what the child shared with its parent when it was started. Lucene's
+  Python side also opens the searcher (and its JVM) at the end of the build.
 * **Queries on a sample**: the queries come from whole corpora, so on a `--limit` sample many
   phrase and rare-word queries find nothing (the "no hits" counts); on a whole corpus they all do.
 * **Queries**: `benchmarks/queries/queries.tsv`, drawn from the corpora with a fixed seed by

@@ -1,31 +1,36 @@
-"""Which indexes a run builds: Bahth at each ``--procs``, each peer at each ``--peer-procs``."""
+"""Which indexes a run builds: each Bahth engine at each ``--procs``, each peer at each
+``--peer-procs``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.speed.build import BAHTH
+from benchmarks.core.engines import BAHTH_ENGINES
 
 
 @dataclass(frozen=True)
 class EngineRun:
     """One engine at one worker count: one index to build (and maybe query)."""
 
-    engine: str  # "bahth" or a peer name
+    engine: str  # a name of benchmarks.core.engines.ENGINES
     procs: int
 
     @property
     def label(self) -> str:
+        """How tables name this build: ``bahth-whoosh p2``."""
         return f"{self.engine} p{self.procs}"
 
     @property
     def is_bahth(self) -> bool:
-        return self.engine == BAHTH
+        """Whether this is one of Bahth's engines (the subject) rather than a peer."""
+        return self.engine in BAHTH_ENGINES
 
 
-def plan(bahth_procs: list[int], peers: list[str], peer_procs: list[int]) -> list[EngineRun]:
-    """Bahth first (the subject), then the peers in the order given."""
-    runs = [EngineRun(BAHTH, p) for p in bahth_procs]
+def plan(
+    bahth: list[str], bahth_procs: list[int], peers: list[str], peer_procs: list[int]
+) -> list[EngineRun]:
+    """Bahth's engines first (the subject), then the peers, in the order given."""
+    runs = [EngineRun(engine, p) for engine in bahth for p in bahth_procs]
     runs += [EngineRun(peer, p) for peer in peers for p in peer_procs]
     return runs
 

@@ -22,8 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.core import cli
+from benchmarks.core.corpora import CORPORA, read_records
 from benchmarks.peers._common import arabic_stopwords
-from benchmarks.speed.corpora import CORPORA, DEFAULT_DATA, read_records
 from benchmarks.speed.queryset import CATEGORIES, DEFAULT_QUERIES, HEADER, Query
 from search.arabic import is_stopword, normalize_light
 from search.ingest import parse_date
@@ -226,12 +227,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Draw the benchmark queries from the corpora (seeded) and write them as TSV.",
         epilog="Example: python -m benchmarks.speed.make_queries --per-category 250",
     )
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA,
-        help="shared data directory (default: ../shared/data from the repo root)",
-    )
+    cli.add_data(parser)
     parser.add_argument(
         "--per-category",
         type=int,

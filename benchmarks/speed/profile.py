@@ -2,7 +2,7 @@
 
 Profiles one job on a sample of a corpus and prints the top functions by cumulative time and
 by own time (cProfile, stdlib). ``--tool pyinstrument`` prints pyinstrument's call tree instead,
-when it is installed. Indexing is profiled with ``procs=1``: with more, the work happens in
+when it is installed. Indexing is profiled with ``workers=1``: with more, the work happens in
 worker processes that the profiler does not see.
 
 * ``index``: ``Indexer.add_files`` on ``--limit`` articles.
@@ -32,9 +32,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks.speed import corpora, queryset
+from benchmarks.core import cli, corpora
+from benchmarks.speed import queryset
 from benchmarks.speed.queryset import Query
-from benchmarks.speed.runners import search_bahth
 from benchmarks.speed.snippet_time import highlights_of
 
 if TYPE_CHECKING:
@@ -118,7 +118,8 @@ def profile_index(args: argparse.Namespace, workdir: Path) -> Callable[[], objec
 
     prepared = corpora.prepare(args.data, args.corpus, workdir / "corpus.jsonl", limit=args.limit)
     print(f"indexing {prepared.articles:,} articles of {args.corpus}")
-    return lambda: Indexer(workdir / "index", procs=1).add_files([prepared.path])
+    indexer = Indexer(workdir / "index", engine=args.engine, workers=1)
+    return lambda: indexer.add_files([prepared.path])
 
 
 def _open_index(args: argparse.Namespace, workdir: Path) -> Searcher:
@@ -129,7 +130,7 @@ def _open_index(args: argparse.Namespace, workdir: Path) -> Searcher:
         return Searcher(args.index)
     prepared = corpora.prepare(args.data, args.corpus, workdir / "corpus.jsonl", limit=args.limit)
     print(f"building an index of {prepared.articles:,} articles of {args.corpus} ...")
-    Indexer(workdir / "index", procs=1).add_files([prepared.path])
+    Indexer(workdir / "index", engine=args.engine, workers=1).add_files([prepared.path])
     return Searcher(workdir / "index")
 
 
@@ -138,9 +139,11 @@ def profile_query(args: argparse.Namespace, workdir: Path) -> Callable[[], objec
     searcher = _open_index(args, workdir)
     queries = _queries(args)
     for query in queries:
-        search_bahth(searcher, query, K)  # warm: word cache, whoosh's caches, the page cache
+        searcher.search(
+            query.text, limit=K, **query.search_options
+        )  # warm: word cache, whoosh's caches, the page cache
     print(f"{len(queries)} queries ({', '.join(args.categories)})")
-    return lambda: [search_bahth(searcher, q, K) for q in queries]
+    return lambda: [searcher.search(q.text, limit=K, **q.search_options) for q in queries]
 
 
 def profile_snippets(args: argparse.Namespace, workdir: Path) -> Callable[[], object]:
@@ -152,7 +155,7 @@ def profile_snippets(args: argparse.Namespace, workdir: Path) -> Callable[[], ob
     work = []
     for query in queries:
         highlights = highlights_of(searcher, query.text)
-        for hit in search_bahth(searcher, query, K).hits:
+        for hit in searcher.search(query.text, limit=K, **query.search_options).hits:
             if (article := searcher.get(hit.id)) is not None:
                 work.append((article.body or article.title, highlights))
     print(f"{len(work)} snippets for {len(queries)} queries")
@@ -171,17 +174,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add = parser.add_argument
     add("--what", choices=("index", "query", "snippets"), required=True)
-    add(
-        "--data",
-        type=Path,
-        default=corpora.DEFAULT_DATA,
-        help="shared data directory (default: ../shared/data from the repo root)",
-    )
-    add("--corpus", choices=corpora.CHOICES, default="snn", help="(default: %(default)s)")
+    cli.add_data(parser)
+    cli.add_corpus(parser, "snn")
     add(
         "--limit",
         type=int,
         help="articles to index (default: 2000 for index, 6000 for query and snippets)",
+    )
+    add(
+        "--engine",
+        choices=("whoosh", "tantivy"),
+        default="whoosh",
+        help="Bahth's engine for the index it builds (default: %(default)s)",
     )
     add("--index", type=Path, help="reuse this Bahth index for query/snippets (no build)")
     add("--queries", type=Path, default=queryset.DEFAULT_QUERIES)
@@ -211,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.tool == "pyinstrument" and importlib.util.find_spec("pyinstrument") is None:
         print("Error: pyinstrument is not installed; use --tool cprofile", file=sys.stderr)
         return 1
-    if lost := corpora.missing(args.data, args.corpus):
-        print(f"Error: no corpus at {lost[0]}; pass --data DIR", file=sys.stderr)
+    if problem := cli.check_corpus(args.data, [args.corpus]):
+        print(problem, file=sys.stderr)
         return 1
     workdir = Path(tempfile.mkdtemp(prefix="bahth-profile-"))
     try:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.speed.corpora import REPO_ROOT
+from benchmarks.core.corpora import REPO_ROOT
 
 DEFAULT_QUERIES = REPO_ROOT / "benchmarks" / "queries" / "queries.tsv"
 HEADER = "category\tquery\toptions"
@@ -53,6 +53,15 @@ class Query:
     @property
     def sort(self) -> str:
         return self.options.get("sort", "relevance")
+
+    @property
+    def search_options(self) -> dict[str, str | None]:
+        """``Searcher.search``'s keywords for this query's dates and order."""
+        return {
+            "since": self.since,
+            "until": self.until,
+            "sort": "date" if self.sort == "date" else "relevance",
+        }
 
     def line(self) -> str:
         """The TSV line for this query."""

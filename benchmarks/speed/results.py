@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from benchmarks.core.engines import BAHTH_ENGINES
 from benchmarks.speed.stats import Summary
+
+
+def is_bahth(label: str) -> bool:
+    """Whether a build or query label (``bahth-whoosh p2``) names one of Bahth's engines."""
+    return label.split()[0] in BAHTH_ENGINES
 
 
 @dataclass

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from benchmarks.speed.queryset import Query
 from benchmarks.speed.results import Snippets
-from benchmarks.speed.runners import search_bahth
 from benchmarks.speed.stats import Summary
 
 if TYPE_CHECKING:
@@ -27,16 +26,17 @@ def highlights_of(searcher: Searcher, text: str) -> Highlights:
     Not public API: it comes from the searcher's compiled query, as ``Searcher._hit`` uses it.
     Kept in this one function so that a change inside ``search/`` breaks one place here.
     """
+    from search.engine.compiling import compile_query
     from search.query import parse
 
-    return searcher._engine.compile(parse(text)).highlights
+    return compile_query(searcher._engine, parse(text)).highlights
 
 
 def time_query(searcher: Searcher, query: Query, k: int) -> tuple[float, int]:
     """Milliseconds spent in ``make_snippet`` for the query's hits, and how many hits."""
     from search.snippets import make_snippet
 
-    results = search_bahth(searcher, query, k)
+    results = searcher.search(query.text, limit=k, **query.search_options)
     highlights = highlights_of(searcher, query.text)
     articles = [searcher.get(hit.id) for hit in results.hits]
     texts = [a.body or a.title for a in articles if a is not None]

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from benchmarks.speed.queryset import CATEGORIES
-from benchmarks.speed.results import Build, Latency, Step
+from benchmarks.speed.results import Build, Latency, Step, is_bahth
 from benchmarks.speed.targets import Verdict
 
 
@@ -72,12 +72,12 @@ def indexing(step: Step) -> Table:
         ],
         rows,
         "RSS: peak of the process that indexed; child: its largest child (whoosh workers with "
-        "procs > 1, Lucene's Java indexer).",
+        "workers > 1, Lucene's Java indexer).",
     )
 
 
 def _bahth_builds(step: Step) -> list[Build]:
-    return [b for b in step.builds if b.engine == "bahth" and b.ok]
+    return [b for b in step.builds if is_bahth(b.label) and b.ok]
 
 
 def indexing_ratios(step: Step) -> Table:
@@ -86,7 +86,7 @@ def indexing_ratios(step: Step) -> Table:
     header = ["peer"] + [f"{b.label} speed ÷ peer" for b in bahth]
     header += [f"{b.label} size ÷ peer" for b in bahth]
     rows = []
-    for peer in (b for b in step.builds if b.engine != "bahth" and b.ok):
+    for peer in (b for b in step.builds if not is_bahth(b.label) and b.ok):
         row = [peer.label]
         row += [_ratio(b.articles_per_s, peer.articles_per_s) for b in bahth]
         row += [_ratio(b.bytes_on_disk, peer.bytes_on_disk) for b in bahth]
@@ -148,8 +148,8 @@ def throughput(step: Step) -> Table:
 
 def latency_ratios(step: Step) -> Table:
     """Bahth's p50 and p95 over each peer's, per category."""
-    bahth = next((label for label in step.queries if label.startswith("bahth ")), None)
-    peers = [label for label in step.queries if not label.startswith("bahth ")]
+    bahth = next((label for label in step.queries if is_bahth(label)), None)
+    peers = [label for label in step.queries if not is_bahth(label)]
     rows = []
     for category in CATEGORIES:
         row = [category]
@@ -222,7 +222,7 @@ def growth(steps: list[Step]) -> Table | None:
         row += [_num(b.articles_per_s, 0) if (b := s.build(label)) else "–" for label in labels]
         bahth = _bahth_builds(s)
         row.append(_num((bahth[0].bytes_on_disk or 0) / 1e6) if bahth else "–")
-        cats = next((c for label, c in s.queries.items() if label.startswith("bahth ")), {})
+        cats = next((c for label, c in s.queries.items() if is_bahth(label)), {})
         for category in ("single", "phrase"):
             q = cats.get(category)
             row.append(f"{q.summary.p50:.1f} / {q.summary.p95:.1f}" if q and q.summary else "–")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmarks.speed.queryset import WORD_CATEGORIES
-from benchmarks.speed.results import Build, Step
+from benchmarks.speed.results import Build, Step, is_bahth
 from benchmarks.speed.stats import Summary
 
 FULL_CORPUS_ARTICLES = 72_716  # ant1 10,161 + ant2 31,525 + snn 31,030
@@ -36,7 +36,7 @@ def _status(ok: bool) -> str:
 
 
 def _best_bahth(step: Step) -> Build | None:
-    builds = [b for b in step.builds if b.engine == "bahth" and b.ok]
+    builds = [b for b in step.builds if is_bahth(b.label) and b.ok]
     return max(builds, key=lambda b: b.articles_per_s or 0.0, default=None)
 
 
@@ -69,7 +69,7 @@ def _indexing(step: Step, where: str) -> list[Verdict]:
 
 
 def _queries(step: Step, where: str) -> list[Verdict]:
-    bahth = next((cats for label, cats in step.queries.items() if label.startswith("bahth ")), {})
+    bahth = next((cats for label, cats in step.queries.items() if is_bahth(label)), {})
     verdicts = []
     word_ms = [ms for c in WORD_CATEGORIES if c in bahth for ms in bahth[c].samples]
     if word_ms:

@@ -13,7 +13,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-from benchmarks.speed.corpora import REPO_ROOT
+from benchmarks.core.corpora import REPO_ROOT
 
 
 def _cpu_model() -> str:
@@ -57,8 +57,17 @@ def code_revision() -> str:
     Only ``search/`` decides Bahth's figures; commits elsewhere (tests, docs) do not count.
     """
     commit = _git("log", "-1", "--format=%h", "--", "search") or "unknown"
-    dirty = _git("status", "--porcelain", "--", "search")
-    return f"{commit} (search/ modified)" if dirty else commit
+    return f"{commit} (search/ modified)" if search_modified() else commit
+
+
+def search_modified() -> bool:
+    """Whether ``search/`` differs from the last commit (others edit the checkout meanwhile)."""
+    return bool(_git("status", "--porcelain", "--", "search"))
+
+
+def head() -> str:
+    """The checked-out commit, short."""
+    return _git("rev-parse", "--short", "HEAD") or "unknown"
 
 
 def describe() -> dict[str, object]:
@@ -74,7 +83,7 @@ def describe() -> dict[str, object]:
         "implementation": platform.python_implementation(),
         "os": f"{platform.system()} {platform.release()}",
         "load_start": load_average(),
-        "head": _git("rev-parse", "--short", "HEAD") or "unknown",
+        "head": head(),
         "revision_start": code_revision(),
     }
 

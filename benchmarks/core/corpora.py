@@ -1,10 +1,13 @@
 """The news corpora in ``../shared/data``: which files, how to read them, and a prepared copy.
 
-A run indexes one *prepared* file, ``corpus.jsonl`` in its work directory: the chosen corpora
-interleaved (so ``--limit`` samples all of them), cut to ``--limit`` and repeated ``--scale``
-times with new ids. Every engine reads that same file, so reading and JSON parsing are in every
-engine's indexing time alike. Records are streamed: a 300k-article scale run never holds the
-corpus in memory.
+A speed or rebuild run indexes one *prepared* file, ``corpus.jsonl`` in its work directory: the
+chosen corpora interleaved (so ``--limit`` samples all of them), cut to ``--limit`` and repeated
+``--scale`` times with new ids. Every engine reads that same file, so reading and JSON parsing
+are in every engine's indexing time alike. Records are streamed: a 300k-article scale run never
+holds the corpus in memory.
+
+The relevance benchmark draws from the *news pool* instead: the three corpora de-duplicated, in
+a fixed order, so that a seeded draw is the same on every machine.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +48,27 @@ def missing(data: Path, choice: str) -> list[Path]:
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:
-    """The records of one ``*.jsonl.gz`` corpus file, in file order."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
+    """The records of one JSON Lines file (gzipped when its name ends in ``.gz``), in order."""
+    with (
+        gzip.open(path, "rt", encoding="utf-8")
+        if path.suffix == ".gz"
+        else path.open(encoding="utf-8")
+    ) as lines:
         for line in lines:
             if line.strip():
                 yield json.loads(line)
+
+
+def read_docs(path: Path, limit: int | None = None) -> Iterator[Doc]:
+    """The first ``limit`` records of a file as peer input, parsed lazily (parsing is part of
+    indexing time). Dates are left out: no peer indexes them."""
+    for record in itertools.islice(read_records(path), limit):
+        yield Doc(
+            id=record["id"],
+            title=record.get("title") or "",
+            body=record.get("body") or "",
+            date=None,
+        )
 
 
 def _labelled(name: str, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -102,14 +121,54 @@ def prepare(
     return Prepared(out, articles, raw, per_corpus)
 
 
-def peer_docs(path: Path) -> Iterable[Doc]:
-    """The prepared file as peer input, parsed lazily (parsing is part of indexing time)."""
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            yield Doc(
-                id=record["id"],
-                title=record.get("title") or "",
-                body=record.get("body") or "",
-                date=None,  # peers index text only; date queries are "n/a" for them
-            )
+@dataclass
+class PoolStats:
+    """What reading the news pool kept and skipped, per reason."""
+
+    read: int = 0
+    kept: int = 0
+    empty: int = 0
+    duplicate_url: int = 0
+    duplicate_text: int = 0
+    per_corpus: dict[str, int] = field(default_factory=dict)
+
+
+def read_news_pool(data: Path) -> tuple[list[Doc], PoolStats]:
+    """Every usable, de-duplicated article of the three news corpora, in a fixed order.
+
+    The corpora come in ``CORPORA`` order, each in file order. A record is skipped when its
+    title or body is empty, when its URL was seen before (ANT v2.1 files the same article under
+    two categories with two ids) or when its exact title + body was seen before (all three
+    corpora repeat some). Ids get a corpus prefix: upstream ids of different corpora may collide.
+    """
+    docs: list[Doc] = []
+    stats = PoolStats()
+    urls: set[str] = set()
+    texts: set[int] = set()  # hashes of title + body; 70k strings of ~2 KB need not stay alive
+    for prefix, relative in CORPORA.items():
+        kept_before = stats.kept
+        for record in read_records(data / relative):
+            stats.read += 1
+            title = (record.get("title") or "").strip()
+            body = (record.get("body") or "").strip()
+            if not title or not body:
+                stats.empty += 1
+                continue
+            url = (record.get("url") or "").strip()
+            if url and url in urls:
+                stats.duplicate_url += 1
+                continue
+            text_hash = hash((title, body))
+            if text_hash in texts:
+                stats.duplicate_text += 1
+                continue
+            if url:
+                urls.add(url)
+            texts.add(text_hash)
+            docs.append(Doc(id=f"{prefix}:{record['id']}", title=title, body=body, date=None))
+            stats.kept += 1
+        stats.per_corpus[prefix] = stats.kept - kept_before
+    ids = [d["id"] for d in docs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate ids within one news corpus; cannot judge known items by id")
+    return docs, stats
