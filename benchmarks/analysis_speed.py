@@ -1,9 +1,12 @@
-"""Words per second of ``analyze()`` on a real corpus, with and without the word cache.
+"""Words per second of ``analyze()`` and ``index_terms()`` on a real corpus.
 
     python -m benchmarks.analysis_speed [--corpus saudinewsnet/saudinewsnet.jsonl.gz] [--limit N]
 
 "Without the cache" runs the same chain per token (tokenize, stopword test, normalize, stem)
-through the undecorated functions, so every token pays for its full analysis.
+through the undecorated functions, so every token pays for its full analysis. ``analyze`` and
+``index_terms`` (the indexing path) are then timed on the same texts twice: first from empty
+caches, as a process that starts indexing, then again with the caches the first pass left, as
+a process some way into a large dump. Words are the tokenizer's tokens, the same count for all.
 """
 
 from __future__ import annotations
@@ -12,9 +15,19 @@ import argparse
 import gzip
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from search.arabic import analyze, analyze_word, normalize, normalize_light, stem, tokenize
+from search import arabic
+from search.arabic import (
+    analyze,
+    analyze_word,
+    index_terms,
+    normalize,
+    normalize_light,
+    stem,
+    tokenize,
+)
 from search.arabic.stopwords import is_stopword
 from search.arabic.tokenize import KIND_WORD
 
@@ -43,6 +56,20 @@ def analyze_uncached(text: str) -> int:
     return count
 
 
+def timed(function: Callable[[str], object], texts: list[str]) -> float:
+    """Seconds that ``function`` takes over ``texts``."""
+    start = time.perf_counter()
+    for text in texts:
+        function(text)
+    return time.perf_counter() - start
+
+
+def clear_caches() -> None:
+    """Empty the word cache and the indexing path's chunk memo."""
+    analyze_word.cache_clear()
+    arabic._CHUNKS.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -57,7 +84,7 @@ def main() -> None:
     words = sum(analyze_uncached(t) for t in texts)
     uncached = time.perf_counter() - start
 
-    analyze_word.cache_clear()
+    clear_caches()
     start = time.perf_counter()
     cached_words = sum(len(analyze(t)) for t in texts)
     cached = time.perf_counter() - start
@@ -70,6 +97,19 @@ def main() -> None:
         f"hit rate {info.hits / (info.hits + info.misses):.1%}, {info.currsize:,} entries"
     )
     print(f"speed-up: {uncached / cached:.1f}x")
+
+    clear_caches()
+    fresh = timed(index_terms, texts)
+    warm_analyze = timed(analyze, texts)
+    warm_index = timed(index_terms, texts)
+    for caches, analyzing, indexing in (
+        ("empty", cached, fresh),
+        ("warm", warm_analyze, warm_index),
+    ):
+        print(
+            f"caches {caches + ':':6} analyze {words / analyzing:,.0f} words/s, "
+            f"index_terms {words / indexing:,.0f} words/s: {analyzing / indexing:.1f}x"
+        )
 
 
 if __name__ == "__main__":
