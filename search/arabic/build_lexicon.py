@@ -25,7 +25,10 @@ the result on all three).
   depends on the suffix rules too: after changing them, rewrite it with ``--pack-only``
   (``tests/arabic/test_lexicon.py`` fails until then).
 
-    python -m benchmarks.build_lexicon [--data ../shared/data] [--min-count 3] [--pack-only]
+    python -m search.arabic.build_lexicon [--data ../shared/data] [--min-count 3] [--pack-only]
+
+A tool run from a checkout, beside the package it writes into (it shares its thresholds and pair
+finding with ``benchmarks.collisions``); the package never imports it.
 """
 
 from __future__ import annotations
@@ -52,12 +55,12 @@ from search.arabic import analyze_word, lexicon, normalize, normalize_light, ste
 from search.arabic.stopwords import is_stopword
 from search.arabic.tokenize import TOKEN_PATTERN
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPORA = (
     "antcorpus_v1.1/ant_v1.1_jawharafm.jsonl.gz",
     "antcorpus_multisource_v2.1/ant_v2.1_multisource.jsonl.gz",
 )
-DATA = ROOT / "search" / "arabic" / "data"
+DATA = Path(__file__).resolve().parent / "data"
 OUTPUT = DATA / "lexicon.tsv.gz"
 NAMES = DATA / "names.txt"
 SPELLINGS = DATA / "spellings.tsv"
@@ -76,7 +79,7 @@ HEADER = """\
 # --- whole words -------------------------------------------------------------------------------
 WHOLE_MIN_COUNT = 20  # rarer words keep the rules: their partners' counts say little
 NAMES_HEADER = f"""\
-# Bahth whole words: written by `python -m benchmarks.build_lexicon`, do not edit by hand.
+# Bahth whole words: written by `python -m search.arabic.build_lexicon`, do not edit by hand.
 # Words (without clitics) that end in ا ان ين ون تين تان يين يون but that the lexicon shows as
 # words of their own: the forms that ending alternates with (for ان: the same base + ين; for ين
 # and ون: the base alone, + ه ي, and the other plural ending; for يين and يون: the base + ي يه
@@ -89,7 +92,7 @@ NAMES_HEADER = f"""\
 # --- spelling folds ----------------------------------------------------------------------------
 SPELL_MIN_COUNT = 15  # both stems at least this often (30 finds 33 folds, 10 adds doubtful ones)
 SPELLINGS_HEADER = f"""\
-# Bahth spelling folds: written by `python -m benchmarks.build_lexicon`, do not edit by hand.
+# Bahth spelling folds: written by `python -m search.arabic.build_lexicon`, do not edit by hand.
 # Stems of one name that outlets spell differently: they differ by one long vowel letter (ا و ي)
 # inserted or swapped, or by the letter written for a g (غ ج ق ك); each is seen at least
 # {SPELL_MIN_COUNT} times; their counts per outlet diverge (house style: Jensen-Shannon divergence
