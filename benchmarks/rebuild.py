@@ -31,6 +31,7 @@ from pathlib import Path
 from benchmarks.core import cli, corpora, machine
 from benchmarks.core.build import build_in_child
 from benchmarks.core.engines import BAHTH_ENGINES, make_engine
+from benchmarks.core.tables import Table, as_text
 from benchmarks.peers._common import dir_bytes
 
 
@@ -85,35 +86,44 @@ def measure(
     return steps, size
 
 
-def print_table(choice: str, prepared: corpora.Prepared, engine: str, steps: list[Step]) -> None:
+def steps_table(choice: str, articles: int, engine: str, steps: list[Step], size: int) -> Table:
     """One engine's steps on one corpus."""
     first = steps[0].seconds
-    header = f"{'step':<40} {'time':>9} {'vs first':>9} {'peak RSS':>10} {'child RSS':>10}"
-    print(f"\n{engine} on {choice} ({prepared.articles:,} articles)")
-    print(header)
-    print("-" * len(header))
-    for step in steps:
-        print(
-            f"{step.name:<40} {step.seconds:>7.1f} s {step.seconds / first:>9.1%} "
-            f"{step.rss_mb:>7,.0f} MB {step.children_mb:>7,.0f} MB"
-        )
-
-
-def print_summary(reindexed: list[tuple[str, str, int, list[Step]]]) -> None:
-    """The unchanged re-index beside the first index, per engine and corpus."""
-    header = (
-        f"{'engine':<16} {'corpus':<6} {'articles':>9} {'first index':>12} "
-        f"{'re-index':>9} {'re-index peak RSS':>18} {'first index peak RSS':>21}"
+    rows = [
+        [
+            step.name,
+            f"{step.seconds:.1f} s",
+            f"{step.seconds / first:.1%}",
+            f"{step.rss_mb:,.0f} MB",
+            f"{step.children_mb:,.0f} MB",
+        ]
+        for step in steps
+    ]
+    return Table(
+        f"{engine} on {choice} ({articles:,} articles)",
+        ["step", "time", "vs first", "peak RSS", "child RSS"],
+        rows,
+        f"index size on disk: {size / 1e6:,.0f} MB",
     )
-    print("\nunchanged re-index, per engine and corpus")
-    print(header)
-    print("-" * len(header))
-    for engine, choice, articles, steps in reindexed:
-        first, again = steps[0], steps[1]
-        print(
-            f"{engine:<16} {choice:<6} {articles:>9,} {first.seconds:>10.1f} s "
-            f"{again.seconds:>7.1f} s {again.rss_mb:>15,.0f} MB {first.rss_mb:>18,.0f} MB"
-        )
+
+
+def summary_table(reindexed: list[tuple[str, str, int, list[Step]]]) -> Table:
+    """The unchanged re-index beside the first index, per engine and corpus."""
+    rows = [
+        [
+            engine,
+            choice,
+            f"{articles:,}",
+            f"{steps[0].seconds:.1f} s",
+            f"{steps[1].seconds:.1f} s",
+            f"{steps[1].rss_mb:,.0f} MB",
+            f"{steps[0].rss_mb:,.0f} MB",
+        ]
+        for engine, choice, articles, steps in reindexed
+    ]
+    header = ["engine", "corpus", "articles", "first index", "re-index"]
+    header += ["re-index peak RSS", "first index peak RSS"]
+    return Table("Unchanged re-index, per engine and corpus", header, rows, left=2)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -196,13 +206,13 @@ def main(argv: list[str] | None = None) -> int:
                 scaled = corpora.prepare(args.data, choice, out, limit=args.limit, scale=args.scale)
             for engine in engines:
                 steps, size = measure(engine, prepared, scaled, corpus_dir, args)
-                print_table(choice, prepared, engine, steps)
-                print(f"index size on disk: {size / 1e6:,.0f} MB")
+                print(as_text(steps_table(choice, prepared.articles, engine, steps, size)) + "\n")
                 reindexed.append((engine, choice, prepared.articles, steps))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    print_summary(reindexed)
+    if reindexed:
+        print(as_text(summary_table(reindexed)))
     print(f"\nworkers: {args.procs or 'Bahth default'}; cores: {os.cpu_count()}")
     print("peak RSS: the indexing process's own high-water mark (VmHWM); child RSS: the largest")
     print("process it waited for (whoosh's analysis workers).")

@@ -8,4 +8,5 @@
 * ``rss``: peak RSS of a process, measured from inside it.
 * ``machine``: the machine, the load and the code's revision, recorded beside the figures.
 * ``cli``: the command-line options every harness spells the same way.
+* ``tables``: tables of strings, as aligned text for stdout or Markdown for docs.
 """

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from benchmarks.core.tables import Table, as_text
 from benchmarks.relevance import knownitem
 from benchmarks.relevance.metrics import METRICS
 from benchmarks.relevance.systems import BASELINE, SYSTEMS
@@ -54,19 +55,21 @@ def text_table(results: dict[str, Any]) -> str:
     """The results as plain text, one block per set (what the terminal shows)."""
     lines = []
     test = _test_name(results["settings"])
+    header = ["system", *(METRIC_LABELS[m] for m in METRICS), "query s", "ms/q p50"]
     for name, result in results["sets"].items():
         info = result["info"]
-        lines.append(
-            f"\n{SET_TITLES.get(name, name)}: {info['queries']} queries, "
-            f"{info['documents']} documents"
-        )
-        header = f"  {'system':<16}" + "".join(f"{METRIC_LABELS[m]:>10}" for m in METRICS)
-        lines.append(header + f"{'query s':>10}{'ms/q p50':>10}")
-        for system in _ran(result):
-            row = result["systems"][system]
-            cells = "".join(f"{_cell(result, system, m):>10}" for m in METRICS)
-            timing = f"{row['query_seconds']:>10.1f}{row['median_ms']:>10.1f}"
-            lines.append(f"  {system:<16}{cells}{timing}")
+        rows = [
+            [
+                system,
+                *(_cell(result, system, m) for m in METRICS),
+                f"{result['systems'][system]['query_seconds']:.1f}",
+                f"{result['systems'][system]['median_ms']:.1f}",
+            ]
+            for system in _ran(result)
+        ]
+        title = f"{SET_TITLES.get(name, name)}: {info['queries']} queries"
+        title += f", {info['documents']} documents"
+        lines.append("\n" + as_text(Table(title, header, rows)))
     lines.append(
         f"\n* p < {ALPHA} against {BASELINE} (paired {test} over the set's queries, "
         "uncorrected); peers are queried with OR (match=any)."

@@ -15,6 +15,7 @@ from pathlib import Path
 from benchmarks.core import cli, corpora, machine
 from benchmarks.core.cli import positive_ints, progress
 from benchmarks.core.engines import BAHTH_ENGINES, PEERS, BahthEngine, make_engine
+from benchmarks.core.tables import as_text
 from benchmarks.speed import (
     docs_page,
     engines,
@@ -248,9 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     for step, step_verdicts in zip(steps, verdicts, strict=True):
         print(f"\n##### {args.corpus}, scale ×{step.scale}: {step.articles:,} articles\n")
         for table in tables.for_step(step, step_verdicts):
-            print(tables.as_text(table) + "\n")
+            print(as_text(table) + "\n")
     if growth := tables.growth(steps):
-        print(tables.as_text(growth))
+        print(as_text(growth))
     saved = report.write_json(args, info, steps, verdicts)
     progress(f"results: {saved}")
     if not args.no_docs:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from benchmarks.core.corpora import REPO_ROOT
+from benchmarks.core.tables import as_markdown
 from benchmarks.speed import tables
 from benchmarks.speed.queryset import CATEGORIES
 from benchmarks.speed.report import options
@@ -108,9 +109,9 @@ def render(
         ]
         for table in tables.for_step(step, step_verdicts):
             table.rows = [[_scrub(c) for c in row] for row in table.rows]
-            lines += [tables.as_markdown(table), ""]
+            lines += [as_markdown(table), ""]
     if growth := tables.growth(steps):
-        lines += ["## Growth", "", tables.as_markdown(growth), ""]
+        lines += ["## Growth", "", as_markdown(growth), ""]
     lines += ["## Query categories", ""]
     lines += [f"* `{name}`: {what}" for name, what in CATEGORIES.items()]
     lines += ["", "## Method", "", METHOD, ""]

@@ -1,4 +1,5 @@
-"""The report's tables, built once and rendered as plain text (stdout) or Markdown (docs).
+"""The report's tables, built once and rendered as plain text (stdout) or Markdown (docs)
+by ``benchmarks.core.tables``.
 
 Ratios are always "Bahth ÷ peer" of the same figure in the same run: for throughput above 1
 means Bahth is faster, for latency and size above 1 means Bahth is slower or bigger.
@@ -7,22 +8,11 @@ means Bahth is faster, for latency and size above 1 means Bahth is slower or big
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+from benchmarks.core.tables import Table
 from benchmarks.speed.queryset import CATEGORIES
 from benchmarks.speed.results import Build, Latency, Step, is_bahth
 from benchmarks.speed.targets import Verdict
-
-
-@dataclass
-class Table:
-    """A titled table of strings: the first ``left`` columns left-aligned, the rest right."""
-
-    title: str
-    header: list[str]
-    rows: list[list[str]]
-    note: str = ""
-    left: int = 1
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -237,34 +227,3 @@ def for_step(step: Step, verdicts: list[Verdict]) -> list[Table]:
         tables += [latency(step), throughput(step), latency_ratios(step)]
     tables += [snippets(step), targets(verdicts), skipped(step)]
     return [t for t in tables if t is not None]
-
-
-def _widths(table: Table) -> list[int]:
-    return [max(len(r[i]) for r in [table.header, *table.rows]) for i in range(len(table.header))]
-
-
-def as_text(table: Table) -> str:
-    """Aligned plain text, for stdout."""
-    widths = _widths(table)
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i < table.left else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    body = [line(table.header), line(["-" * w for w in widths]), *map(line, table.rows)]
-    note = [table.note] if table.note else []
-    return "\n".join([f"== {table.title}", *body, *note])
-
-
-def as_markdown(table: Table) -> str:
-    """A GitHub Markdown table under a bold title."""
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
-
-    align = ["---"] * table.left + ["--:"] * (len(table.header) - table.left)
-    body = [line(table.header), "|" + "|".join(align) + "|", *map(line, table.rows)]
-    note = ["", table.note] if table.note else []
-    return "\n".join([f"**{table.title}**", "", *body, *note])
