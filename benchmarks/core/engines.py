@@ -120,31 +120,36 @@ class BahthEngine:
 
         return f"{self.name} analysis={ANALYSIS_VERSION}"
 
-    def _indexer(self, index: Path, workers: int | None) -> Any:
-        from search import Indexer
-
-        return Indexer(index, engine=self.kind, workers=workers)
-
     def build(self, source: Source, index: Path, workers: int | None) -> dict[str, Any]:
         from search import Article
 
-        indexer = self._indexer(index, workers)
-        started = time.perf_counter()
         if isinstance(source, Path):
-            report = indexer.add_files([source])
-        else:
-            report = indexer.add_articles(
-                Article(id=d["id"], title=d["title"], body=d["body"], date=d["date"])
-                for d in source
-            )
-        return _report_stats(report, time.perf_counter() - started, index)
+            return self._timed(index, workers, lambda indexer: indexer.add_files([source]))
+        articles = (
+            Article(id=d["id"], title=d["title"], body=d["body"], date=d["date"]) for d in source
+        )
+        return self._timed(index, workers, lambda indexer: indexer.add_articles(articles))
 
     def rebuild(self, source: Path, index: Path, workers: int | None) -> dict[str, Any]:
         """``Indexer.rebuild`` of the index at ``index`` from the corpus file ``source``."""
-        indexer = self._indexer(index, workers)
+        return self._timed(index, workers, lambda indexer: indexer.rebuild([source]))
+
+    def _timed(self, index: Path, workers: int | None, job: Callable[[Any], Any]) -> dict[str, Any]:
+        """Run ``job`` on an ``Indexer`` of ``index``; its wall time and what it reported."""
+        from search import Indexer
+
+        indexer = Indexer(index, engine=self.kind, workers=workers)
         started = time.perf_counter()
-        report = indexer.rebuild([source])
-        return _report_stats(report, time.perf_counter() - started, index)
+        report = job(indexer)
+        return {
+            "seconds": time.perf_counter() - started,
+            "docs": report.added + report.updated + report.unchanged,
+            "read": report.read,
+            "rejected": report.rejected,
+            "duplicates": report.duplicates,
+            "bytes_on_disk": dir_bytes(index),
+            "summary": report.summary(),
+        }
 
     def unsupported(self, feature: str) -> str | None:
         return None
@@ -177,18 +182,6 @@ class BahthEngine:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-
-
-def _report_stats(report: Any, seconds: float, index: Path) -> dict[str, Any]:
-    return {
-        "seconds": seconds,
-        "docs": report.added + report.updated + report.unchanged,
-        "read": report.read,
-        "rejected": report.rejected,
-        "duplicates": report.duplicates,
-        "bytes_on_disk": dir_bytes(index),
-        "summary": report.summary(),
-    }
 
 
 @cache
