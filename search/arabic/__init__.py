@@ -122,7 +122,8 @@ class _ChunkMemo(dict[str, tuple[str, ...]]):
 
     ``str.split`` splits on exactly the characters the tokenizer's ``\\s`` means and no token
     spans one, so a text's tokens are its chunks' tokens in order. A miss is analyzed in
-    ``__missing__``, so that ``index_terms`` looks every chunk up once, in C loops.
+    ``__missing__``, so that ``index_terms`` looks every chunk up once, in C loops. Threads may
+    share it: a chunk's value never changes, and a ``clear`` only causes misses.
     """
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
