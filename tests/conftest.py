@@ -14,6 +14,7 @@ import pytest
 from hypothesis import settings
 
 from search import Indexer, Searcher
+from search.engine import engine_of
 
 # No timing thresholds in unit tests: hypothesis's per-example deadline is one, and the first
 # example pays for loading the stemmer's lexicon.
@@ -35,6 +36,29 @@ def interruptible() -> None:
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SEEDS = ROOT / "seeds"
+ENGINES = ("whoosh", "tantivy")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a test on each engine: every index the test creates (through the API or the CLI,
+    in this process or a child) is of that engine, by the ``BAHTH_ENGINE`` variable.
+
+    A test module asks for it with ``pytestmark = pytest.mark.usefixtures("engine")``; pytest
+    groups the tests by engine, so the variable changes twice a session.
+    """
+    before = os.environ.get("BAHTH_ENGINE")
+    os.environ["BAHTH_ENGINE"] = request.param
+    yield request.param
+    if before is None:
+        del os.environ["BAHTH_ENGINE"]
+    else:
+        os.environ["BAHTH_ENGINE"] = before
+
+
+def committed(generation: Path) -> int:
+    """The number of the last commit of a generation, by the engine that built it."""
+    return engine_of(generation).committed(generation)
 
 
 @pytest.fixture(scope="session")
@@ -88,9 +112,10 @@ MakeIndex = Callable[..., Path]
 
 
 @pytest.fixture(scope="session")
-def seeds_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of seeds/ (26 JSONL articles and one scraped page), built once, read-only."""
-    index = tmp_path_factory.mktemp("seeds") / "index"
+def seeds_index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    """An index of seeds/ (26 JSONL articles and one scraped page), built once per engine,
+    read-only."""
+    index = tmp_path_factory.mktemp(f"seeds-{engine}") / "index"
     report = Indexer(index).add_files([SEEDS])
     assert (report.added, report.rejected) == (27, 0), report
     return index

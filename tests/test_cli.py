@@ -20,6 +20,8 @@ from search import Indexer, Searcher, analyze, layout
 from search.cli import main
 from tests.conftest import SEEDS, MakeIndex, WriteJsonl
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 SUMMARY = re.compile(
     r"^(?P<index>.+) \((?P<generation>gen-\d{6})\): (?P<read>[\d,]+) read, "
     r"(?P<added>[\d,]+) added, (?P<updated>[\d,]+) updated, "

@@ -29,9 +29,10 @@ from search import (
 )
 from search.arabic import ANALYSIS_VERSION
 from search.cli import main
-from search.engine.whoosh import SCHEMA_VERSION
-from search.engine.whoosh.writing import IndexWriter
+from search.engine import engine_of
 from tests.conftest import ROOT, jsonl
+
+pytestmark = pytest.mark.usefixtures("engine")
 
 OIL = "النفط"
 QATAR = "قطر"
@@ -91,7 +92,7 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture(scope="module")
-def oil_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def oil_index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
     """An index of ARTICLES, read-only for the module's tests."""
     directory = tmp_path_factory.mktemp("oil")
     dump = directory / "oil.jsonl"
@@ -372,7 +373,7 @@ def test_index_locked_from_the_engine_writer_says_what_to_do(
     # held), so the refusal comes from the engine's writer rather than from layout.write_lock.
     generation = layout.current(own_index)
     assert generation is not None
-    holder = IndexWriter(generation)
+    holder = engine_of(generation).open_writer(generation, 1)
     try:
         with pytest.raises(IndexLocked) as caught:
             Indexer(own_index).delete(["d1"])
@@ -401,12 +402,20 @@ def _refusals(runner: CliRunner, index: Path, tmp_path: Path) -> list[str]:
     return messages
 
 
+def _schema_version(index: Path) -> int:
+    """The schema version of the engine that built ``index``."""
+    generation = layout.current(index)
+    assert generation is not None
+    return engine_of(generation).SCHEMA_VERSION
+
+
 def test_a_schema_change_names_both_schema_versions(
     own_index: Path, runner: CliRunner, tmp_path: Path
 ) -> None:
-    _set_versions(own_index, schema=SCHEMA_VERSION - 1)
+    version = _schema_version(own_index)
+    _set_versions(own_index, schema=version - 1)
     for message in _refusals(runner, own_index, tmp_path):
-        assert f"schema {SCHEMA_VERSION - 1} (this Bahth: {SCHEMA_VERSION})" in message
+        assert f"schema {version - 1} (this Bahth: {version})" in message
         assert "analysis" not in message  # the analysis did not change
         assert f"bahth rebuild DUMP... --index {own_index}" in message
 
@@ -424,11 +433,12 @@ def test_an_analysis_change_names_both_analysis_versions(
 
 
 def test_both_changed_names_both(own_index: Path, tmp_path: Path) -> None:
-    _set_versions(own_index, analysis="0-000000000000", schema=SCHEMA_VERSION + 1)
+    version = _schema_version(own_index)
+    _set_versions(own_index, analysis="0-000000000000", schema=version + 1)
     with pytest.raises(IndexIncompatible) as caught:
         Searcher(own_index)
     assert "analysis 0-000000000000" in caught.value.message
-    assert f"schema {SCHEMA_VERSION + 1}" in caught.value.message
+    assert f"schema {version + 1}" in caught.value.message
 
 
 def test_an_index_without_versions_says_unknown(own_index: Path) -> None:

@@ -24,7 +24,7 @@ from tests.invariants import (
     assert_totals_agree,
 )
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.usefixtures("engine")]
 
 # The examples, then common multi-word searches of a Saudi news archive.
 QUERIES = [
@@ -48,7 +48,9 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def searcher(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+def searcher(
+    shared_data: Path, tmp_path_factory: pytest.TempPathFactory, engine: str
+) -> Iterator[Searcher]:
     built = os.environ.get("BAHTH_SNN_INDEX")
     if built:
         index = Path(built)

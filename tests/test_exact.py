@@ -18,6 +18,8 @@ from search import Indexer, Results, Searcher, analyze
 from search.cli import main
 from tests.conftest import jsonl
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 RUSSIA = [
     {
         "id": "bare",
@@ -63,7 +65,7 @@ ANY_FORM = {"bare", "clitic", "adjective", "diacritized", "keyword"}
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
     directory = tmp_path_factory.mktemp("exact")
     dump = directory / "russia.jsonl"
     dump.write_text(jsonl(RUSSIA), encoding="utf-8")

@@ -32,6 +32,8 @@ from search.cli import main
 from search.terminal import MARK, visual, width, wrap
 from tests.conftest import MakeIndex
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 # --- helpers -----------------------------------------------------------------------------------
 
 # The installed console script, beside this Python (pip install -e .).
@@ -349,7 +351,7 @@ MANY = 1_100
 
 
 @pytest.fixture(scope="module")
-def many_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def many_index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
     """1,100 articles matching الاقتصاد (a third also الأسعار), over 400 days; one in 50
     has no date; more than the 1,000 a page can hold."""
     root = tmp_path_factory.mktemp("many")

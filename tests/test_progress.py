@@ -18,6 +18,8 @@ import pytest
 from search import Indexer, Progress
 from tests.conftest import jsonl
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 WORDS = "الحكومة الوزير البرلمان المدينة الشركة السوق الاقتصاد أعلن قال أكد".split()  # noqa: SIM905
 
 
@@ -108,7 +110,9 @@ BAR = re.compile(
 
 
 @pytest.fixture(scope="module")
-def terminal_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, list[str], Path]:
+def terminal_run(
+    tmp_path_factory: pytest.TempPathFactory, engine: str
+) -> tuple[int, str, list[str], Path]:
     """One run of bahth index on a terminal: 500 articles and two bad records."""
     directory = tmp_path_factory.mktemp("terminal")
     records: list[dict[str, str] | str] = list(articles(500))

@@ -31,6 +31,8 @@ from tests.invariants import (
     assert_totals_agree,
 )
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 ARTICLES = 6_000
 SOURCES = ("alriyadh", "okaz", "alwatan", "sabq", "almadina")
 CATEGORIES = ("politics", "economy", "sports", "culture")
@@ -97,7 +99,9 @@ def corpus() -> list[Article]:
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, corpus: list[Article]) -> Iterator[Searcher]:
+def searcher(
+    tmp_path_factory: pytest.TempPathFactory, engine: str, corpus: list[Article]
+) -> Iterator[Searcher]:
     index = tmp_path_factory.mktemp("invariants") / "index"
     half = len(corpus) // 2
     for batch in (corpus[:half], corpus[half:]):  # two commits: two segments

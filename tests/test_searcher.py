@@ -13,6 +13,8 @@ import pytest
 from search import Hit, Indexer, QueryError, Results, Searcher, analyze
 from tests.conftest import MakeIndex, jsonl
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 # --- helpers -----------------------------------------------------------------------------------
 
 
@@ -359,7 +361,7 @@ OPS = [
 
 
 @pytest.fixture(scope="module")
-def ops_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ops_index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
     """The OPS articles, indexed once for the read-only operator tests below."""
     directory = tmp_path_factory.mktemp("ops")
     dump = directory / "ops.jsonl"

@@ -9,6 +9,7 @@ page: the first k hits are the same for every limit of k or more.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal
 
 from .compiling import CompiledQuery
@@ -53,7 +54,11 @@ def top(
         if len(hits) < fetch or key(hits[fetch - 1]) != key(hits[limit - 1]):
             break
         fetch *= 4
-    return _ordered(hits, key)[:limit]
+    ordered = _ordered(hits, key)[:limit]
+    if by_date:
+        return ordered
+    # The score shown is the one ranked by: equal where the ranking saw a tie.
+    return [replace(h, score=round(h.score, reader.score_digits)) for h in ordered]
 
 
 def _ordered(hits: list[EngineHit], key: Callable[[EngineHit], object]) -> list[EngineHit]:

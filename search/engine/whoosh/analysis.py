@@ -11,21 +11,22 @@ from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from ...arabic import AnalyzedToken, analyze
+from ...arabic import index_terms
 
 
 @lru_cache(maxsize=8)
-def _analyzed(text: str) -> list[AnalyzedToken]:
+def _terms(text: str) -> tuple[list[str], list[str]]:
     # A text is indexed into two fields (stemmed and exact): analyze it once for both.
-    return analyze(text)
+    return index_terms(text)
 
 
 class ArabicTokenizer(Tokenizer):
-    """Tokens of ``search.arabic.analyze``: surface offsets, normalized form and index term.
+    """The indexed words of ``search.arabic.index_terms``, stopwords left out, numbered
+    consecutively (so a quoted phrase matches across a stopword): each token carries ``norm``
+    and ``term`` for ``ArabicTermFilter`` to choose from.
 
-    Offsets are those of the original text and no filter changes them, so highlights land on
-    surface words (وروسيا، المفاوضاتِ) whatever the index term is. The token carries ``norm``
-    and ``term`` (None for a stopword) for ``ArabicTermFilter`` to choose from.
+    For indexing only: Bahth analyzes queries and finds highlights itself, so the tokens have
+    no character offsets.
     """
 
     def __call__(  # type: ignore[override]
@@ -43,29 +44,19 @@ class ArabicTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         # whoosh reuses one Token object for the whole stream (see whoosh.analysis.acore).
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (surface, start, end, norm, term) in enumerate(_analyzed(value), start_pos):
-            token.text = surface
+        terms, norms = _terms(value)
+        for pos, (term, norm) in enumerate(zip(terms, norms, strict=True), start_pos):
+            token.text = token.term = term
             token.norm = norm
-            token.term = term
             token.boost = 1.0
             token.stopped = False
-            if keeporiginal:
-                token.original = surface
             if positions:
                 token.pos = pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
             yield token
 
 
 class ArabicTermFilter(Filter):
-    """Replace each word by its index term (``stemmed``) or its normalized form (exact).
-
-    Stopwords are dropped (or marked ``stopped`` when whoosh asks to keep them) and positions
-    are renumbered over the words that remain, as whoosh's own StopFilter does, so a quoted
-    phrase matches across a stopword.
-    """
+    """Replace each word by its index term (``stemmed``) or its normalized form (exact)."""
 
     def __init__(self, stemmed: bool = True) -> None:
         self.stemmed = stemmed
@@ -77,18 +68,8 @@ class ArabicTermFilter(Filter):
         return hash((ArabicTermFilter, self.stemmed))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:  # type: ignore[override]
-        pos = None
         for token in tokens:
-            if token.term is None:
-                if not token.removestops:
-                    token.text, token.stopped = token.norm, True
-                    yield token
-                continue
             token.text = token.term if self.stemmed else token.norm
-            token.stopped = False
-            if token.positions:
-                pos = token.pos if pos is None else pos + 1
-                token.pos = pos
             yield token
 
 
