@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 DEFAULT_INDEX = Path("indexes") / "default"
 MAX_PROBLEMS_SHOWN = 20
+# A whoosh run this long gets a note on tantivy, with the speed-up measured by
+# `python -m benchmarks.speed` on all 72,716 shared articles (docs/benchmarks.md).
+SLOW_RUN_SECONDS = 60
+TANTIVY_INDEXING_SPEEDUP = "about 8 times"
 
 
 class BahthGroup(click.Group):
@@ -449,6 +453,13 @@ def _run_indexing(
     if report.rejected:
         click.echo(f"rejected records are in {report.rejects_file}", err=True)
     click.echo(f"{index_dir} ({report.generation}): {report.summary()}")
+    if report.engine == "whoosh" and report.seconds >= SLOW_RUN_SECONDS:
+        click.echo(
+            f"note: this whoosh index took {report.seconds / 60:.1f} min; tantivy indexed "
+            f"{TANTIVY_INDEXING_SPEEDUP} faster in Bahth's benchmark (docs/benchmarks.md). "
+            f"To convert: bahth rebuild DUMP... --engine tantivy --index {index_dir}",
+            err=True,
+        )
     if not report.articles:
         rejected = f" ({report.rejected:,} rejected)" if report.rejected else ""
         raise click.ClickException(

@@ -53,6 +53,7 @@ class IndexReport:
     commit_seconds: float = 0.0
     rejects_file: Path | None = None
     generation: str | None = None
+    engine: str | None = None
     stale_lock: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -392,6 +393,7 @@ class Indexer:
                 layout.publish(self.path, generation)
             layout.remove_unused(self.path)  # also what a killed rebuild left behind
             report.generation = generation.name
+            report.engine = engine.NAME
         report.seconds = time.perf_counter() - start
         if progress is not None:
             progress.phase("committed")
