@@ -34,6 +34,13 @@ from .engine import Engine, EngineWriter
 from .errors import IndexIncompatible, InputError
 from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
 
+HASH_BATCH = 1000
+# Several workers (whoosh: analyzing processes; tantivy: analyzing processes and indexing
+# threads) pay from dumps of this size, one per core up to MAX_AUTO_WORKERS (SaudiNewsNet on
+# 2 cores, whoosh: about 1.7x faster with 2); below, starting them costs more than it saves.
+SEVERAL_WORKERS_BYTES = 16 * 1024 * 1024
+MAX_AUTO_WORKERS = 4
+
 
 @dataclass
 class IndexReport:
@@ -121,7 +128,13 @@ class _Run:
         # same record again, free: no second analysis, nothing to set aside at commit.
         self.seen: dict[bytes, bytes] = {}
         self.searcher = engine.open_reader(generation)  # the index as it was before the run
+        self._empty = self.searcher.doc_count() == 0
         self._writer: EngineWriter | None = None
+        # Articles wait here so that their stored hashes are looked up in one call a batch
+        # (tantivy: one query for a thousand ids instead of a thousand queries); memory holds
+        # one batch, whatever the size of the index.
+        self._batch: list[Article] = []
+        self._stored: dict[str, str] = {}
 
     @property
     def writer(self) -> EngineWriter:
@@ -132,9 +145,24 @@ class _Run:
         return self._writer
 
     def _stored_hash(self, article_id: str) -> str | None:
-        return self.searcher.content_hashes([article_id]).get(article_id)
+        return self._stored.get(article_id)
 
     def add(self, article: Article) -> None:
+        """Take ``article`` into the run (indexed with its batch)."""
+        self._batch.append(article)
+        if len(self._batch) >= HASH_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Index the articles waiting in the batch."""
+        if not self._empty:  # a new index holds nothing to look up
+            self._stored = self.searcher.content_hashes([a.id for a in self._batch])
+        for article in self._batch:
+            self._add(article)
+        self._batch = []
+        self._stored = {}
+
+    def _add(self, article: Article) -> None:
         content_hash = article.content_hash()
         digest = _id_digest(article.id)
         version = _version(content_hash)
@@ -175,6 +203,7 @@ class _Run:
 
     def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
         """Commit the run with ``meta`` as its metadata, in one atomic step."""
+        self.flush()
         if delete_missing:
             missing = [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
             self.report.deleted = sum(self.writer.delete(i) for i in missing)
@@ -211,9 +240,9 @@ class Indexer:
     ``engine`` chooses the engine of a new index (``"whoosh"``, the default, or ``"tantivy"``;
     None: the ``BAHTH_ENGINE`` variable, else whoosh). An existing index keeps the engine it
     was built with: ``add_files`` refuses another one, and ``rebuild`` with another engine
-    converts the index. ``workers`` is how many processes (whoosh) or threads (tantivy) index;
-    None lets the engine choose by the dumps' size. ``wait`` makes a second writer queue
-    behind the first instead of failing.
+    converts the index. ``workers`` is how many processes analyze articles (tantivy: and how
+    many threads index them); None: one per core (up to 4) for dumps of 16 MB or more, else 1.
+    ``wait`` makes a second writer queue behind the first instead of failing.
     """
 
     #: Our field names: the keys of a ``fields`` mapping (our name -> the dump's).
@@ -324,10 +353,11 @@ class Indexer:
             layout.remove_old_meta(generation)
             return deleted
 
-    def _workers(self, engine: Engine, paths: list[str]) -> int:
+    def _workers(self, paths: list[str]) -> int:
         if self.workers is not None:
             return self.workers
-        return engine.default_workers(sum(_size(p) for p in find_files(paths)) if paths else 0)
+        size = sum(_size(p) for p in find_files(paths)) if paths else 0
+        return min(MAX_AUTO_WORKERS, os.cpu_count() or 1) if size >= SEVERAL_WORKERS_BYTES else 1
 
     def _engine(self, live: Path | None) -> Engine:
         """The engine of this run: the live index's, unless a rebuild (``live`` None) is given
@@ -368,7 +398,7 @@ class Indexer:
                 self._check(live)
             engine = self._engine(live)
             generation = live or self._new_generation(engine)
-            run = _Run(engine, generation, report, self._workers(engine, paths))
+            run = _Run(engine, generation, report, self._workers(paths))
             try:
                 with open(self.path / layout.REJECTS, "w", encoding="utf-8") as rejects:
                     for record in records:
@@ -376,6 +406,7 @@ class Indexer:
                             run.add(record)
                         else:
                             self._problem(record, report, rejects, on_problem)
+                run.flush()
                 replacing = fresh and layout.current(self.path) is not None
                 self._refuse_nothing(report, paths, replacing, delete_missing)
                 committing = time.perf_counter()

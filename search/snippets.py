@@ -66,9 +66,14 @@ def _key(norm: str, term: str | None, highlights: Highlights) -> str | None:
 
 @lru_cache(maxsize=256)
 def _candidates(needles: frozenset[str]) -> re.Pattern[str] | None:
-    """A pattern finding every written form that may normalize to contain one of ``needles``."""
+    """A pattern finding every written form that may normalize to contain one of ``needles``.
+
+    A needle that contains another adds nothing: the word holding it holds the shorter one,
+    which finds it (فوز finds الفوز). Fewer alternatives make the scan faster.
+    """
+    kept = {n for n in needles if not any(o != n and o in n for o in needles)}
     alternatives = []
-    for needle in sorted(needles, key=len, reverse=True):
+    for needle in sorted(kept, key=len, reverse=True):
         letters = [f"[{_VARIANTS[c]}]" if c in _VARIANTS else re.escape(c) for c in needle]
         alternatives.append(_BETWEEN.join(letters))
     return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
@@ -100,12 +105,14 @@ def _matches(text: str, highlights: Highlights) -> list[Match]:
     found: list[Match] = []
     if pattern is None:
         return found
+    seen = 0  # the end of the last word looked at
     for candidate in pattern.finditer(text):
-        if found and candidate.start() < found[-1][1]:
-            continue  # inside a word already matched
+        if candidate.start() < seen:
+            continue  # inside a word already looked at
         token = _word_at(text, candidate.start())
-        if token is None or (found and token.start() < found[-1][1]):
+        if token is None or token.start() < seen:
             continue
+        seen = token.end()
         norm, term = analyze_word(token.group(), token.lastgroup or KIND_WORD)
         key = _key(norm, term, highlights)
         if key is not None:

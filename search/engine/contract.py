@@ -222,9 +222,6 @@ class Engine(Protocol):
     """Bump when the engine's fields change: an index records it and is refused by a Bahth
     that expects another."""
 
-    def default_workers(self, dump_bytes: int) -> int:
-        """Workers for a run over dumps of ``dump_bytes`` when the user names none."""
-
     def create(self, directory: Path) -> None:
         """Create an empty index in ``directory`` (which exists)."""
 

@@ -7,7 +7,6 @@ reading.py    TantivyReader: neutral queries → tantivy queries, ranking, store
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .reading import TantivyReader as open_reader
@@ -15,11 +14,6 @@ from .schema import SCHEMA_VERSION
 from .writing import TantivyWriter, committed, create
 
 NAME = "tantivy"
-
-
-def default_workers(dump_bytes: int) -> int:
-    """Writer threads: one per core; analysis in Python feeds them, so more gain nothing."""
-    return os.cpu_count() or 1
 
 
 def open_writer(directory: Path, workers: int) -> TantivyWriter:
@@ -32,7 +26,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "committed",
     "create",
-    "default_workers",
     "open_reader",
     "open_writer",
 ]

@@ -148,8 +148,7 @@ class TantivyReader:
 
     def _article(self, address: tantivy.DocAddress) -> Article:
         doc = self._searcher.doc(address)
-        [day] = self._searcher.fast_field_values("day", [address])
-        return unpack(doc["id"][0], day or 0, doc["article"][0])
+        return unpack(doc["id"][0], doc["article"][0])
 
     def stored(self, ref: Hashable) -> Article:
         return self._article(tantivy.DocAddress(*ref))  # type: ignore[misc]

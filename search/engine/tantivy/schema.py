@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import zlib
+from dataclasses import dataclass
 
 import tantivy
 
@@ -53,30 +54,51 @@ def id_key(article_id: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def document(article: Article, content_hash: str) -> tantivy.Document:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What analysis makes of an article: the terms of each text field, joined, and the
+    stored form. Plain data, so that analysis can run in other processes."""
+
+    texts: tuple[tuple[str, str], ...]
+    packed: bytes
+
+
+def prepare(article: Article) -> Prepared:
+    """Analyze an article for the index."""
+    texts = []
+    keywords = KEYWORD_SEPARATOR.join(article.keywords)
+    for name, text in (("title", article.title), ("body", article.body), ("keywords", keywords)):
+        if text:
+            terms, norms = index_terms(text)
+            texts += [(name, " ".join(terms)), (f"{name}_exact", " ".join(norms))]
+    return Prepared(tuple(texts), pack(article))
+
+
+def prepare_all(articles: list[Article]) -> list[Prepared]:
+    """``prepare`` for a batch: the task an analysis process runs."""
+    return [prepare(article) for article in articles]
+
+
+def document(article: Article, content_hash: str, prepared: Prepared) -> tantivy.Document:
     """The tantivy document of an article."""
     doc = tantivy.Document()
     doc.add_text("id", article.id)
     doc.add_unsigned("key", id_key(article.id))
-    texts = {"title": article.title, "body": article.body}
-    texts["keywords"] = KEYWORD_SEPARATOR.join(article.keywords)
-    for name, text in texts.items():
-        if text:
-            terms, norms = index_terms(text)
-            doc.add_text(name, " ".join(terms))
-            doc.add_text(f"{name}_exact", " ".join(norms))
+    for name, text in prepared.texts:
+        doc.add_text(name, text)
     for name, value in (("source", article.source), ("category", article.category)):
         if value and (key := keyword_key(value)):
             doc.add_text(name, key)
     doc.add_integer("day", article.date.toordinal() if article.date else 0)
     doc.add_bytes("hash", content_hash.encode("ascii"))
-    doc.add_bytes("article", pack(article))
+    doc.add_bytes("article", prepared.packed)
     return doc
 
 
 def pack(article: Article) -> bytes:
     """The stored form of an article."""
     fields = {
+        "day": article.date.toordinal() if article.date else 0,
         "title": article.title,
         "body": article.body,
         "date_text": article.date_text,
@@ -89,9 +111,10 @@ def pack(article: Article) -> bytes:
     return zlib.compress(text.encode("utf-8"))
 
 
-def unpack(article_id: str, day: int, packed: bytes) -> Article:
+def unpack(article_id: str, packed: bytes) -> Article:
     """The article of ``pack``'s bytes."""
     fields = json.loads(zlib.decompress(packed))
+    day = fields.get("day", 0)
     return Article(
         id=article_id,
         title=fields.get("title", ""),

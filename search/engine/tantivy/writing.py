@@ -8,6 +8,7 @@ the next writer. Its writer lock is an ``flock``, which the kernel drops when a 
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,12 +16,15 @@ import tantivy
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
-from .schema import document, schema
+from .analyzing import AnalysisPool
+from .schema import document, prepare, schema
 
 # tantivy splits the writer's memory between its threads and wants at least 15 MB each;
 # beyond about 64 MB a thread, bigger segments gain little and cost memory.
 HEAP_PER_THREAD = 64_000_000
 META = "meta.json"
+# With several workers, articles go to the analysis processes this many at a time.
+BATCH_ARTICLES = 64
 
 
 def create(directory: Path) -> None:
@@ -48,7 +52,13 @@ def open_index(directory: Path) -> tantivy.Index:
 
 
 class TantivyWriter:
-    """Adds and deletes articles in one tantivy transaction: ``commit`` or ``cancel``."""
+    """Adds and deletes articles in one tantivy transaction: ``commit`` or ``cancel``.
+
+    Bahth's analysis is Python and tantivy's indexing is not: with ``workers`` > 1, articles
+    are analyzed in that many processes (``analyzing``) while tantivy indexes in that many
+    threads. Documents reach the writer in the order they were added: a delete waits for
+    every article added before it.
+    """
 
     def __init__(self, directory: Path, workers: int) -> None:
         self._directory = directory
@@ -64,12 +74,44 @@ class TantivyWriter:
         # The committed articles, to tell what a delete removes: tantivy only stamps it.
         self._committed = self._index.searcher()
         self._deleted: set[str] = set()
+        self._workers = workers
+        self._pool: AnalysisPool | None = None
+        self._batch: list[tuple[Article, str]] = []
+        self._submitted: deque[list[tuple[Article, str]]] = deque()
 
     def add(self, article: Article, content_hash: str) -> None:
-        self._writer.add_document(document(article, content_hash))
+        if self._workers == 1:
+            self._writer.add_document(document(article, content_hash, prepare(article)))
+            return
+        self._batch.append((article, content_hash))
+        if len(self._batch) >= BATCH_ARTICLES:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self._pool is None:
+            self._pool = AnalysisPool(self._workers)
+        while self._pool.full:
+            self._take()
+        self._pool.submit([article for article, _ in self._batch])
+        self._submitted.append(self._batch)
+        self._batch = []
+
+    def _take(self) -> None:
+        assert self._pool is not None
+        batch = self._submitted.popleft()
+        for (article, content_hash), prepared in zip(batch, self._pool.next_result(), strict=True):
+            self._writer.add_document(document(article, content_hash, prepared))
+
+    def _drain(self) -> None:
+        """Give the writer every article added so far."""
+        if self._batch:
+            self._submit()
+        while self._submitted:
+            self._take()
 
     def replace(self, article: Article, content_hash: str) -> None:
-        # A delete applies to every document added before it, committed or not.
+        # A delete applies to every document the writer took before it, committed or not.
+        self._drain()
         self._writer.delete_documents_by_term("id", article.id)
         self.add(article, content_hash)
 
@@ -79,11 +121,14 @@ class TantivyWriter:
         query = tantivy.Query.term_query(self._index.schema, "id", article_id, "basic")
         if not self._committed.search(query, 1, count=True).count:
             return 0
+        self._drain()
         self._writer.delete_documents_by_term("id", article_id)
         self._deleted.add(article_id)
         return 1
 
     def commit(self, prepare: Callable[[int], None]) -> None:
+        self._drain()
+        self._stop_pool()
         # Every commit takes at least one opstamp, so the next commit's is above the last.
         prepare(committed(self._directory) + 1)
         self._writer.commit()
@@ -92,6 +137,13 @@ class TantivyWriter:
         self._writer.wait_merging_threads()
 
     def cancel(self) -> None:
+        self._stop_pool()
         self._writer.rollback()
         self._writer.garbage_collect_files()
         del self._writer  # ends its threads and releases the lock
+
+    def _stop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        self._submitted.clear()

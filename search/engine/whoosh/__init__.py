@@ -17,18 +17,6 @@ from .writing import create_index as create
 
 NAME = "whoosh"
 
-# Analyzing in several processes pays from dumps of this size (SaudiNewsNet: about 1.7x faster
-# with 2 processes on 2 cores); below, starting processes costs more than it saves.
-MULTIPROCESS_BYTES = 16 * 1024 * 1024
-MAX_AUTO_WORKERS = 4
-
-
-def default_workers(dump_bytes: int) -> int:
-    """Processes for a run over dumps of ``dump_bytes``: one per core (up to 4) from 16 MB."""
-    if dump_bytes < MULTIPROCESS_BYTES:
-        return 1
-    return min(MAX_AUTO_WORKERS, os.cpu_count() or 1)
-
 
 def open_writer(directory: os.PathLike[str], workers: int) -> IndexWriter:
     """A writer analyzing in ``workers`` processes (whoosh's multiprocess writer)."""
@@ -40,7 +28,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "committed",
     "create",
-    "default_workers",
     "open_reader",
     "open_writer",
 ]
