@@ -1,8 +1,8 @@
 """The ranking, paging, totals and filter invariants on SaudiNewsNet (31,030 real articles).
 
-Run with ``pytest -m corpus tests/test_corpus_invariants.py``; it builds the index first
-(several minutes on two cores), or reads an index already built from
-``saudinewsnet.jsonl.gz`` when ``BAHTH_SNN_INDEX`` names its directory.
+Run with ``pytest -m corpus tests/test_corpus_invariants.py``, on each engine; it builds the
+index first (whoosh: several minutes on two cores), or reads an index already built from
+``saudinewsnet.jsonl.gz`` when ``BAHTH_SNN_INDEX_WHOOSH`` (``_TANTIVY``) names its directory.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ QUERIES = [
 def searcher(
     shared_data: Path, tmp_path_factory: pytest.TempPathFactory, engine: str
 ) -> Iterator[Searcher]:
-    built = os.environ.get("BAHTH_SNN_INDEX")
+    built = os.environ.get(f"BAHTH_SNN_INDEX_{engine.upper()}")
     if built:
         index = Path(built)
     else:

@@ -75,9 +75,10 @@ class _Compiler:
 
     def group(self, nodes: Sequence[Node]) -> q.Query | None:
         """All of the positive nodes, none of the negated ones."""
-        wanted = [c for c in (self.node(n) for n in nodes if not isinstance(n, Not)) if c]
-        unwanted = [c for c in (self.node(n.child) for n in nodes if isinstance(n, Not)) if c]
-        return all_of(wanted, unwanted) if wanted else None
+        wanted = [self.node(n) for n in nodes if not isinstance(n, Not)]
+        unwanted = [self.node(n.child) for n in nodes if isinstance(n, Not)]
+        kept = [c for c in wanted if c is not None]
+        return all_of(kept, [c for c in unwanted if c is not None]) if kept else None
 
     def _keyword(self, field_name: str, text: str) -> q.Query:
         return q.Term(field_name, q.keyword_key(text))

@@ -39,7 +39,8 @@ class TantivyReader:
         self._searcher = self._index.searcher()
 
     def close(self) -> None:
-        self._searcher = None  # type: ignore[assignment]
+        # tantivy-py has no close: dropping the objects unmaps the files.
+        self._searcher = self._index = None  # type: ignore[assignment]
 
     def doc_count(self) -> int:
         return self._searcher.num_docs
