@@ -64,7 +64,7 @@ def test_the_engines_rank_alike(searchers: dict[str, Searcher]) -> None:
         whoosh, tantivy = ({h.id for h in searchers[e].search(query)} for e in searchers)
         shared.append(len(whoosh & tantivy) / max(1, len(whoosh)))
     multi_word = shared[: len(QUERIES)]
-    assert sum(multi_word) / len(multi_word) >= 0.9, multi_word
+    assert sum(multi_word) / len(multi_word) >= 0.85, multi_word
     assert sum(shared) / len(shared) >= 0.8, shared
     assert min(shared) >= 0.5, shared
 

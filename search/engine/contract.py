@@ -2,9 +2,13 @@
 
 Bahth's analysis makes every term, its compiler (``compiling``) turns a query tree into the
 engine-neutral query nodes below, and ``ranking`` orders hits; an engine stores articles and
-answers these nodes. Fields (``FIELDS``): ``title``, ``body`` and ``keywords`` hold index terms
-(stems), the ``*_exact`` fields the normalized forms with positions (phrases), ``source`` and
-``category`` the normalized keys (``keyword_key``).
+answers these nodes. Fields (``FIELDS``): ``title`` and ``body`` hold index terms (stems), and
+``text`` the stems of the title twice, the body and the keywords: a word searched anywhere is
+scored once on it (one BM25 per word; summing a BM25 per field gave a word in a headline its
+title's own, high IDF on top of the body's, and reports that only named the event in their
+headline outranked the article asked for). The ``*_exact`` fields hold the normalized forms
+with positions (phrases, exact forms), ``source`` and ``category`` the normalized keys
+(``keyword_key``).
 
 Scores: a ``Term`` or ``Phrase`` scores BM25 in its field times its boost; ``AnyOf`` and
 ``AllOf`` add up their children's scores; ``Without`` scores as its query; ``Coordinated``
@@ -23,13 +27,19 @@ from typing import Protocol
 from ..arabic import normalize
 from ..article import Article
 
-STEMMED_FIELDS = ("title", "body", "keywords")
+STEMMED_FIELDS = ("title", "body", "text")
 EXACT_FIELDS = ("title_exact", "body_exact", "keywords_exact")
 KEYWORD_FIELDS = ("source", "category")
 FIELDS = STEMMED_FIELDS + EXACT_FIELDS + KEYWORD_FIELDS
 
 KEYWORD_SEPARATOR = " ، "
 """Joins an article's keywords into one indexed and stored text."""
+
+
+def text_of(title: list[str], body: list[str], keywords: list[str]) -> list[str]:
+    """The terms of the ``text`` field: the title's twice (its weight), the body's, the
+    keywords'."""
+    return title + title + body + keywords
 
 
 def keyword_key(value: str) -> str:

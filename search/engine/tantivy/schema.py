@@ -18,9 +18,9 @@ import tantivy
 
 from ...arabic import index_terms
 from ...article import Article
-from ..contract import EXACT_FIELDS, KEYWORD_SEPARATOR, STEMMED_FIELDS, keyword_key
+from ..contract import EXACT_FIELDS, KEYWORD_SEPARATOR, STEMMED_FIELDS, keyword_key, text_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 TERMS_TOKENIZER = "whitespace"  # one of tantivy's built-in tokenizers: nothing to register
@@ -66,11 +66,14 @@ class Prepared:
 def prepare(article: Article) -> Prepared:
     """Analyze an article for the index."""
     texts = []
+    stems: dict[str, list[str]] = {}
     keywords = KEYWORD_SEPARATOR.join(article.keywords)
     for name, text in (("title", article.title), ("body", article.body), ("keywords", keywords)):
-        if text:
-            terms, norms = index_terms(text)
-            texts += [(name, " ".join(terms)), (f"{name}_exact", " ".join(norms))]
+        terms, norms = index_terms(text)
+        stems[name] = terms
+        texts.append((f"{name}_exact", " ".join(norms)))
+    texts += [("title", " ".join(stems["title"])), ("body", " ".join(stems["body"]))]
+    texts.append(("text", " ".join(text_of(stems["title"], stems["body"], stems["keywords"]))))
     return Prepared(tuple(texts), pack(article))
 
 
@@ -85,7 +88,8 @@ def document(article: Article, content_hash: str, prepared: Prepared) -> tantivy
     doc.add_text("id", article.id)
     doc.add_unsigned("key", id_key(article.id))
     for name, text in prepared.texts:
-        doc.add_text(name, text)
+        if text:
+            doc.add_text(name, text)
     for name, value in (("source", article.source), ("category", article.category)):
         if value and (key := keyword_key(value)):
             doc.add_text(name, key)

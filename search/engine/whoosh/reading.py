@@ -26,7 +26,7 @@ from .writing import open_index
 T = TypeVar("T")
 
 # BM25F per field: titles are short, so their length matters less (lower B).
-WEIGHTING = BM25F(B=0.75, K1=1.2, title_B=0.5, title_exact_B=0.5, keywords_B=0.3)
+WEIGHTING = BM25F(B=0.75, K1=1.2, title_B=0.5, title_exact_B=0.5, keywords_exact_B=0.3)
 # A search and its count share one filter; paging through results repeats it.
 FILTER_CACHE_SIZE = 8
 # A search counts its query once, but a scan (Searcher.scan) counts the same query in every

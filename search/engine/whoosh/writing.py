@@ -291,6 +291,10 @@ class IndexWriter:
             fields["body_z"] = zlib.compress(article.body.encode("utf-8"))
         if keywords:
             fields["keywords"] = fields["keywords_exact"] = keywords
+        # Joined by line breaks: the analysis tokenizes the whole the same as its parts.
+        fields["text"] = "\n".join(
+            filter(None, [article.title, article.title, article.body, keywords])
+        )
         if article.date:
             fields["date"] = midnight(article.date)
         # Columns get a value in every document, 0 or "" when there is none: whoosh cannot read
