@@ -31,6 +31,7 @@ from . import layout
 from .arabic import ANALYSIS_VERSION
 from .article import Article
 from .engine import Engine, EngineWriter
+from .engine.contract import version as content_version
 from .errors import IndexIncompatible, InputError
 from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
 
@@ -110,11 +111,6 @@ def _id_digest(article_id: str) -> bytes:
     return hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
-def _version(content_hash: str) -> bytes:
-    """8 bytes of a content hash: enough to tell the versions of one article apart."""
-    return bytes.fromhex(content_hash[:16])
-
-
 class _Run:
     """One indexing pass into one generation: one writer, duplicate handling, counting."""
 
@@ -126,7 +122,7 @@ class _Run:
         # id digest → version of the last record with that id. The version costs about 50
         # bytes an id more than a set of ids would; it makes the commonest duplicate, the
         # same record again, free: no second analysis, nothing to set aside at commit.
-        self.seen: dict[bytes, bytes] = {}
+        self.seen: dict[bytes, int] = {}
         self.searcher = engine.open_reader(generation)  # the index as it was before the run
         self._empty = self.searcher.doc_count() == 0
         self._writer: EngineWriter | None = None
@@ -134,7 +130,7 @@ class _Run:
         # (tantivy: one query for a thousand ids instead of a thousand queries); memory holds
         # one batch, whatever the size of the index.
         self._batch: list[Article] = []
-        self._stored: dict[str, str] = {}
+        self._stored: dict[str, int] = {}
 
     @property
     def writer(self) -> EngineWriter:
@@ -144,7 +140,7 @@ class _Run:
             self._writer = self.engine.open_writer(self.generation, self.workers)
         return self._writer
 
-    def _stored_hash(self, article_id: str) -> str | None:
+    def _stored_version(self, article_id: str) -> int | None:
         return self._stored.get(article_id)
 
     def add(self, article: Article) -> None:
@@ -156,7 +152,7 @@ class _Run:
     def flush(self) -> None:
         """Index the articles waiting in the batch."""
         if not self._empty:  # a new index holds nothing to look up
-            self._stored = self.searcher.content_hashes([a.id for a in self._batch])
+            self._stored = self.searcher.versions([a.id for a in self._batch])
         for article in self._batch:
             self._add(article)
         self._batch = []
@@ -165,14 +161,14 @@ class _Run:
     def _add(self, article: Article) -> None:
         content_hash = article.content_hash()
         digest = _id_digest(article.id)
-        version = _version(content_hash)
+        version = content_version(content_hash)
         previous = self.seen.get(digest)
         self.seen[digest] = version
         if previous is not None:
             self._add_again(article, content_hash, version, previous)
             return
-        stored = self._stored_hash(article.id)
-        if stored == content_hash:
+        stored = self._stored_version(article.id)
+        if stored == version:
             self.report.unchanged += 1
         elif stored is None:
             self.writer.add(article, content_hash)
@@ -182,17 +178,14 @@ class _Run:
             self.writer.add(article, content_hash)
             self.report.updated += 1
 
-    def _add_again(
-        self, article: Article, content_hash: str, version: bytes, previous: bytes
-    ) -> None:
+    def _add_again(self, article: Article, content_hash: str, version: int, previous: int) -> None:
         # A later record of an id this run has seen: its version takes the previous one's
         # place, in the index and in the report (an id counts as added, updated or unchanged
         # by its last version; its other records count as duplicates).
         self.report.duplicates += 1
         if version == previous:
             return
-        stored = self._stored_hash(article.id)
-        stored_version = _version(stored) if stored is not None else None
+        stored_version = self._stored_version(article.id)
         before, after = _outcome(stored_version, previous), _outcome(stored_version, version)
         setattr(self.report, before, getattr(self.report, before) - 1)
         setattr(self.report, after, getattr(self.report, after) + 1)
@@ -223,7 +216,7 @@ class _Run:
         self.searcher.close()
 
 
-def _outcome(stored: bytes | None, version: bytes) -> str:
+def _outcome(stored: int | None, version: int) -> str:
     """How the report counts an article: by its version against the one stored before."""
     if stored is None:
         return "added"

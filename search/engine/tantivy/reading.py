@@ -14,7 +14,7 @@ from tantivy import Query as T
 from ...article import Article
 from .. import contract as q
 from ..contract import EngineHit, keyword_key
-from .schema import unpack
+from .schema import id_key, unpack
 from .writing import open_index
 
 COORDINATION = 1024.0
@@ -162,14 +162,18 @@ class TantivyReader:
         found = self._by_ids([article_id])
         return self._article(found[0]) if found else None
 
-    def content_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+    def versions(self, article_ids: Sequence[str]) -> dict[str, int]:
+        # From fast fields only: reading the stored articles would bring the whole store into
+        # memory on an unchanged re-index.
         if not article_ids:
             return {}
-        found = {}
-        for address in self._by_ids(article_ids):
-            doc = self._searcher.doc(address)
-            found[doc["id"][0]] = doc["hash"][0].decode("ascii")
-        return found
+        found = self._by_ids(article_ids)
+        if not found:
+            return {}
+        ids = {id_key(article_id): article_id for article_id in article_ids}
+        keys = self._searcher.fast_field_values("key", found)
+        versions = self._searcher.fast_field_values("version", found)
+        return {ids[k]: v for k, v in zip(keys, versions, strict=True) if k in ids}
 
     def ids(self) -> Iterator[str]:
         total = self._searcher.num_docs

@@ -18,9 +18,16 @@ import tantivy
 
 from ...arabic import index_terms
 from ...article import Article
-from ..contract import EXACT_FIELDS, KEYWORD_SEPARATOR, STEMMED_FIELDS, keyword_key, text_of
+from ..contract import (
+    EXACT_FIELDS,
+    KEYWORD_SEPARATOR,
+    STEMMED_FIELDS,
+    keyword_key,
+    text_of,
+    version,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 TERMS_TOKENIZER = "whitespace"  # one of tantivy's built-in tokenizers: nothing to register
@@ -31,8 +38,8 @@ def schema() -> tantivy.Schema:
     field, to find a hit's article among a query's matches); the stemmed fields with term
     frequencies, the exact fields with positions (phrases); ``source`` and ``category`` keys
     (fast, for counts); ``day`` (the date's ordinal, 0 when undated: filters and date order);
-    the content ``hash``; and the ``article`` itself, stored as zlib-compressed JSON (one
-    field to read per hit)."""
+    the content's ``version`` (fast); and the ``article`` itself, stored as zlib-compressed
+    JSON (one field to read per hit)."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("key", indexed=True, fast=True)
@@ -43,7 +50,7 @@ def schema() -> tantivy.Schema:
     for name in ("source", "category"):
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("day", indexed=True, fast=True)
-    builder.add_bytes_field("hash", stored=True)
+    builder.add_unsigned_field("version", fast=True)
     builder.add_bytes_field("article", stored=True)
     return builder.build()
 
@@ -94,7 +101,7 @@ def document(article: Article, content_hash: str, prepared: Prepared) -> tantivy
         if value and (key := keyword_key(value)):
             doc.add_text(name, key)
     doc.add_integer("day", article.date.toordinal() if article.date else 0)
-    doc.add_bytes("hash", content_hash.encode("ascii"))
+    doc.add_unsigned("version", version(content_hash))
     doc.add_bytes("article", prepared.packed)
     return doc
 

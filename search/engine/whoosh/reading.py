@@ -19,7 +19,7 @@ from whoosh.scoring import BM25F
 
 from ...article import Article
 from .. import contract as q
-from ..contract import KEYWORD_SEPARATOR, EngineHit, keyword_key
+from ..contract import KEYWORD_SEPARATOR, EngineHit, keyword_key, version
 from .schema import midnight
 from .writing import open_index
 
@@ -290,7 +290,7 @@ class WhooshReader:
         docnum = self._searcher.document_number(id=article_id)
         return None if docnum is None else self.stored(docnum)
 
-    def content_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+    def versions(self, article_ids: Sequence[str]) -> dict[str, int]:
         found = {}
         for article_id in article_ids:
             docnum = self._searcher.document_number(id=article_id)
@@ -298,7 +298,7 @@ class WhooshReader:
                 continue
             if self._hashes is None:  # an empty index has no column to read
                 self._hashes = self._searcher.reader().column_reader("hash")
-            found[article_id] = self._hashes[docnum]
+            found[article_id] = version(self._hashes[docnum])
         return found
 
     def ids(self) -> Iterator[str]:
