@@ -105,10 +105,13 @@ class _Compiler:
         if len(tokens) > 1:  # F-16, كوفيد-19: the pieces in order
             return self._exact(exact, [t.norm for t in tokens])
         [token] = tokens
-        clauses = [q.Term(f, token.term, _WEIGHTS.get(f, 1.0)) for f in stemmed]  # type: ignore[arg-type]
-        if EXACT_WEIGHT:
-            clauses += [q.Term(f, token.norm, _WEIGHTS.get(f, 1.0) * EXACT_WEIGHT) for f in exact]
-        return q.AnyOf(tuple(clauses))
+        [field] = stemmed
+        found = q.Term(field, token.term, _WEIGHTS.get(field, 1.0))  # type: ignore[arg-type]
+        if not EXACT_WEIGHT:
+            return found
+        # The exact forms only add to the score: an article holding one holds its stem.
+        bonus = [q.Term(f, token.norm, _WEIGHTS.get(f, 1.0) * EXACT_WEIGHT) for f in exact]
+        return q.Scored(found, q.AnyOf(tuple(bonus)))
 
     def prefix(self, word: Word) -> q.Query:
         """Words starting with a prefix as written, by their most frequent expansions: stems

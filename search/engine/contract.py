@@ -11,7 +11,8 @@ with positions (phrases, exact forms), ``source`` and ``category`` the normalize
 (``keyword_key``).
 
 Scores: a ``Term`` or ``Phrase`` scores BM25 in its field times its boost; ``AnyOf`` and
-``AllOf`` add up their children's scores; ``Without`` scores as its query; ``Coordinated``
+``AllOf`` add up their children's scores; ``Without`` scores as its query; ``Scored`` adds its
+bonus's score where the bonus matches too (it never widens the matches); ``Coordinated``
 matches what any clause matches and ranks by how many clauses matched, then by the sum of
 their scores (``EngineHit.matched`` and ``EngineHit.score``). Filters never score.
 """
@@ -99,6 +100,14 @@ class Without:
 
 
 @dataclass(frozen=True, slots=True)
+class Scored:
+    """Articles matching ``query``; those also matching ``bonus`` score its score more."""
+
+    query: Query
+    bonus: Query
+
+
+@dataclass(frozen=True, slots=True)
 class Coordinated:
     """Articles matching any clause and none of ``exclude``, ranked by clauses matched."""
 
@@ -111,7 +120,7 @@ class Nothing:
     """No article (a prefix that expands to no term)."""
 
 
-Query = Term | Phrase | AnyOf | AllOf | Without | Coordinated | Nothing
+Query = Term | Phrase | AnyOf | AllOf | Without | Scored | Coordinated | Nothing
 
 
 @dataclass(frozen=True, slots=True)

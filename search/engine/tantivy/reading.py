@@ -17,21 +17,14 @@ from ..contract import EngineHit, keyword_key
 from .schema import id_key, unpack
 from .writing import open_index
 
-COORDINATION = 1024.0
-"""Added to the score for each clause of a ``Coordinated`` query an article matches. tantivy
-scores in 32-bit floats: a power of two adds exactly, and one this small keeps about three
-decimals of the BM25 part in sums of up to eight clauses, while staying above any BM25 sum
-of one clause (a term's BM25 is at most its IDF, about 20 in a billion articles, times 2.2,
-times the clause's boosts, under 7)."""
-
 _MAX_DAY = dt.date.max.toordinal()
 
 
 class TantivyReader:
     """An open tantivy index snapshot (``contract.EngineReader``)."""
 
-    # 32-bit scores: a coordinated sum of about 8,000 keeps three decimals.
-    score_digits = 3
+    # tantivy scores in 32-bit floats: BM25 sums of up to a few hundred keep four decimals.
+    score_digits = 4
 
     def __init__(self, directory: Path) -> None:
         self._index = open_index(directory)
@@ -71,17 +64,15 @@ class TantivyReader:
                 return T.boolean_query([(Occur.Should, self.translate(c)) for c in children])
             case q.AllOf(children):
                 return T.boolean_query([(Occur.Must, self.translate(c)) for c in children])
+            case q.Scored(inner, bonus):
+                return T.boolean_query(
+                    [(Occur.Must, self.translate(inner)), (Occur.Should, self.translate(bonus))]
+                )
             case q.Without(inner, exclude):
                 parts = [(Occur.Must, self.translate(inner))]
                 return T.boolean_query(parts + self._excluded(exclude))
-            case q.Coordinated(clauses, exclude):
-                parts = []
-                for clause in map(self.translate, clauses):
-                    parts += [
-                        (Occur.Should, clause),
-                        (Occur.Should, T.const_score_query(clause, COORDINATION)),
-                    ]
-                return T.boolean_query(parts + self._excluded(exclude))
+            case q.Coordinated(clauses, exclude):  # what it matches; ``top`` ranks it
+                return self.translate(q.any_of(clauses, exclude))
             case q.Nothing():
                 return T.empty_query()
         raise TypeError(f"not a query: {query!r}")
@@ -90,8 +81,10 @@ class TantivyReader:
         return [(Occur.MustNot, self.translate(c)) for c in exclude]
 
     def _filtered(self, query: q.Query, filter_: q.Filter | None) -> T:
-        """``query`` restricted by ``filter_``; the filter adds nothing to scores."""
-        translated = self.translate(query)
+        return self._restricted(self.translate(query), filter_)
+
+    def _restricted(self, translated: T, filter_: q.Filter | None) -> T:
+        """``translated`` restricted by ``filter_``; the filter adds nothing to scores."""
         if filter_ is None:
             return translated
         parts = []
@@ -119,18 +112,47 @@ class TantivyReader:
                 translated, limit, count=False, order_by_field="day", order=tantivy.Order.Desc
             ).hits
             return [EngineHit((a.segment_ord, a.doc), 0.0, day or 0) for day, a in found]
+        if isinstance(query, q.Coordinated):
+            return self._top_coordinated(query, limit, filter_)
+        return self._scored(translated, limit, 0)
+
+    def _scored(self, translated: T, limit: int, matched: int) -> list[EngineHit]:
         found = self._searcher.search(translated, limit, count=False).hits
         days = self._searcher.fast_field_values("day", [a for _, a in found]) if found else []
-        coordinated = isinstance(query, q.Coordinated)
-        hits = []
-        for (score, address), day in zip(found, days, strict=True):
-            matched = int(score // COORDINATION) if coordinated else 0
-            ref = (address.segment_ord, address.doc)
-            hits.append(EngineHit(ref, score - matched * COORDINATION, day or 0, matched))
+        return [
+            EngineHit((address.segment_ord, address.doc), score, day or 0, matched)
+            for (score, address), day in zip(found, days, strict=True)
+        ]
+
+    def _top_coordinated(
+        self, query: q.Coordinated, limit: int, filter_: q.Filter | None
+    ) -> list[EngineHit]:
+        """Tier by tier, from the articles matching every clause down, those matching exactly
+        that many clauses by score: each tier is a search tantivy prunes as it ranks (a bonus
+        per clause matched, added to the score, would keep it from pruning)."""
+        clauses = [self.translate(c) for c in query.clauses]
+        excluded = self._excluded(query.exclude)
+
+        def at_least(matched: int) -> T:
+            should = [(Occur.Should, c) for c in clauses]
+            return T.boolean_query(should, minimum_number_should_match=matched)
+
+        hits: list[EngineHit] = []
+        for matched in range(len(clauses), 0, -1):
+            parts = [(Occur.Must, at_least(matched)), *excluded]
+            if matched < len(clauses):
+                parts.append((Occur.MustNot, at_least(matched + 1)))
+            tier = self._restricted(T.boolean_query(parts), filter_)
+            hits += self._scored(tier, limit - len(hits), matched)
+            if len(hits) >= limit:
+                break
         return hits
 
     def count(self, query: q.Query, filter_: q.Filter | None) -> int:
-        return self._searcher.search(self._filtered(query, filter_), 1, count=True).count
+        # Counted without scores: what only adds to scores is left out, and a constant score
+        # spares BM25 for every match (tantivy-py counts beside a top-1 collector).
+        unscored = T.const_score_query(self.translate(_matches_of(query)), 1.0)
+        return self._searcher.search(self._restricted(unscored, filter_), 1, count=True).count
 
     def matching(self, query: q.Query, refs: Iterable[Hashable]) -> set[Hashable]:
         addresses = [tantivy.DocAddress(*ref) for ref in refs]  # type: ignore[misc]
@@ -205,3 +227,19 @@ class TantivyReader:
             [(_, address)] = self._searcher.search(self._term(field, key), 1, count=False).hits
             counts.append((getattr(self._article(address), field) or key, articles))
         return sorted(counts, key=lambda item: (-item[1], item[0]))
+
+
+def _matches_of(query: q.Query) -> q.Query:
+    """``query`` without the parts that only add to scores: the same articles match."""
+    match query:
+        case q.Scored(inner, _):
+            return _matches_of(inner)
+        case q.AnyOf(children):
+            return q.AnyOf(tuple(map(_matches_of, children)))
+        case q.AllOf(children):
+            return q.AllOf(tuple(map(_matches_of, children)))
+        case q.Without(inner, exclude):
+            return q.Without(_matches_of(inner), exclude)
+        case q.Coordinated(clauses, exclude):
+            return q.any_of(tuple(map(_matches_of, clauses)), exclude)
+    return query

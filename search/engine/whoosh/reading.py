@@ -152,6 +152,8 @@ def translate(query: q.Query) -> wq.Query:
             return wq.Or(parts)
         case q.AllOf(children):
             return wq.And([translate(c) for c in children])
+        case q.Scored(inner, bonus):
+            return wq.AndMaybe(translate(inner), translate(bonus))
         case q.Without(inner, exclude):
             return _AndNot(translate(inner), wq.Or([translate(c) for c in exclude]))
         case q.Coordinated(clauses, exclude):
@@ -259,6 +261,8 @@ class WhooshReader:
             return first.intersection(*rest)
         if isinstance(query, wq.AndNot):
             return self._docs(query.a) - self._docs(query.b)
+        if isinstance(query, wq.AndMaybe):
+            return self._docs(query.a)
         if isinstance(query, wq.WrappingQuery):
             return self._docs(query.child)
         return set(self._searcher.docs_for_query(query))
