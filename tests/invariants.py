@@ -10,7 +10,8 @@ from typing import Any
 
 from search import Results, Searcher
 
-# Scores are compared to 6 decimals when ranking (EngineReader.score_digits).
+# Hits show the score they were ranked by, rounded to the engine's score_digits (whoosh 6,
+# tantivy 4): scores never rise down a list, beyond float noise.
 SCORE_SLACK = 1e-6
 
 
