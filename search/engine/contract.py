@@ -23,10 +23,12 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ..arabic import normalize
 from ..article import Article
+
+T = TypeVar("T")
 
 STEMMED_FIELDS = ("title", "body", "text")
 EXACT_FIELDS = ("title_exact", "body_exact", "keywords_exact")
@@ -44,9 +46,9 @@ def version(content_hash: str) -> int:
     return int(content_hash[:16], 16)
 
 
-def text_of(title: list[str], body: list[str], keywords: list[str]) -> list[str]:
-    """The terms of the ``text`` field: the title's twice (its weight), the body's, the
-    keywords'."""
+def text_of(title: list[T], body: list[T], keywords: list[T]) -> list[T]:
+    """What the ``text`` field holds, as terms or as texts: the title's twice (its weight),
+    then the body's and the keywords'."""
     return title + title + body + keywords
 
 

@@ -24,7 +24,7 @@ from whoosh.writing import LockError, SegmentWriter
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
-from ..contract import KEYWORD_SEPARATOR, keyword_key
+from ..contract import KEYWORD_SEPARATOR, keyword_key, text_of
 from .schema import midnight, schema
 
 
@@ -292,9 +292,8 @@ class IndexWriter:
         if keywords:
             fields["keywords"] = fields["keywords_exact"] = keywords
         # Joined by line breaks: the analysis tokenizes the whole the same as its parts.
-        fields["text"] = "\n".join(
-            filter(None, [article.title, article.title, article.body, keywords])
-        )
+        parts = text_of([article.title], [article.body], [keywords])
+        fields["text"] = "\n".join(filter(None, parts))
         if article.date:
             fields["date"] = midnight(article.date)
         # Columns get a value in every document, 0 or "" when there is none: whoosh cannot read
