@@ -651,6 +651,18 @@ def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
     "(with --csv or --json, for other tools).",
 )
 @click.option(
+    "--facets",
+    is_flag=True,
+    help="Count the matches by source, category and month (and year), within the filters: "
+    "the articles with all the words (with --match any, or when none has them all, any).",
+)
+@click.option(
+    "--collapse",
+    is_flag=True,
+    help="One hit per story: near-copies of an article (wire stories, republications) are "
+    "listed under its best-ranked copy, and pages count stories.",
+)
+@click.option(
     "--bidi",
     is_flag=True,
     envvar="BAHTH_BIDI",
@@ -678,6 +690,8 @@ def search_command(
     all_words: bool,
     exact: bool,
     list_all: bool,
+    facets: bool,
+    collapse: bool,
     bidi: bool,
     no_pager: bool,
     output: str,
@@ -707,6 +721,8 @@ def search_command(
                 raise click.UsageError(f"--all lists every match: it takes no {option}")
         if given("sort") and sort != "date":
             raise click.UsageError("--all lists every match newest first: it takes no --sort")
+        if collapse:
+            raise click.UsageError("--all lists every match: it takes no --collapse")
     if bidi and given("bidi") and output != "text":
         # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
         raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")
@@ -719,15 +735,16 @@ def search_command(
         "match": "all" if all_words else match,
         "stemming": not exact,
     }
+    shown = {"facets": facets, "collapse": collapse}
     from search import Searcher
 
     with Searcher(index_dir) as searcher:
         if not list_all:
-            results = searcher.search(query, limit=limit, page=page, sort=sort, **options)
+            results = searcher.search(query, limit=limit, page=page, sort=sort, **options, **shown)
             _print_results(results, None, output, started, bidi, not no_pager)
             return
         # The counts first, and a malformed query refused before anything is written.
-        results = searcher.search(query, limit=1, sort="date", **options)
+        results = searcher.search(query, limit=1, sort="date", facets=facets, **options)
         every = searcher.scan(query, **options)
         _print_results(results, every, output, started, bidi, not no_pager)
 
@@ -788,6 +805,8 @@ def _print_results(
             for number, hit in enumerate(hits, first):
                 text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
                 out.write("\n" + text + "\n")
+            if results.facets:
+                out.write("\n" + render.facets_text(results.facets) + "\n")
     except BrokenPipeError:
         # The reader is gone: no traceback, and none when Python flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -798,7 +817,7 @@ def _print_results(
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def show_command(article_id: str, index_dir: Path, as_json: bool) -> None:
-    """Print one article.
+    """Print one article, and the ids of its near-copies (other articles of its story).
 
     Example: bahth show seed-001
     """
@@ -806,12 +825,13 @@ def show_command(article_id: str, index_dir: Path, as_json: bool) -> None:
 
     with Searcher(index_dir) as searcher:
         article = searcher.get(article_id)
+        copies = searcher.copies(article_id)
     if article is None:
         raise click.ClickException(f"No article with id {article_id!r} in {index_dir}.")
     if as_json:
-        click.echo(_dump_json(render.article_dict(article)))
+        click.echo(_dump_json(render.article_dict(article, copies)))
         return
-    click.echo(render.article_text(article))
+    click.echo(render.article_text(article, copies))
 
 
 @main.command("stats")

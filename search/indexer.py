@@ -34,6 +34,7 @@ from .engine import Engine, EngineWriter
 from .engine.contract import version as content_version
 from .errors import IndexIncompatible, InputError
 from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
+from .stories import Stories
 
 HASH_BATCH = 1000
 # Several workers (whoosh: analyzing processes; tantivy: analyzing processes and indexing
@@ -131,6 +132,19 @@ class _Run:
         # one batch, whatever the size of the index.
         self._batch: list[Article] = []
         self._stored: dict[str, int] = {}
+        self._stories: Stories | None = None
+
+    @property
+    def stories(self) -> Stories:
+        # Read on the first change: an unchanged re-index loads no signatures.
+        if self._stories is None:
+            self._stories = layout.read_stories(self.generation)
+        return self._stories
+
+    def _story(self, article: Article) -> int:
+        """The story the new version of ``article`` joins."""
+        self.stories.remove(article.id)
+        return self.stories.assign(article.id, article.body)
 
     @property
     def writer(self) -> EngineWriter:
@@ -171,11 +185,11 @@ class _Run:
         if stored == version:
             self.report.unchanged += 1
         elif stored is None:
-            self.writer.add(article, content_hash)
+            self.writer.add(article, content_hash, self._story(article))
             self.report.added += 1
         else:
             self.writer.delete(article.id)
-            self.writer.add(article, content_hash)
+            self.writer.add(article, content_hash, self._story(article))
             self.report.updated += 1
 
     def _add_again(self, article: Article, content_hash: str, version: int, previous: int) -> None:
@@ -192,7 +206,7 @@ class _Run:
         # Written even when it is the stored version: the committed article was deleted when
         # a version in between was written. An earlier version may be in the writer,
         # uncommitted: ``replace`` drops it too.
-        self.writer.replace(article, content_hash)
+        self.writer.replace(article, content_hash, self._story(article))
 
     def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
         """Commit the run with ``meta`` as its metadata, in one atomic step."""
@@ -200,20 +214,34 @@ class _Run:
         if delete_missing:
             missing = [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
             self.report.deleted = sum(self.writer.delete(i) for i in missing)
+            for article_id in missing:
+                self.stories.remove(article_id)
         self.searcher.close()
         if self._writer is None:
             # Nothing changed in the engine: replacing the last commit's metadata (one rename)
             # is the run's atomic step.
             layout.write_meta(self.generation, meta)
         else:
-            generation = self.generation
-            self._writer.commit(lambda number: layout.write_meta(generation, meta, commit=number))
+            self._writer.commit(_prepare(self.generation, meta, self._stories))
         layout.remove_old_meta(self.generation)
 
     def cancel(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
         self.searcher.close()
+
+
+def _prepare(
+    generation: Path, meta: dict[str, Any], stories: Stories | None
+) -> Callable[[int], None]:
+    """What a commit writes under its number: its metadata, and the stories if they changed."""
+
+    def prepare(number: int) -> None:
+        if stories is not None and stories.changed:
+            layout.write_stories(generation, stories, commit=number)
+        layout.write_meta(generation, meta, commit=number)
+
+    return prepare
 
 
 def _outcome(stored: int | None, version: int) -> str:
@@ -331,15 +359,17 @@ class Indexer:
             generation = layout.require_current(self.path)
             self._check(generation)
             meta = {**layout.read_meta(generation), "updated": layout.now()}
+            stories = layout.read_stories(generation)
             writer = engines.engine_of(generation).open_writer(generation, 1)
             try:
                 deleted = 0
                 for article_id in ids:
                     found = writer.delete(article_id)
                     deleted += found
+                    stories.remove(article_id)
                     if not found and on_missing is not None:
                         on_missing(article_id)
-                writer.commit(lambda number: layout.write_meta(generation, meta, commit=number))
+                writer.commit(_prepare(generation, meta, stories))
             except BaseException:
                 writer.cancel()
                 raise

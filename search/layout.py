@@ -3,7 +3,8 @@
     indexes/news/
       CURRENT          names the live generation ("gen-000002"); replaced atomically
       gen-000002/      the engine's files and bahth.000007.json: how and from what it was
-                       built, as of the engine's commit 7
+                       built, as of the engine's commit 7; stories.000007.npz: what the
+                       next run needs to give new articles their stories (search.stories)
       gen-000001/      the previous generation, removed once no reader holds it
       write.lock       held (flock) by the one process writing; holds its PID
       rejects.jsonl    the records the last indexing run could not read
@@ -32,17 +33,19 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from .arabic import ANALYSIS_VERSION
 from .engine import engine_of, load
 from .errors import IndexIncompatible, IndexLocked, IndexNotFound
+from .stories import Stories
 
 POINTER = "CURRENT"
 META = "bahth.json"  # the metadata of indexes built before it was kept per commit
 META_FILE = re.compile(r"^bahth\.(\d+)\.json$")
+STORIES_FILE = re.compile(r"^stories\.(\d+)\.npz$")
 WRITE_LOCK = "write.lock"
 READERS_LOCK = "readers.lock"
 REJECTS = "rejects.jsonl"
@@ -57,11 +60,15 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``path`` so that a reader (or a crash) sees the old content or the new, whole."""
+def write_atomically(path: Path, content: str | Callable[[IO[bytes]], None]) -> None:
+    """Write ``path`` so that a reader (or a crash) sees the old content or the new, whole.
+    ``content`` is a text, or a function that writes the bytes to a file."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temp, "w", encoding="utf-8") as out:
-        out.write(text)
+    with open(temp, "wb") as out:
+        if isinstance(content, str):
+            out.write(content.encode("utf-8"))
+        else:
+            content(out)
         out.flush()
         os.fsync(out.fileno())
     os.replace(temp, path)
@@ -149,10 +156,29 @@ def _meta_path(generation: Path, commit: int) -> Path:
     return generation / f"bahth.{commit:06d}.json"
 
 
-def _meta_numbers(generation: Path, commit: int) -> list[int]:
-    """The numbers of the metadata files up to ``commit``, highest first."""
-    numbers = (META_FILE.match(p.name) for p in generation.iterdir())
+def _meta_numbers(generation: Path, commit: int, pattern: re.Pattern[str] = META_FILE) -> list[int]:
+    """The numbers of the metadata (or ``pattern``'s) files up to ``commit``, highest first."""
+    numbers = (pattern.match(p.name) for p in generation.iterdir())
     return sorted((n for m in numbers if m and (n := int(m[1])) <= commit), reverse=True)
+
+
+def _stories_path(generation: Path, commit: int) -> Path:
+    return generation / f"stories.{commit:06d}.npz"
+
+
+def read_stories(generation: Path) -> Stories:
+    """The stories as of the generation's last commit (none yet in a new generation).
+
+    Read by the same rule as the metadata: a run that changes the stories writes them under
+    its commit's number before the commit is visible.
+    """
+    numbers = _meta_numbers(generation, engine_of(generation).committed(generation), STORIES_FILE)
+    return Stories.load(_stories_path(generation, numbers[0])) if numbers else Stories.empty()
+
+
+def write_stories(generation: Path, stories: Stories, *, commit: int) -> None:
+    """Write ``stories`` for a commit (see ``write_meta``)."""
+    write_atomically(_stories_path(generation, commit), stories.save)
 
 
 def read_meta(generation: Path) -> dict[str, Any]:
@@ -184,13 +210,20 @@ def write_meta(generation: Path, meta: dict[str, Any], *, commit: int | None = N
 
 
 def remove_old_meta(generation: Path) -> None:
-    """Delete the metadata of other commits than the last, once that one is visible."""
-    numbers = _meta_numbers(generation, engine_of(generation).committed(generation))
+    """Delete the metadata and stories of other commits than the last, once that one is
+    visible (the stories of the last commit that changed them)."""
+    committed = engine_of(generation).committed(generation)
+    numbers = _meta_numbers(generation, committed)
     if not numbers:
         return  # the last commit's metadata is still the file of an older version of Bahth
-    keep = _meta_path(generation, numbers[0]).name
+    stories = _meta_numbers(generation, committed, STORIES_FILE)[:1]
+    keep = {
+        _meta_path(generation, numbers[0]).name,
+        *(_stories_path(generation, n).name for n in stories),
+    }
     for path in generation.iterdir():
-        if path.name != keep and (path.name == META or META_FILE.match(path.name)):
+        old = path.name == META or META_FILE.match(path.name) or STORIES_FILE.match(path.name)
+        if old and path.name not in keep:
             path.unlink(missing_ok=True)
 
 

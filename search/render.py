@@ -41,6 +41,8 @@ __all__ = [
     "article_dict",
     "article_text",
     "brackets",
+    "copies_line",
+    "facets_text",
     "hit_text",
     "html_page",
     "json_stream",
@@ -156,6 +158,38 @@ def hit_text(
         *_layout(_toggled(hit.snippet, hit.highlights), "   ", "   ", marker, str, columns, bidi),
         *_layout(clean(link), "   ", "   ", marker, dim, columns, bidi),
     ]
+    if hit.duplicates:  # a collapsed hit: its story's other copies
+        copies = clean(copies_line(hit.duplicates))
+        lines += _layout(copies, "   ", "   ", marker, dim, columns, bidi)
+    return "\n".join(lines)
+
+
+def copies_line(ids: list[str]) -> str:
+    """ "+2 copies: id1, id2" under a collapsed hit."""
+    return f"+{len(ids)} {'copy' if len(ids) == 1 else 'copies'}: {', '.join(ids)}"
+
+
+BAR_WIDTH = 30
+
+
+def facets_text(facets: dict[str, list[tuple[str, int]]], *, top: int = 10) -> str:
+    """The facets under the hits: the ``top`` sources and categories on a line each, and a
+    bar per month (per year when the matches span more than two years)."""
+    lines = []
+    for name, title in (("source", "Sources"), ("category", "Categories")):
+        values = facets.get(name) or []
+        if values:
+            shown = ", ".join(f"{value} {count:,}" for value, count in values[:top])
+            more = f", … {len(values) - top} more" if len(values) > top else ""
+            lines.append(f"{title}: {shown}{more}")
+    years = facets.get("year") or []
+    periods = years if len(years) > 2 else facets.get("month") or []
+    if periods:
+        lines.append("Years:" if periods is years else "Months:")
+        widest = max(count for _, count in periods)
+        for value, count in periods:
+            bar = "█" * max(1, round(count / widest * BAR_WIDTH))
+            lines.append(f"  {value:<7}  {bar} {count:,}")
     return "\n".join(lines)
 
 
@@ -175,15 +209,29 @@ def to_text(
     )
 
 
+def _stories(count: int | None) -> str:
+    """ " (2 stories)" after a count of articles, when they were collapsed into stories."""
+    if count is None:
+        return ""
+    return f" ({count:,} {'story' if count == 1 else 'stories'})"
+
+
 def _counts(results: Results) -> str:
     """ "3 results", or, when some articles hold only some of the words,
-    "192 articles with all words, 8,596 more with some of them"."""
+    "192 articles with all words, 8,596 more with some of them"; with the stories they
+    belong to when the hits are collapsed: "12 results (9 stories)"."""
     full, total = results.total_all_words, results.total
     if full == total:
-        return f"{total:,} {'result' if total == 1 else 'results'}"
+        return f"{total:,} {'result' if total == 1 else 'results'}" + _stories(results.stories)
+    more = (
+        None
+        if results.stories is None or results.stories_all_words is None
+        else results.stories - results.stories_all_words
+    )
     return (
-        f"{full:,} {'article' if full == 1 else 'articles'} with all words, "
-        f"{total - full:,} more with some of them"
+        f"{full:,} {'article' if full == 1 else 'articles'} with all words"
+        f"{_stories(results.stories_all_words)}, "
+        f"{total - full:,} more with some of them{_stories(more)}"
     )
 
 
@@ -334,6 +382,8 @@ def _hit_html(hit: Hit) -> str:
     ids = f'id: <code class="id">{html.escape(hit.id)}</code>'
     if hit.url and not target:
         ids += f' <span class="url">{html.escape(hit.url)}</span>'  # shown, not followed
+    if hit.duplicates:
+        ids += f'<br><span class="copies">{html.escape(copies_line(hit.duplicates))}</span>'
     return (
         f'  <li>\n    <h2 dir="auto">{title}</h2>\n'
         f'    <p class="meta" dir="ltr">{" · ".join(meta)}</p>\n'
@@ -375,6 +425,9 @@ def html_page(
     for hit in results.hits if hits is None else hits:
         yield _hit_html(hit)
     yield "</ol>\n"
+    if results.facets:
+        text = html.escape(facets_text(results.facets))
+        yield f'<pre class="facets" dir="auto">{text}</pre>\n'
     if took_ms is not None:
         yield f'<p class="summary" dir="ltr" lang="en">Listed in {took_ms():,.0f} ms.</p>\n'
     yield "</body>\n</html>\n"
@@ -385,8 +438,8 @@ def to_html(results: Results) -> str:
     return "".join(html_page(results))
 
 
-def article_dict(article: Article) -> dict[str, object]:
-    """The JSON object of ``bahth show --json``."""
+def article_dict(article: Article, copies: list[str] | None = None) -> dict[str, object]:
+    """The JSON object of ``bahth show --json``; ``copies``: the ids of its near-copies."""
     return {
         "id": article.id,
         "title": article.title,
@@ -397,11 +450,12 @@ def article_dict(article: Article) -> dict[str, object]:
         "url": article.url,
         "keywords": list(article.keywords),
         "body": article.body,
+        "copies": list(copies or []),
     }
 
 
-def article_text(article: Article) -> str:
-    """One article for reading in a terminal."""
+def article_text(article: Article, copies: list[str] | None = None) -> str:
+    """One article for reading in a terminal, with the ids of its near-copies."""
     meta = " · ".join(
         p
         for p in (
@@ -414,6 +468,8 @@ def article_text(article: Article) -> str:
     lines = [article.title, meta, article.url or "", f"id: {article.id}", "", article.body]
     if article.keywords:
         lines += ["", "كلمات دلالية: " + "، ".join(article.keywords)]
+    if copies:
+        lines += ["", f"Copies of this story ({len(copies)}): " + ", ".join(copies)]
     return "\n".join(line for line in lines[:4] if line) + "\n" + "\n".join(lines[4:])
 
 
@@ -427,7 +483,7 @@ def stats_text(stats: IndexStats, where: str) -> str:
     lines = [
         f"index:      {where} ({stats.generation})",
         f"engine:     {stats.engine}",
-        f"articles:   {stats.articles:,}",
+        f"articles:   {stats.articles:,} in {stats.stories:,} stories (near-copies counted once)",
         f"dates:      {dates}",
         f"size:       {stats.size_bytes / 1e6:,.1f} MB on disk",
         f"built:      {stats.built or '?'}; last updated {stats.updated or '?'}",

@@ -17,7 +17,8 @@ class Hit:
     ``snippet`` is one or two fragments of the body around the densest matches, joined by
     `` … ``; ``highlights`` are ``(start, end)`` character offsets into ``snippet`` of every
     matching surface word, and ``title_highlights`` the same for ``title``. ``partial`` is True
-    when the article matches only some of the query's words.
+    when the article matches only some of the query's words. ``duplicates``: with
+    ``collapse=True``, the ids of the other copies of this article's story that match.
     """
 
     id: str
@@ -31,6 +32,7 @@ class Hit:
     snippet: str
     highlights: list[Span]
     title_highlights: list[Span] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``bahth search --json``."""
@@ -45,6 +47,7 @@ class Hit:
             "partial": self.partial,
             "snippet": self.snippet,
             "highlights": [list(span) for span in self.highlights],
+            "duplicates": list(self.duplicates),
         }
 
 
@@ -53,7 +56,10 @@ class Results:
     """One page of hits. ``total`` counts every matching article (full and partial matches),
     ``total_all_words`` those that hold all the query's words (what ``match="all"`` would
     count); ``unknown`` lists query words that no indexed article contains, and ``stopwords``
-    the query words that were ignored."""
+    the query words that were ignored. ``facets`` (with ``facets=True``): source, category,
+    month (and year) → (value, articles); ``stories`` and ``stories_all_words`` (with
+    ``collapse=True``): how many stories the articles ``total`` and ``total_all_words`` count
+    belong to."""
 
     query: str
     total: int
@@ -64,6 +70,9 @@ class Results:
     limit: int = 10
     unknown: list[str] = field(default_factory=list)
     stopwords: list[str] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] | None = None
+    stories: int | None = None
+    stories_all_words: int | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -83,6 +92,14 @@ class Results:
             "limit": self.limit,
             "unknown": list(self.unknown),
             "stopwords": list(self.stopwords),
+            "stories": self.stories,
+            "stories_all_words": self.stories_all_words,
+            "facets": None
+            if self.facets is None
+            else {
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in self.facets.items()
+            },
             "hits": [hit.to_dict() for hit in self.hits],
         }
 
@@ -92,6 +109,7 @@ class IndexStats:
     """What ``bahth stats`` prints."""
 
     articles: int
+    stories: int
     first_date: dt.date | None
     last_date: dt.date | None
     sources: list[tuple[str, int]]
@@ -107,6 +125,7 @@ class IndexStats:
         """The JSON document of ``bahth stats --json``."""
         return {
             "articles": self.articles,
+            "stories": self.stories,
             "first_date": self.first_date.isoformat() if self.first_date else None,
             "last_date": self.last_date.isoformat() if self.last_date else None,
             "sources": [{"name": n, "articles": c} for n, c in self.sources],

@@ -13,21 +13,26 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from . import layout
 from .article import Article
 from .engine import EngineHit, EngineReader, Filter, engine_of
 from .engine.compiling import CompiledQuery, compile_query
-from .engine.contract import Query, any_of
-from .engine.ranking import Match, Sort, rank
+from .engine.contract import STORY, AllOf, Everything, Query, Term, any_of, keyword_key
+from .engine.ranking import Match, Sort, rank, rank_stories
 from .errors import IndexIncompatible, QueryError
+from .facets import Facets
+from .facets import facets as make_facets
 from .ingest.dates import parse_date
 from .query import parse
 from .results import Hit, IndexStats, Results
 from .snippets import make_snippet, mark
 
 MAX_LIMIT = 1000
+MAX_COPIES = 100
+"""A collapsed hit names at most this many other copies of its story."""
 
 
 _YEAR = re.compile(r"\d{4}")
@@ -106,6 +111,7 @@ class Searcher:
         self.generation = generation
         self._meta = meta
         self._engine: EngineReader = engine_of(generation).open_reader(generation)
+        self._labels: dict[str, dict[str, str]] | None = None  # facet keys → labels
 
     def refresh(self) -> bool:
         """Reopen if another generation or newer commits are live; True if it changed."""
@@ -141,6 +147,8 @@ class Searcher:
         sort: Sort = "relevance",
         match: Match = "auto",
         stemming: bool = True,
+        facets: bool = False,
+        collapse: bool = False,
     ) -> Results:
         """Search for ``query`` (see ``search.query`` for the language).
 
@@ -158,6 +166,13 @@ class Searcher:
 
         The ranking does not depend on the page: equal scores are ordered newest first, then
         by index order, so page 2 of ``limit=10`` is hits 11-20 of ``limit=20``.
+
+        ``facets=True`` counts the matches by source, category, month and year
+        (``Results.facets``): the articles with all the words, or with ``match="any"`` (or
+        when no article has them all) those with any of them, within the filters.
+        ``collapse=True`` lists one hit per story (near-copies of one article, see
+        ``search.stories``): its best-ranked copy, with the ids of the other copies that match
+        in ``Hit.duplicates``; pages count stories, and ``Results.stories`` counts them too.
         """
         started = time.perf_counter()
         if not 1 <= limit <= MAX_LIMIT:
@@ -171,9 +186,23 @@ class Searcher:
             engine = self._engine
             compiled, first, last = self._compile(query, since, until, source, category, stemming)
             filter_ = _filter(first, last, source, category)
-            ranked, total, total_all = rank(engine, compiled, need, filter_, sort, match)
-            page_hits = [(h, p, engine.stored(h.ref)) for h, p in ranked[need - limit : need]]
+            if collapse:
+                stories = rank_stories(engine, compiled, need, filter_, sort, match)
+                ranked, total, total_all = stories
+                copies = [
+                    self._copies(engine, compiled, h, p, story, filter_, match)
+                    for h, p, story in ranked[need - limit : need]
+                ]
+                counted = self._story_counts(engine, compiled, filter_, total, total_all)
+            else:
+                ranked, total, total_all = rank(engine, compiled, need, filter_, sort, match)
+            page_hits = [(h[0], h[1], engine.stored(h[0].ref)) for h in ranked[need - limit : need]]
+            found_facets = (
+                self._facets(engine, compiled, filter_, match, total_all) if facets else None
+            )
         hits = [self._hit(h, partial, article, compiled) for h, partial, article in page_hits]
+        if collapse:
+            hits = [replace(hit, duplicates=ids) for hit, ids in zip(hits, copies, strict=True)]
         return Results(
             query=query,
             total=total,
@@ -184,7 +213,65 @@ class Searcher:
             limit=limit,
             unknown=compiled.unknown,
             stopwords=compiled.stopwords,
+            facets=found_facets,
+            stories=counted[0] if collapse else None,
+            stories_all_words=counted[1] if collapse else None,
         )
+
+    @staticmethod
+    def _counted_query(compiled: CompiledQuery, match: Match, total_all: int) -> Query:
+        """The query whose matches facets count: all the words, unless ``match="any"`` or no
+        article has them all."""
+        if match == "any" or total_all == 0:
+            return any_of(compiled.clauses, compiled.exclude)
+        return compiled.query
+
+    def _facets(
+        self,
+        engine: EngineReader,
+        compiled: CompiledQuery,
+        filter_: Filter | None,
+        match: Match,
+        total_all: int,
+    ) -> Facets:
+        if self._labels is None:
+            self._labels = {
+                name: {keyword_key(label): label for label, _ in engine.keyword_counts(name)}
+                for name in ("source", "category")
+            }
+        counts = engine.facets(self._counted_query(compiled, match, total_all), filter_)
+        return make_facets(counts, self._labels)
+
+    @staticmethod
+    def _story_counts(
+        engine: EngineReader,
+        compiled: CompiledQuery,
+        filter_: Filter | None,
+        total: int,
+        total_all: int,
+    ) -> tuple[int, int]:
+        """Distinct stories among the articles ``total`` and ``total_all`` count."""
+        full = engine.story_count(compiled.query, filter_) if total_all else 0
+        if total == total_all:
+            return full, full
+        return engine.story_count(any_of(compiled.clauses, compiled.exclude), filter_), full
+
+    @staticmethod
+    def _copies(
+        engine: EngineReader,
+        compiled: CompiledQuery,
+        hit: EngineHit,
+        partial: bool,
+        story: int,
+        filter_: Filter | None,
+        match: Match,
+    ) -> list[str]:
+        """The ids of the other articles of ``hit``'s story that match as it does (all the
+        words, or some of them), best first; at most ``MAX_COPIES``."""
+        words = any_of(compiled.clauses, compiled.exclude) if partial or match == "any" else None
+        query = AllOf(((words or compiled.query), Term(STORY, str(story))))
+        found = engine.top(query, MAX_COPIES + 1, filter_, False)
+        return [engine.stored(h.ref).id for h in found if h.ref != hit.ref][:MAX_COPIES]
 
     def _compile(
         self,
@@ -378,17 +465,32 @@ class Searcher:
         with self._lock:
             return self._engine.find(article_id)
 
+    def copies(self, article_id: str) -> list[str]:
+        """The ids of the other articles of this article's story (its near-copies), newest
+        first; at most ``MAX_COPIES``. Empty when it has none or is not in the index."""
+        with self._lock:
+            engine = self._engine
+            ref = engine.locate(article_id)
+            if ref is None:
+                return []
+            story = Term(STORY, str(engine.story(ref)))
+            found = engine.top(story, MAX_COPIES + 1, None, True)
+            found.sort(key=lambda h: (-h.day, h.ref))  # type: ignore[arg-type, return-value]
+            return [engine.stored(h.ref).id for h in found if h.ref != ref][:MAX_COPIES]
+
     def stats(self) -> IndexStats:
         """Article count, date range, sources, size on disk and provenance of the index."""
         with self._lock:
             engine, generation, meta = self._engine, self.generation, self._meta
             first, last = engine.date_range()
             articles = engine.doc_count()
+            stories = engine.story_count(Everything(), None) if articles else 0
             sources = engine.keyword_counts("source")
             categories = engine.keyword_counts("category")
         size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
         return IndexStats(
             articles=articles,
+            stories=stories,
             first_date=first,
             last_date=last,
             sources=sources,

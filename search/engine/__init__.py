@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import cast
 
 from ..errors import IndexIncompatible
-from .contract import Engine, EngineHit, EngineReader, EngineWriter, Filter
+from .contract import Engine, EngineHit, EngineReader, EngineWriter, FacetCounts, Filter
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
@@ -36,6 +36,7 @@ __all__ = [
     "EngineHit",
     "EngineReader",
     "EngineWriter",
+    "FacetCounts",
     "Filter",
     "chosen_engine",
     "create",

@@ -8,7 +8,7 @@ scored once on it (one BM25 per word; summing a BM25 per field gave a word in a 
 title's own, high IDF on top of the body's, and reports that only named the event in their
 headline outranked the article asked for). The ``*_exact`` fields hold the normalized forms
 with positions (phrases, exact forms), ``source`` and ``category`` the normalized keys
-(``keyword_key``).
+(``keyword_key``), and ``story`` the article's story number (``search.stories``) as text.
 
 Scores: a ``Term`` or ``Phrase`` scores BM25 in its field times its boost; ``AnyOf`` and
 ``AllOf`` add up their children's scores; ``Without`` scores as its query; ``Scored`` adds its
@@ -33,7 +33,8 @@ T = TypeVar("T")
 STEMMED_FIELDS = ("title", "body", "text")
 EXACT_FIELDS = ("title_exact", "body_exact", "keywords_exact")
 KEYWORD_FIELDS = ("source", "category")
-FIELDS = STEMMED_FIELDS + EXACT_FIELDS + KEYWORD_FIELDS
+STORY = "story"
+FIELDS = STEMMED_FIELDS + EXACT_FIELDS + KEYWORD_FIELDS + (STORY,)
 
 KEYWORD_SEPARATOR = " ، "
 """Joins an article's keywords into one indexed and stored text."""
@@ -122,7 +123,12 @@ class Nothing:
     """No article (a prefix that expands to no term)."""
 
 
-Query = Term | Phrase | AnyOf | AllOf | Without | Scored | Coordinated | Nothing
+@dataclass(frozen=True, slots=True)
+class Everything:
+    """Every article (counts over the whole index)."""
+
+
+Query = Term | Phrase | AnyOf | AllOf | Without | Scored | Coordinated | Nothing | Everything
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +170,16 @@ class EngineHit:
         return dt.date.fromordinal(self.day) if self.day else None
 
 
+@dataclass(frozen=True, slots=True)
+class FacetCounts:
+    """How many of a query's matches have each source and category key, and each day (the
+    date's ordinal; undated articles are not counted)."""
+
+    source: dict[str, int]
+    category: dict[str, int]
+    day: dict[int, int]
+
+
 class EngineReader(Protocol):
     """A snapshot of one index generation, as it was when opened.
 
@@ -197,6 +213,18 @@ class EngineReader(Protocol):
     def matching(self, query: Query, refs: Iterable[Hashable]) -> set[Hashable]:
         """Which of ``refs`` match ``query``."""
 
+    def facets(self, query: Query, filter_: Filter | None) -> FacetCounts:
+        """The counts of the articles that match and pass ``filter_``; exact."""
+
+    def story_count(self, query: Query, filter_: Filter | None) -> int:
+        """How many distinct stories the articles that match and pass ``filter_`` belong to."""
+
+    def story(self, ref: Hashable) -> int:
+        """The story number of a hit."""
+
+    def locate(self, article_id: str) -> Hashable | None:
+        """The ref of the article with this id."""
+
     def stored(self, ref: Hashable) -> Article:
         """The stored article of a hit."""
 
@@ -222,10 +250,11 @@ class EngineReader(Protocol):
 class EngineWriter(Protocol):
     """One transaction on a generation: nothing is visible until ``commit``."""
 
-    def add(self, article: Article, content_hash: str) -> None:
-        """Add ``article``; the caller has deleted any committed version first."""
+    def add(self, article: Article, content_hash: str, story: int) -> None:
+        """Add ``article`` as a member of ``story``; the caller has deleted any committed
+        version first."""
 
-    def replace(self, article: Article, content_hash: str) -> None:
+    def replace(self, article: Article, content_hash: str, story: int) -> None:
         """Add ``article`` in place of every other version: committed, or added earlier in
         this transaction."""
 

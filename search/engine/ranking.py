@@ -108,3 +108,34 @@ def rank(
     seen = {h.ref for h in full}
     partial = [h for h in rest if h.ref not in seen][: need - len(full)]
     return [(h, False) for h in full] + [(h, True) for h in partial], total, total_all
+
+
+def rank_stories(
+    reader: EngineReader,
+    compiled: CompiledQuery,
+    need: int,
+    filter_: Filter | None,
+    sort: Sort,
+    match: Match,
+) -> tuple[list[tuple[EngineHit, bool, int]], int, int]:
+    """``rank`` with one hit per story: the first ``need`` stories' best-ranked articles, with
+    their partial flags and story numbers; the totals are ``rank``'s (articles).
+
+    The stories come in the order of their best article in ``rank``'s order, which does not
+    depend on the page, so neither does this one.
+    """
+    fetch = need * 2
+    while True:
+        ranked, total, total_all = rank(reader, compiled, fetch, filter_, sort, match)
+        firsts: list[tuple[EngineHit, bool, int]] = []
+        seen: set[int] = set()
+        for hit, partial in ranked:
+            story = reader.story(hit.ref)
+            if story not in seen:
+                seen.add(story)
+                firsts.append((hit, partial, story))
+                if len(firsts) == need:
+                    return firsts, total, total_all
+        if len(ranked) < fetch:
+            return firsts, total, total_all
+        fetch *= 4

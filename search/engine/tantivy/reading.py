@@ -13,7 +13,7 @@ from tantivy import Query as T
 
 from ...article import Article
 from .. import contract as q
-from ..contract import EngineHit, keyword_key
+from ..contract import STORY, EngineHit, FacetCounts, keyword_key
 from .schema import id_key, unpack
 from .writing import open_index
 
@@ -48,6 +48,8 @@ class TantivyReader:
     # --- queries -----------------------------------------------------------------------------
 
     def _term(self, field: str, text: str, boost: float = 1.0) -> T:
+        if field == STORY:
+            return T.term_query(self._schema, field, int(text))
         option = "basic" if field in q.KEYWORD_FIELDS else "freq"
         query = T.term_query(self._schema, field, text, option)
         return query if boost == 1.0 else T.boost_query(query, boost)
@@ -75,6 +77,8 @@ class TantivyReader:
                 return self.translate(q.any_of(clauses, exclude))
             case q.Nothing():
                 return T.empty_query()
+            case q.Everything():
+                return T.all_query()
         raise TypeError(f"not a query: {query!r}")
 
     def _excluded(self, exclude: Sequence[q.Query]) -> list[tuple[Occur, T]]:
@@ -151,8 +155,7 @@ class TantivyReader:
     def count(self, query: q.Query, filter_: q.Filter | None) -> int:
         # Counted without scores: what only adds to scores is left out, and a constant score
         # spares BM25 for every match (tantivy-py counts beside a top-1 collector).
-        unscored = T.const_score_query(self.translate(_matches_of(query)), 1.0)
-        return self._searcher.search(self._restricted(unscored, filter_), 1, count=True).count
+        return self._searcher.search(self._unscored(query, filter_), 1, count=True).count
 
     def matching(self, query: q.Query, refs: Iterable[Hashable]) -> set[Hashable]:
         addresses = [tantivy.DocAddress(*ref) for ref in refs]  # type: ignore[misc]
@@ -166,6 +169,34 @@ class TantivyReader:
         found = self._searcher.search(both, len(addresses), count=False).hits
         wanted = {(a.segment_ord, a.doc) for a in addresses}
         return {(a.segment_ord, a.doc) for _, a in found} & wanted
+
+    def _unscored(self, query: q.Query, filter_: q.Filter | None) -> T:
+        """The articles that match and pass ``filter_``, without scoring them."""
+        unscored = T.const_score_query(self.translate(_matches_of(query)), 1.0)
+        return self._restricted(unscored, filter_)
+
+    def facets(self, query: q.Query, filter_: q.Filter | None) -> FacetCounts:
+        # One pass over the matches, one terms aggregation a field (fast fields: no stored
+        # article is read). The sizes are above any count of distinct values a news archive
+        # has, so the buckets are exact.
+        spec = {
+            "source": {"terms": {"field": "source", "size": 100_000}},
+            "category": {"terms": {"field": "category", "size": 100_000}},
+            "day": {"terms": {"field": "day", "size": 1_000_000}},
+        }
+        found = self._searcher.aggregate(self._unscored(query, filter_), spec)
+        counts = {name: {b["key"]: b["doc_count"] for b in found[name]["buckets"]} for name in spec}
+        days = {int(day): n for day, n in counts["day"].items() if day}
+        return FacetCounts(counts["source"], counts["category"], days)
+
+    def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
+        spec = {"stories": {"terms": {"field": STORY, "size": 100_000_000}}}
+        found = self._searcher.aggregate(self._unscored(query, filter_), spec)
+        return len(found["stories"]["buckets"])
+
+    def story(self, ref: Hashable) -> int:
+        address = tantivy.DocAddress(*ref)  # type: ignore[misc]
+        return int(self._searcher.fast_field_values(STORY, [address])[0])
 
     # --- stored articles ---------------------------------------------------------------------
 
@@ -183,6 +214,10 @@ class TantivyReader:
     def find(self, article_id: str) -> Article | None:
         found = self._by_ids([article_id])
         return self._article(found[0]) if found else None
+
+    def locate(self, article_id: str) -> Hashable | None:
+        found = self._by_ids([article_id])
+        return (found[0].segment_ord, found[0].doc) if found else None
 
     def versions(self, article_ids: Sequence[str]) -> dict[str, int]:
         # From fast fields only: reading the stored articles would bring the whole store into

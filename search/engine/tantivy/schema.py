@@ -22,12 +22,13 @@ from ..contract import (
     EXACT_FIELDS,
     KEYWORD_SEPARATOR,
     STEMMED_FIELDS,
+    STORY,
     keyword_key,
     text_of,
     version,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 TERMS_TOKENIZER = "whitespace"  # one of tantivy's built-in tokenizers: nothing to register
@@ -38,8 +39,8 @@ def schema() -> tantivy.Schema:
     field, to find a hit's article among a query's matches); the stemmed fields with term
     frequencies, the exact fields with positions (phrases); ``source`` and ``category`` keys
     (fast, for counts); ``day`` (the date's ordinal, 0 when undated: filters and date order);
-    the content's ``version`` (fast); and the ``article`` itself, stored as zlib-compressed
-    JSON (one field to read per hit)."""
+    the content's ``version`` (fast); its ``story`` (indexed and fast); and the ``article``
+    itself, stored as zlib-compressed JSON (one field to read per hit)."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("key", indexed=True, fast=True)
@@ -51,6 +52,7 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("day", indexed=True, fast=True)
     builder.add_unsigned_field("version", fast=True)
+    builder.add_unsigned_field(STORY, indexed=True, fast=True)
     builder.add_bytes_field("article", stored=True)
     return builder.build()
 
@@ -89,7 +91,9 @@ def prepare_all(articles: list[Article]) -> list[Prepared]:
     return [prepare(article) for article in articles]
 
 
-def document(article: Article, content_hash: str, prepared: Prepared) -> tantivy.Document:
+def document(
+    article: Article, content_hash: str, story: int, prepared: Prepared
+) -> tantivy.Document:
     """The tantivy document of an article."""
     doc = tantivy.Document()
     doc.add_text("id", article.id)
@@ -102,6 +106,7 @@ def document(article: Article, content_hash: str, prepared: Prepared) -> tantivy
             doc.add_text(name, key)
     doc.add_integer("day", article.date.toordinal() if article.date else 0)
     doc.add_unsigned("version", version(content_hash))
+    doc.add_unsigned(STORY, story)
     doc.add_bytes("article", prepared.packed)
     return doc
 

@@ -76,14 +76,14 @@ class TantivyWriter:
         self._deleted: set[str] = set()
         self._workers = workers
         self._pool: AnalysisPool | None = None
-        self._batch: list[tuple[Article, str]] = []
-        self._submitted: deque[list[tuple[Article, str]]] = deque()
+        self._batch: list[tuple[Article, str, int]] = []
+        self._submitted: deque[list[tuple[Article, str, int]]] = deque()
 
-    def add(self, article: Article, content_hash: str) -> None:
+    def add(self, article: Article, content_hash: str, story: int) -> None:
         if self._workers == 1:
-            self._writer.add_document(document(article, content_hash, prepare(article)))
+            self._writer.add_document(document(article, content_hash, story, prepare(article)))
             return
-        self._batch.append((article, content_hash))
+        self._batch.append((article, content_hash, story))
         if len(self._batch) >= BATCH_ARTICLES:
             self._submit()
 
@@ -92,15 +92,16 @@ class TantivyWriter:
             self._pool = AnalysisPool(self._workers)
         while self._pool.full:
             self._take()
-        self._pool.submit([article for article, _ in self._batch])
+        self._pool.submit([article for article, _, _ in self._batch])
         self._submitted.append(self._batch)
         self._batch = []
 
     def _take(self) -> None:
         assert self._pool is not None
         batch = self._submitted.popleft()
-        for (article, content_hash), prepared in zip(batch, self._pool.next_result(), strict=True):
-            self._writer.add_document(document(article, content_hash, prepared))
+        results = zip(batch, self._pool.next_result(), strict=True)
+        for (article, content_hash, story), prepared in results:
+            self._writer.add_document(document(article, content_hash, story, prepared))
 
     def _drain(self) -> None:
         """Give the writer every article added so far."""
@@ -109,11 +110,11 @@ class TantivyWriter:
         while self._submitted:
             self._take()
 
-    def replace(self, article: Article, content_hash: str) -> None:
+    def replace(self, article: Article, content_hash: str, story: int) -> None:
         # A delete applies to every document the writer took before it, committed or not.
         self._drain()
         self._writer.delete_documents_by_term("id", article.id)
-        self.add(article, content_hash)
+        self.add(article, content_hash, story)
 
     def delete(self, article_id: str) -> int:
         if article_id in self._deleted:

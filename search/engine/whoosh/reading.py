@@ -9,7 +9,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from whoosh import collectors
 from whoosh import query as wq
@@ -19,7 +19,7 @@ from whoosh.scoring import BM25F
 
 from ...article import Article
 from .. import contract as q
-from ..contract import KEYWORD_SEPARATOR, EngineHit, keyword_key, version
+from ..contract import KEYWORD_SEPARATOR, STORY, EngineHit, FacetCounts, keyword_key, version
 from .schema import midnight
 from .writing import open_index
 
@@ -162,6 +162,8 @@ def translate(query: q.Query) -> wq.Query:
             return _AndNot(bonus, wq.Or([translate(c) for c in exclude])) if exclude else bonus
         case q.Nothing():
             return wq.NullQuery
+        case q.Everything():
+            return wq.Every()
     raise TypeError(f"not a query: {query!r}")
 
 
@@ -190,8 +192,8 @@ class WhooshReader:
     def __init__(self, directory: Path) -> None:
         self._index = open_index(directory)
         self._searcher = self._index.searcher(weighting=WEIGHTING)
-        self._days = None
         self._hashes = None
+        self._columns: dict[str, Any] = {}
         self._filters: dict[Hashable, set[int]] = {}
         self._matches: dict[Hashable, set[int]] = {}
 
@@ -241,11 +243,41 @@ class WhooshReader:
         return hits
 
     def count(self, query: q.Query, filter_: q.Filter | None) -> int:
+        return len(self._matching(query, filter_))
+
+    def _matching(self, query: q.Query, filter_: q.Filter | None) -> set[int]:
+        """The live articles that match and pass ``filter_``."""
         matches = _remember(
             self._matches, query, MATCHES_CACHE_SIZE, lambda: self._docs(translate(query))
         )
         allowed = self._allowed(filter_)
-        return len(matches if allowed is None else matches & allowed)
+        return matches if allowed is None else matches & allowed
+
+    def _column(self, field: str) -> Any:
+        if field not in self._columns:
+            self._columns[field] = self._searcher.reader().column_reader(field)
+        return self._columns[field]
+
+    def facets(self, query: q.Query, filter_: q.Filter | None) -> FacetCounts:
+        docs = self._matching(query, filter_)
+        if not docs:
+            return FacetCounts({}, {}, {})
+        sources, categories, days = (self._column(f) for f in ("source", "category", "day"))
+        source = Counter(sources[d] for d in docs)
+        category = Counter(categories[d] for d in docs)
+        day = Counter(days[d] for d in docs)
+        # Columns hold "" and 0 for articles without a source, category or date.
+        for counter, missing in ((source, ""), (category, ""), (day, 0)):
+            counter.pop(missing, None)  # type: ignore[call-overload]
+        return FacetCounts(dict(source), dict(category), dict(day))
+
+    def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
+        docs = self._matching(query, filter_)
+        stories = self._column(STORY) if docs else None
+        return len({stories[d] for d in docs})
+
+    def story(self, ref: Hashable) -> int:
+        return int(self._column(STORY)[ref])
 
     def _docs(self, query: wq.Query) -> set[int]:
         """The articles matching ``query``, by set operations on its leaves' posting lists.
@@ -283,16 +315,17 @@ class WhooshReader:
         return self._docs(translate(query)).intersection(refs)  # type: ignore[arg-type]
 
     def _day(self, docnum: int) -> int:
-        if self._days is None:
-            self._days = self._searcher.reader().column_reader("day")
-        return self._days[docnum]
+        return self._column("day")[docnum]
 
     def stored(self, ref: Hashable) -> Article:
         return _article(self._searcher.stored_fields(ref))
 
     def find(self, article_id: str) -> Article | None:
-        docnum = self._searcher.document_number(id=article_id)
+        docnum = self.locate(article_id)
         return None if docnum is None else self.stored(docnum)
+
+    def locate(self, article_id: str) -> Hashable | None:
+        return self._searcher.document_number(id=article_id)
 
     def versions(self, article_ids: Sequence[str]) -> dict[str, int]:
         found = {}

@@ -9,7 +9,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import arabic_analyzer
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
 
 
@@ -50,6 +50,9 @@ def schema() -> Schema:
         category_label=STORED,
         url=STORED,
         hash=ID(sortable=True),
+        # The story number (search.stories), as text: a Term finds a story's copies, and the
+        # column gives a hit's story.
+        story=ID(sortable=True),
     )
 
 

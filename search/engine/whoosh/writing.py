@@ -280,9 +280,9 @@ class IndexWriter:
         self._committed_segments = {s.segment_id() for s in self._writer.segments}
         self._replacing: dict[str, str] = {}  # id → content hash of its last version
 
-    def add(self, article: Article, content_hash: str) -> None:
+    def add(self, article: Article, content_hash: str, story: int) -> None:
         """Add ``article``; the caller has deleted any older version first."""
-        fields: dict[str, object] = {"id": article.id, "hash": content_hash}
+        fields: dict[str, object] = {"id": article.id, "hash": content_hash, "story": str(story)}
         keywords = KEYWORD_SEPARATOR.join(article.keywords)
         for name, text in (("title", article.title), ("body", article.body)):
             if text:
@@ -311,11 +311,11 @@ class IndexWriter:
         fields["category"] = keyword_key(article.category or "")
         self._writer.add_document(**fields)
 
-    def replace(self, article: Article, content_hash: str) -> None:
+    def replace(self, article: Article, content_hash: str, story: int) -> None:
         """Add ``article`` in place of every other version of it: the committed one and those
         added earlier in this transaction (the last version passed here is the one kept)."""
         self.delete(article.id)
-        self.add(article, content_hash)
+        self.add(article, content_hash, story)
         self._replacing[article.id] = content_hash
 
     def delete(self, article_id: str) -> int:
