@@ -164,9 +164,10 @@ def hit_text(
     return "\n".join(lines)
 
 
-def copies_line(ids: list[str]) -> str:
-    """ "+2 copies: id1, id2" under a collapsed hit."""
-    return f"+{len(ids)} {'copy' if len(ids) == 1 else 'copies'}: {', '.join(ids)}"
+def copies_line(ids: list[str], shown: int = 5) -> str:
+    """ "+2 copies: id1, id2" under a collapsed hit (the first ``shown`` ids, then "…")."""
+    listed = ", ".join(ids[:shown]) + (", …" if len(ids) > shown else "")
+    return f"+{len(ids)} {'copy' if len(ids) == 1 else 'copies'}: {listed}"
 
 
 BAR_WIDTH = 30

@@ -235,8 +235,15 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
     assert set(document) == {
         *("query", "total", "total_all_words", "took_ms", "hits"),
         *("page", "limit", "unknown", "stopwords"),
+        *("facets", "stories", "stories_all_words"),
     }
+    assert (document["facets"], document["stories"], document["stories_all_words"]) == (
+        None,
+        None,
+        None,
+    )
     keys = {"id", "title", "date", "source", "category", "url", "score", "partial", "snippet"}
+    keys |= {"duplicates"}
     wanted = {token.term for token in analyze("بوتين المفاوضات")}
     assert document["hits"]
     assert {hit["partial"] for hit in document["hits"]} == {False, True}
@@ -412,6 +419,7 @@ def test_show_text_and_json(news_index: Path, runner: CliRunner) -> None:
         "url",
         "keywords",
         "body",
+        "copies",
     }
     expected = {k: NEWS[0][k] for k in ("id", "title", "body", "date", "source", "category", "url")}
     assert {k: document[k] for k in expected} == expected
@@ -434,12 +442,14 @@ def test_stats_text_and_json(seeds_index: Path, runner: CliRunner) -> None:
     # latest seed-013 (20/11/2025)
     text = bahth(runner, "stats", "--index", seeds_index)
     assert text.exit_code == 0
-    assert re.search(r"^articles:\s+27$", text.stdout, re.MULTILINE)
+    # The seeds hold no near-copies: 27 stories.
+    assert re.search(r"^articles:\s+27 in 27 stories ", text.stdout, re.MULTILINE)
     assert re.search(r"^dates:\s+2024-06-09 to 2025-11-20$", text.stdout, re.MULTILINE)
 
     document = json.loads(bahth(runner, "stats", "--index", seeds_index, "--json").stdout)
     assert set(document) == {
         "articles",
+        "stories",
         "first_date",
         "last_date",
         "sources",
@@ -451,7 +461,7 @@ def test_stats_text_and_json(seeds_index: Path, runner: CliRunner) -> None:
         "updated",
         "dumps",
     }
-    assert document["articles"] == 27
+    assert document["articles"] == document["stories"] == 27
     assert (document["first_date"], document["last_date"]) == ("2024-06-09", "2025-11-20")
     counted = {s["name"]: s["articles"] for s in document["sources"]}
     assert {name: counted[name] for name in sources} == dict(sources)

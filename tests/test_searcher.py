@@ -598,6 +598,7 @@ def test_highlights_mark_surface_forms_of_putin(seeds_searcher: Searcher) -> Non
 RESULT_KEYS = {
     *("query", "total", "total_all_words", "took_ms", "hits"),
     *("page", "limit", "unknown", "stopwords"),  # what the text output's result line shows
+    *("facets", "stories", "stories_all_words"),  # null unless asked for (--facets, --collapse)
 }
 HIT_KEYS = {
     "id",
@@ -610,6 +611,7 @@ HIT_KEYS = {
     "partial",
     "snippet",
     "highlights",
+    "duplicates",
 }
 
 

@@ -18,6 +18,7 @@ from .schema import id_key, unpack
 from .writing import open_index
 
 _MAX_DAY = dt.date.max.toordinal()
+_STORY_RANGE = 50_000
 
 
 class TantivyReader:
@@ -190,9 +191,22 @@ class TantivyReader:
         return FacetCounts(counts["source"], counts["category"], days)
 
     def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
-        spec = {"stories": {"terms": {"field": STORY, "size": 100_000_000}}}
-        found = self._searcher.aggregate(self._unscored(query, filter_), spec)
-        return len(found["stories"]["buckets"])
+        # tantivy refuses an aggregation of more than 65,000 buckets: the stories are counted
+        # in ranges of story numbers, each holding fewer than that.
+        matches = self._unscored(query, filter_)
+        spec = {"last": {"max": {"field": STORY}}}
+        last = self._searcher.aggregate(matches, spec)["last"]["value"]
+        if last is None:
+            return 0
+        stories = 0
+        for first in range(0, int(last) + 1, _STORY_RANGE):
+            part = T.range_query(
+                self._schema, STORY, tantivy.FieldType.Unsigned, first, first + _STORY_RANGE - 1
+            )
+            both = T.boolean_query([(Occur.Must, matches), (Occur.Must, part)])
+            spec = {"stories": {"terms": {"field": STORY, "size": _STORY_RANGE}}}
+            stories += len(self._searcher.aggregate(both, spec)["stories"]["buckets"])
+        return stories
 
     def story(self, ref: Hashable) -> int:
         address = tantivy.DocAddress(*ref)  # type: ignore[misc]
