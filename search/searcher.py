@@ -169,7 +169,7 @@ class Searcher:
 
         ``facets=True`` counts the matches by source, category, month and year
         (``Results.facets``): the articles with all the words, or with ``match="any"`` (or
-        when no article has them all) those with any of them, within the filters.
+        ``"auto"`` when no article has them all) those with any of them, within the filters.
         ``collapse=True`` lists one hit per story (near-copies of one article, see
         ``search.stories``): its best-ranked copy, with the ids of the other copies that match
         in ``Hit.duplicates``; pages count stories, and ``Results.stories`` counts them too.
@@ -220,9 +220,9 @@ class Searcher:
 
     @staticmethod
     def _counted_query(compiled: CompiledQuery, match: Match, total_all: int) -> Query:
-        """The query whose matches facets count: all the words, unless ``match="any"`` or no
-        article has them all."""
-        if match == "any" or total_all == 0:
+        """The query whose matches facets count: all the words, unless ``match="any"``, or
+        ``"auto"`` finds no article with them all."""
+        if match == "any" or (match == "auto" and total_all == 0):
             return any_of(compiled.clauses, compiled.exclude)
         return compiled.query
 

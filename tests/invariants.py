@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from typing import Any
 
 from search import Results, Searcher
@@ -103,3 +104,60 @@ def assert_filters_hold(
     unfiltered = searcher.search(query, **options)
     assert results.total <= unfiltered.total, context
     return results
+
+
+def assert_collapse_keeps_the_first_of_each_story(
+    searcher: Searcher, query: str, *, limit: int, **options: Any
+) -> None:
+    """``collapse=True`` lists the uncollapsed ranking with every article that is a copy of
+    an earlier hit left out: each hit's ``duplicates`` are the matching copies it stands for,
+    never listed again, and never overlapping another hit's. Its pages agree as uncollapsed
+    pages do, and there are as many stories as hits when they fit on one page."""
+    collapsed = searcher.search(query, limit=limit, collapse=True, **options)
+    flat = searcher.search(query, limit=1000, **options)
+    context = (query, options)
+    shown: set[str] = set()
+    expected: list[str] = []
+    for hit in flat:
+        if hit.id in shown:
+            continue
+        expected.append(hit.id)
+        if len(expected) > len(collapsed.hits):
+            break
+        story = next((h for h in collapsed if h.id == hit.id), None)
+        assert story is not None, (context, hit.id, ids(collapsed))
+        assert not shown & {story.id, *story.duplicates}, context
+        shown |= {story.id, *story.duplicates}
+    assert ids(collapsed) == expected[: len(collapsed.hits)], context
+    assert (collapsed.total, collapsed.total_all_words) == (flat.total, flat.total_all_words)
+    assert collapsed.stories is not None and collapsed.stories_all_words is not None
+    assert collapsed.stories_all_words <= collapsed.stories <= collapsed.total, context
+    assert collapsed.stories_all_words <= collapsed.total_all_words, context
+    if collapsed.stories <= limit:
+        assert len(collapsed.hits) == collapsed.stories, context
+    assert_pages_agree(searcher, query, limit=max(1, limit // 2), pages=2, collapse=True, **options)
+
+
+def assert_facets_count_the_matches(searcher: Searcher, query: str, **filters: Any) -> None:
+    """``facets=True`` counts every article with all the words (by ``scan``) by source,
+    category, month and year, within the filters."""
+    results = searcher.search(query, facets=True, match="all", **filters)
+    facets = results.facets
+    assert facets is not None
+    matches = list(searcher.scan(query, match="all", **filters))
+    assert len(matches) == results.total
+    dated = [hit.date for hit in matches if hit.date]
+    expected = {
+        "source": Counter(hit.source for hit in matches if hit.source),
+        "category": Counter(hit.category for hit in matches if hit.category),
+        "month": Counter(f"{d.year:04d}-{d.month:02d}" for d in dated),
+    }
+    context = (query, filters)
+    for name, counts in expected.items():
+        assert dict(facets[name]) == dict(counts), (context, name)
+    assert [value for value, _ in facets["month"]] == sorted(expected["month"]), context
+    years = Counter(f"{d.year:04d}" for d in dated)
+    assert dict(facets.get("year", [])) == (dict(years) if len(years) > 1 else {}), context
+    for name in ("source", "category"):
+        counts = [count for _, count in facets[name]]
+        assert counts == sorted(counts, reverse=True), (context, name)

@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 from search import Article, Indexer, QueryError, Searcher, analyze
 from tests.invariants import (
     assert_any_scores_ordered,
+    assert_collapse_keeps_the_first_of_each_story,
+    assert_facets_count_the_matches,
     assert_filters_hold,
     assert_limit_independent,
     assert_pages_agree,
@@ -204,6 +206,43 @@ def test_the_unpruned_ranking_is_the_pruned_one(searcher: Searcher) -> None:
             assert [h.id for h in page] == [h.id for h in reference][:k], (query, k)
         checked += 1
     assert checked >= 5
+
+
+@settings(max_examples=30)
+@given(query=TEXT, match=MODES, sort=SORTS, limit=st.sampled_from([2, 6, 10]))
+def test_collapse_keeps_the_first_hit_of_each_story(
+    searcher: Searcher, query: str, match: str, sort: str, limit: int
+) -> None:
+    assert_collapse_keeps_the_first_of_each_story(
+        searcher, query, limit=limit, match=match, sort=sort
+    )
+
+
+def test_wire_copies_are_one_story(searcher: Searcher, corpus: list[Article]) -> None:
+    by_body: dict[str, list[str]] = {}
+    for article in corpus:
+        by_body.setdefault(article.body, []).append(article.id)
+    groups = [ids for ids in by_body.values() if len(ids) > 1]
+    assert len(groups) > 50
+    for group in groups[:50]:
+        assert set(searcher.copies(group[0])) >= set(group[1:]), group
+
+
+@settings(max_examples=30)
+@given(
+    query=TEXT,
+    since=st.none() | st.dates(dt.date(2014, 6, 1), dt.date(2016, 6, 1)),
+    source=st.none() | st.sampled_from(SOURCES),
+    category=st.none() | st.sampled_from(CATEGORIES),
+)
+def test_facets_count_every_match_within_the_filters(
+    searcher: Searcher,
+    query: str,
+    since: dt.date | None,
+    source: str | None,
+    category: str | None,
+) -> None:
+    assert_facets_count_the_matches(searcher, query, since=since, source=source, category=category)
 
 
 def test_copies_tie_and_the_newer_one_ranks_first(

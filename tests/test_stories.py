@@ -1,0 +1,253 @@
+"""Stories: near-copies found at index time, collapsed at search time, kept right by every
+kind of run. Planted copies in a generated corpus, through the API and the CLI, on both
+engines."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search import Article, Indexer, Searcher
+from search.cli import main
+from search.stories import THRESHOLD, Stories, shingles, signature, similarity
+
+pytestmark = pytest.mark.usefixtures("engine")
+
+# Real words from news sentences, sampled into bodies that share no run of five words.
+_NEWS = """
+أعلنت وزارة الصحة اليوم عن تسجيل حالات جديدة في عدة مناطق وأكدت أن الوضع مستقر وقال
+المتحدث الرسمي إن الفرق الميدانية تعمل على مدار الساعة لمتابعة المخالطين وتقديم الرعاية
+للمرضى في المستشفيات الحكومية والخاصة كما دعت المواطنين والمقيمين إلى الالتزام بالإجراءات
+الاحترازية وارتداء الكمامات في الأماكن العامة وتجنب التجمعات العائلية الكبيرة خلال فترة
+الأعياد وأشار التقرير إلى ارتفاع عدد المتعافين وانخفاض نسبة الإشغال في أقسام العناية المركزة
+بينما واصلت الهيئة العامة للإحصاء نشر البيانات الأسبوعية عن أسعار السلع والخدمات في الأسواق
+المحلية وقال وزير المالية إن الميزانية تشهد تحسنا ملحوظا بفضل ارتفاع أسعار النفط في الأسواق
+العالمية وزيادة الإيرادات غير النفطية مع استمرار الإنفاق على مشروعات البنية التحتية والإسكان
+"""
+WORDS = _NEWS.split()
+FOOTER = (
+    "للاشتراك في النشرة البريدية اليومية أرسل رسالة إلى الرقم المخصص وتابعونا على حساباتنا في "
+    "مواقع التواصل الاجتماعي لمعرفة آخر الأخبار العاجلة والتقارير الخاصة من مراسلينا في "
+    "المناطق جميع الحقوق محفوظة للصحيفة ولا يجوز النقل دون إذن مكتوب من إدارة التحرير"
+)
+
+
+def _body(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def _edited(rng: random.Random, body: str, changes: int) -> str:
+    words = body.split()
+    for at in rng.sample(range(len(words)), changes):
+        words[at] = rng.choice(WORDS)
+    return " ".join(words)
+
+
+def planted() -> list[Article]:
+    """A wire story and its copies, two stories sharing only a footer, and other articles."""
+    rng = random.Random(3)
+    wire = _body(rng, 150)
+    lead = " ".join(wire.split()[:30])
+    bodies = {
+        "wire": wire,
+        "exact": wire,  # another paper, word for word
+        "edited": _edited(rng, wire, 4) + " وأضاف أن التحقيقات مستمرة",
+        "new-lead": _body(rng, 30) + " " + wire[len(lead) + 1 :],  # its own first paragraph
+        "footer-a": _body(rng, 60) + " " + FOOTER,
+        "footer-b": _body(rng, 60) + " " + FOOTER,
+    }
+    articles = [
+        Article(id=name, title=f"خبر {name}", body=body, source=source, date=None)
+        for (name, body), source in zip(
+            bodies.items(), ["spa", "okaz", "alriyadh", "alwatan", "sabq", "sabq"], strict=True
+        )
+    ]
+    articles += [
+        Article(id=f"other-{n}", title="خبر آخر", body=_body(rng, 80), source="okaz")
+        for n in range(40)
+    ]
+    return articles
+
+
+WIRE_COPIES = {"wire", "exact", "edited", "new-lead"}
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    path = tmp_path_factory.mktemp(f"stories-{engine}") / "index"
+    Indexer(path, workers=1).add_articles(planted())
+    return path
+
+
+@pytest.fixture
+def searcher(index: Path) -> Iterator[Searcher]:
+    with Searcher(index) as opened:
+        yield opened
+
+
+# --- the module ------------------------------------------------------------------------------
+
+
+def test_signatures_estimate_the_shingle_jaccard() -> None:
+    rng = random.Random(5)
+    for _ in range(20):
+        a = _body(rng, 120)
+        b = _edited(rng, a, rng.randint(0, 30))
+        one, other = set(shingles(a).tolist()), set(shingles(b).tolist())
+        exact = len(one & other) / len(one | other)
+        sa, sb = signature(a), signature(b)
+        assert sa is not None and sb is not None
+        assert abs(similarity(sa, sb) - exact) < 0.25, exact
+
+
+def test_short_bodies_get_no_signature_and_stay_alone() -> None:
+    stories = Stories.empty()
+    first = stories.assign("a", "تفاصيل الخبر لاحقا")
+    second = stories.assign("b", "تفاصيل الخبر لاحقا")
+    assert signature("تفاصيل الخبر لاحقا") is None
+    assert first != second
+
+
+def test_the_planted_copies_are_similar_and_the_footers_are_not() -> None:
+    bodies = {a.id: a.body for a in planted()}
+    wire = signature(bodies["wire"])
+    for name in ("exact", "edited", "new-lead"):
+        assert similarity(wire, signature(bodies[name])) >= THRESHOLD, name
+    assert similarity(signature(bodies["footer-a"]), signature(bodies["footer-b"])) < THRESHOLD
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+def test_copies_share_a_story_and_different_stories_do_not(searcher: Searcher) -> None:
+    for name in WIRE_COPIES:
+        assert set(searcher.copies(name)) == WIRE_COPIES - {name}, name
+    assert searcher.copies("footer-a") == searcher.copies("footer-b") == []
+    assert searcher.copies("no-such-id") == []
+    stats = searcher.stats()
+    assert (stats.articles, stats.stories) == (46, 46 - 3)
+
+
+def test_collapse_gives_one_hit_per_story_with_its_copies(searcher: Searcher) -> None:
+    word = "وزارة"  # in the wire story, and in many others
+    flat = searcher.search(word, limit=100)
+    collapsed = searcher.search(word, limit=100, collapse=True)
+    assert {hit.id for hit in flat} >= WIRE_COPIES
+    wire_hits = [hit for hit in collapsed if hit.id in WIRE_COPIES]
+    assert len(wire_hits) == 1
+    [best] = wire_hits
+    assert set(best.duplicates) == WIRE_COPIES - {best.id}
+    assert best.id == next(hit.id for hit in flat if hit.id in WIRE_COPIES)
+    assert len(collapsed.hits) == len(flat.hits) - 3
+    assert (collapsed.stories, collapsed.total) == (flat.total - 3, flat.total)
+    assert all(not hit.duplicates for hit in collapsed if hit is not best)
+    assert flat.stories is None and all(not hit.duplicates for hit in flat)
+
+
+def test_duplicates_are_only_the_copies_that_pass_the_filters(searcher: Searcher) -> None:
+    collapsed = searcher.search("وزارة", limit=100, collapse=True, source="okaz")
+    [hit] = [h for h in collapsed if h.id in WIRE_COPIES]
+    assert hit.id == "exact" and hit.duplicates == []
+
+
+def test_facets_count_sources_of_all_matches(searcher: Searcher) -> None:
+    results = searcher.search("وزارة", limit=1, facets=True)
+    assert results.facets is not None
+    counted = dict(results.facets["source"])
+    every = list(searcher.scan("وزارة"))
+    assert sum(counted.values()) == len(every) == results.total > 1
+    assert counted["spa"] == 1
+    assert results.facets["month"] == []  # the planted articles are undated
+
+
+# --- runs that change the index ----------------------------------------------------------------
+
+
+def test_incremental_runs_join_stories_and_deletes_keep_them(tmp_path: Path) -> None:
+    articles = {a.id: a for a in planted()}
+    index = tmp_path / "index"
+    indexer = Indexer(index, workers=1)
+    indexer.add_articles([a for name, a in articles.items() if name != "new-lead"])
+    indexer.add_articles([articles["new-lead"]])  # a later dump brings another copy
+    with Searcher(index) as searcher:
+        assert set(searcher.copies("new-lead")) == WIRE_COPIES - {"new-lead"}
+    indexer.delete(["wire"])  # the first copy, whose story the others joined
+    with Searcher(index) as searcher:
+        assert set(searcher.copies("exact")) == {"edited", "new-lead"}
+        assert searcher.stats().stories == 45 - 2  # the wire story's three copies count once
+    # An edit that makes the article another story takes it out of its old one.
+    rewritten = Article(id="edited", title="خبر", body=_body(random.Random(9), 120))
+    indexer.add_articles([rewritten])
+    with Searcher(index) as searcher:
+        assert searcher.copies("edited") == []
+        assert set(searcher.copies("exact")) == {"new-lead"}
+
+
+def test_a_rebuild_finds_the_same_stories(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(
+        "".join(
+            json.dumps({"id": a.id, "title": a.title, "body": a.body, "source": a.source}) + "\n"
+            for a in planted()
+        ),
+        encoding="utf-8",
+    )
+    indexer = Indexer(index, workers=1)
+    indexer.add_files([dump])
+    with Searcher(index) as searcher:
+        before = {a.id: frozenset(searcher.copies(a.id)) for a in planted()}
+    indexer.rebuild([dump])
+    with Searcher(index) as searcher:
+        assert {a.id: frozenset(searcher.copies(a.id)) for a in planted()} == before
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+
+def _bahth(*args: str | Path) -> str:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_cli_collapse_and_facets(index: Path) -> None:
+    text = _bahth("search", "وزارة", "--index", index, "-n", "50", "--collapse", "--facets")
+    assert "+3 copies: " in text
+    shown = json.loads(
+        _bahth("search", "وزارة", "--index", index, "-n", "50", "--collapse", "--json")
+    )
+    assert text.count("id: ") == len(shown["hits"])
+    assert "stories)" in text.splitlines()[0]
+    assert "Sources: okaz " in text
+
+    document = json.loads(
+        _bahth("search", "وزارة", "--index", index, "-n", "50", "--collapse", "--facets", "--json")
+    )
+    [wire] = [hit for hit in document["hits"] if hit["id"] in WIRE_COPIES]
+    assert set(wire["duplicates"]) == WIRE_COPIES - {wire["id"]}
+    assert document["stories"] == document["total"] - 3
+    sources = {entry["value"]: entry["count"] for entry in document["facets"]["source"]}
+    assert sum(sources.values()) == document["total"]
+    assert list(document["facets"]) == ["source", "category", "month"]
+
+
+def test_cli_show_lists_the_copies_and_stats_the_stories(index: Path) -> None:
+    shown = _bahth("show", "wire", "--index", index)
+    assert "Copies of this story (3): " in shown
+    document = json.loads(_bahth("show", "wire", "--index", index, "--json"))
+    assert set(document["copies"]) == WIRE_COPIES - {"wire"}
+    stats = json.loads(_bahth("stats", "--index", index, "--json"))
+    assert (stats["articles"], stats["stories"]) == (46, 43)
+
+
+def test_cli_refuses_collapse_with_all(index: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "وزارة", "--index", str(index), "--all",
+                                       "--collapse"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "--collapse" in result.stderr
