@@ -125,6 +125,7 @@ class _Run:
         # same record again, free: no second analysis, nothing to set aside at commit.
         self.seen: dict[bytes, int] = {}
         self.searcher = engine.open_reader(generation)  # the index as it was before the run
+        self._searcher_open = True
         self._empty = self.searcher.doc_count() == 0
         self._writer: EngineWriter | None = None
         # Articles wait here so that their stored hashes are looked up in one call a batch
@@ -216,7 +217,7 @@ class _Run:
             self.report.deleted = sum(self.writer.delete(i) for i in missing)
             for article_id in missing:
                 self.stories.remove(article_id)
-        self.searcher.close()
+        self._close_searcher()
         if self._writer is None:
             # Nothing changed in the engine: replacing the last commit's metadata (one rename)
             # is the run's atomic step.
@@ -228,7 +229,14 @@ class _Run:
     def cancel(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
-        self.searcher.close()
+        self._close_searcher()
+
+    def _close_searcher(self) -> None:
+        # Once: a commit that fails after closing it is cancelled, and whoosh refuses to close
+        # a reader twice (which would hide the commit's error).
+        if self._searcher_open:
+            self._searcher_open = False
+            self.searcher.close()
 
 
 def _prepare(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search import Article, Indexer, Searcher
+from search import Article, Indexer, Searcher, layout
 from search.cli import main
 from search.stories import THRESHOLD, Stories, shingles, signature, similarity
 
@@ -251,3 +251,29 @@ def test_cli_refuses_collapse_with_all(index: Path) -> None:
                                        "--collapse"])  # fmt: skip
     assert result.exit_code == 2
     assert "--collapse" in result.stderr
+
+
+def test_a_run_that_fails_at_its_commit_leaves_the_stories_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = {a.id: a for a in planted()}
+    index = tmp_path / "index"
+    indexer = Indexer(index, workers=1)
+    indexer.add_articles([a for name, a in articles.items() if name != "new-lead"])
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    # The stories are written under the commit's number, then the metadata fails.
+    monkeypatch.setattr(layout, "write_meta", fail)
+    with pytest.raises(OSError, match="disk full"):
+        indexer.add_articles([articles["new-lead"]])
+    monkeypatch.undo()
+    with Searcher(index) as searcher:
+        assert set(searcher.copies("wire")) == {"exact", "edited"}
+        assert searcher.get("new-lead") is None
+    indexer.add_articles([articles["new-lead"]])
+    with Searcher(index) as searcher:
+        assert set(searcher.copies("wire")) == {"exact", "edited", "new-lead"}
+    [generation] = [p for p in index.iterdir() if p.name.startswith("gen-")]
+    assert len(list(generation.glob("stories.*.npz"))) == 1  # the older ones are removed

@@ -42,16 +42,26 @@ class Built:
 
 
 def build_in_child(
-    engine: str, corpus: Path, index: Path, workers: int | None, *, rebuild: bool = False
+    engine: str,
+    corpus: Path,
+    index: Path,
+    workers: int | None,
+    *,
+    rebuild: bool = False,
+    root: Path = REPO_ROOT,
 ) -> Built:
-    """Build (or, with ``rebuild``, rebuild) ``engine``'s index of ``corpus`` in a child process."""
+    """Build (or, with ``rebuild``, rebuild) ``engine``'s index of ``corpus`` in a child process.
+
+    ``root``: the checkout whose code builds it (the child runs there, and imports ``search``
+    from there before the installed one): another revision's work tree, for a baseline.
+    """
     command = [sys.executable, "-m", "benchmarks.core.build", "--engine", engine]
     command += ["--corpus", str(corpus), "--index", str(index)]
     if workers is not None:
         command += ["--workers", str(workers)]
     if rebuild:
         command.append("--rebuild")
-    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         tail = "\n".join(done.stderr.strip().splitlines()[-STDERR_TAIL:])

@@ -1,0 +1,232 @@
+"""Stories (near-copies): how right they are, what they cost, and what collapsing does.
+
+    python -m benchmarks.stories [--data ../shared/data] [--sample 10000]
+                                 [--engines bahth-tantivy] [--baseline REV] [--index-dir DIR]
+
+1. **Pairs**: on the first ``--sample`` articles of the news corpora (interleaved), the exact
+   Jaccard similarity of every pair of bodies that share a shingle (an inverted index over the
+   shingles: every pair with a similarity above 0), against the pairs ``search.stories`` puts
+   in one story. Precision and recall at the threshold, and at others for comparison.
+2. **Indexing cost**: the whole corpus built in a child process by this checkout and by the
+   baseline revision (``--baseline``, checked out beside it with ``git worktree``: the code
+   before stories), one after the other, per engine: seconds, peak RSS, index size, ratios.
+3. **Collapsing**: on this checkout's index, 50 queries of the speed query set (25 single,
+   25 multi-word): how many top-10 slots went to copies of a higher hit, and how many
+   stories the top 10 show, without and with ``collapse``.
+4. **Facets**: the time ``facets=True`` adds to common one-word searches (p50 and p95 ms of
+   the same searches with and without, alternated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import itertools
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.core import cli
+from benchmarks.core.build import build_in_child
+from benchmarks.core.corpora import REPO_ROOT, interleaved, prepare
+from benchmarks.core.machine import describe, one_line
+from benchmarks.speed import queryset
+from search import Searcher
+from search import stories as st
+
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def exact_pairs(bodies: list[str]) -> dict[tuple[int, int], float]:
+    """The exact shingle Jaccard of every pair of comparable bodies sharing a shingle."""
+    sets = [
+        set(found.tolist()) if len(found := st.shingles(b)) >= st.MIN_SHINGLES else set()
+        for b in bodies
+    ]
+    postings: dict[int, list[int]] = collections.defaultdict(list)
+    for number, shingles in enumerate(sets):
+        for shingle in shingles:
+            postings[shingle].append(number)
+    shared: collections.Counter[tuple[int, int]] = collections.Counter()
+    for holders in postings.values():
+        shared.update(itertools.combinations(holders, 2))
+    return {(a, b): n / (len(sets[a]) + len(sets[b]) - n) for (a, b), n in shared.items()}
+
+
+def story_pairs(bodies: list[str], threshold: float) -> tuple[set[tuple[int, int]], float]:
+    """The pairs ``Stories`` puts in one story at ``threshold``, and the seconds it took."""
+    saved, st.THRESHOLD = st.THRESHOLD, threshold
+    try:
+        stories = st.Stories.empty()
+        started = time.process_time()
+        labels = [stories.assign(str(n), body) for n, body in enumerate(bodies)]
+        seconds = time.process_time() - started
+    finally:
+        st.THRESHOLD = saved
+    members: dict[int, list[int]] = collections.defaultdict(list)
+    for number, label in enumerate(labels):
+        members[label].append(number)
+    pairs = {pair for group in members.values() for pair in itertools.combinations(group, 2)}
+    return pairs, seconds
+
+
+def evaluate_pairs(data: Path, sample: int) -> None:
+    bodies = [r.get("body") or "" for _, r in itertools.islice(interleaved(data, "all"), sample)]
+    print(f"\n## 1. Pairs on {len(bodies):,} articles (exact shingle Jaccard as the truth)\n")
+    truth = exact_pairs(bodies)
+    buckets = collections.Counter(min(int(j * 10), 9) for j in truth.values())
+    print("pairs sharing a shingle, by exact Jaccard: " + ", ".join(
+        f"{k / 10:.1f}-{(k + 1) / 10:.1f}: {buckets[k]:,}" for k in range(10)
+    ))  # fmt: skip
+    print("\n| threshold | true pairs | story pairs | precision | recall | CPU µs/article |")
+    print("|---|---|---|---|---|---|")
+    for threshold in SWEEP:
+        wanted = {pair for pair, j in truth.items() if j >= threshold}
+        found, seconds = story_pairs(bodies, threshold)
+        right = len(wanted & found)
+        mark = " (used)" if threshold == st.THRESHOLD else ""
+        print(
+            f"| {threshold:.1f}{mark} | {len(wanted):,} | {len(found):,} | "
+            f"{right / max(1, len(found)):.3f} | {right / max(1, len(wanted)):.3f} | "
+            f"{seconds / len(bodies) * 1e6:.0f} |"
+        )
+    with_copy = len({n for pair, j in truth.items() if j >= 0.8 for n in pair})
+    print(f"\narticles with a near-copy (Jaccard >= 0.8): {with_copy:,} (1 in "
+          f"{len(bodies) / max(1, with_copy):.0f})")  # fmt: skip
+
+
+def checkout(revision: str, where: Path) -> Path:
+    """A work tree of ``revision`` at ``where`` (git worktree, detached)."""
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", "-f", str(where), revision],
+        cwd=REPO_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    return where
+
+
+def indexing_cost(data: Path, engines: list[str], baseline: str, scratch: Path) -> Path | None:
+    """Build with this checkout and the baseline; the path of this checkout's last index."""
+    corpus = prepare(data, "all", scratch / "corpus.jsonl")
+    print(f"\n## 2. Indexing cost: {corpus.articles:,} articles, this checkout vs {baseline}\n")
+    base = checkout(baseline, scratch / "baseline")
+    print("| engine | code | seconds | peak RSS MB | index MB | vs baseline |")
+    print("|---|---|---|---|---|---|")
+    ours_index = None
+    try:
+        for engine in engines:
+            figures = {}
+            for label, root in (("baseline", base), ("stories", REPO_ROOT)):
+                index = scratch / f"{engine}-{label}"
+                built = build_in_child(engine, corpus.path, index, None, root=root)
+                if not built.ok:
+                    print(f"| {engine} | {label} | failed: {built.failed} | | | |")
+                    continue
+                figures[label] = built.figures
+                if label == "stories":
+                    ours_index = index
+            if len(figures) < 2:
+                continue
+            before, after = figures["baseline"], figures["stories"]
+            for label, f in figures.items():
+                rss = max(f["rss_mb"], f["rss_children_mb"])
+                ratio = (
+                    f"time {after['seconds'] / before['seconds']:.2f}x, "
+                    f"RSS {rss / max(before['rss_mb'], before['rss_children_mb']):.2f}x, "
+                    f"size {after['bytes_on_disk'] / before['bytes_on_disk']:.2f}x"
+                    if label == "stories"
+                    else ""
+                )
+                print(
+                    f"| {engine} | {label} | {f['seconds']:.1f} | {rss:.0f} | "
+                    f"{f['bytes_on_disk'] / 1e6:.0f} | {ratio} |"
+                )
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=REPO_ROOT,
+                       check=False, capture_output=True)  # fmt: skip
+    return ours_index
+
+
+def real_queries(count: int) -> list[str]:
+    loaded = queryset.load()
+    chosen = []
+    for category in ("single", "multi"):
+        chosen += [q.text for q in loaded if q.category == category][: count // 2]
+    return chosen
+
+
+def collapsing(index: Path) -> None:
+    queries = real_queries(50)
+    print(f"\n## 3. Collapsing: top 10 of {len(queries)} queries ({index.name})\n")
+    copies_before = stories_before = stories_after = 0
+    affected = 0
+    with Searcher(index) as searcher:
+        for query in queries:
+            flat = searcher.search(query, limit=10)
+            seen: set[str] = set()
+            taken = 0
+            for hit in flat:
+                if hit.id in seen:
+                    taken += 1
+                seen |= {hit.id, *searcher.copies(hit.id)}
+            collapsed = searcher.search(query, limit=10, collapse=True)
+            copies_before += taken
+            affected += taken > 0
+            stories_before += len(flat.hits) - taken
+            stories_after += len(collapsed.hits)
+    print(
+        f"- top-10 slots taken by a copy of a higher hit: {copies_before} of "
+        f"{10 * len(queries)} ({affected} queries); with --collapse: 0"
+    )
+    print(f"- stories shown in the top 10s: {stories_before} without, {stories_after} with "
+          "--collapse")  # fmt: skip
+
+
+def facets_cost(index: Path, rounds: int = 5) -> None:
+    queries = [q.text for q in queryset.load() if q.category == "common"][:40]
+    plain: list[float] = []
+    faceted: list[float] = []
+    with Searcher(index) as searcher:
+        for query in queries:  # warm the caches of both paths
+            searcher.search(query, facets=True)
+        for _ in range(rounds):
+            for query in queries:
+                for facets, times in ((False, plain), (True, faceted)):
+                    started = time.perf_counter()
+                    searcher.search(query, facets=facets)
+                    times.append((time.perf_counter() - started) * 1000)
+    q = statistics.quantiles
+    print(f"\n## 4. Facets: {len(queries)} common one-word queries x {rounds} ({index.name})\n")
+    for name, times in (("without", plain), ("with --facets", faceted)):
+        cuts = q(times, n=20)
+        print(f"- {name}: p50 {statistics.median(times):.1f} ms, p95 {cuts[18]:.1f} ms")
+    print(f"- added at p50: {statistics.median(faceted) - statistics.median(plain):.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    cli.add_data(parser)
+    parser.add_argument("--sample", type=int, default=10_000)
+    parser.add_argument(
+        "--engines", default="bahth-tantivy", help="comma-separated (bahth-whoosh takes ~7 min)"
+    )
+    parser.add_argument("--baseline", default="84802a6", help="the revision before stories")
+    parser.add_argument("--index-dir", type=Path, help="keep the indexes here (default: temp)")
+    parser.add_argument("--skip-build", action="store_true", help="only part 1")
+    args = parser.parse_args()
+    print(f"# Stories benchmark\n\n{one_line(describe())}")
+    evaluate_pairs(args.data, args.sample)
+    if args.skip_build:
+        return
+    with tempfile.TemporaryDirectory(prefix="bahth-stories-") as temp:
+        scratch = args.index_dir or Path(temp)
+        scratch.mkdir(parents=True, exist_ok=True)
+        index = indexing_cost(args.data, args.engines.split(","), args.baseline, scratch)
+        if index is not None:
+            collapsing(index)
+            facets_cost(index)
+
+
+if __name__ == "__main__":
+    main()
