@@ -37,6 +37,11 @@ that an edited sentence spoils only a few."""
 THRESHOLD = 0.5
 """Shingle Jaccard from which two bodies are one story (see docs/stories.md for the measure)."""
 
+CANDIDATES = 0.35
+"""The LSH index is tuned to this similarity, below ``THRESHOLD``: a pair just above the
+threshold is then almost always a candidate (tuned to the threshold itself, LSH misses about
+half of them), and each candidate is checked against the threshold by its signature."""
+
 MIN_SHINGLES = 8
 """Bodies with fewer shingles (about a dozen words) are never merged: a one-line caption or a
 "details to follow" would otherwise join unrelated articles."""
@@ -136,7 +141,7 @@ class Stories:
     def _index(self) -> MinHashLSH:
         """The LSH index of the signatures, built when the first article is assigned."""
         if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=PERMUTATIONS)
+            self._lsh = MinHashLSH(threshold=CANDIDATES, num_perm=PERMUTATIONS)
             with self._lsh.insertion_session() as session:
                 for article_id, row in self._row.items():
                     values = self._signatures[row]
