@@ -39,7 +39,7 @@ from search import stories as st
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
-def exact_pairs(bodies: list[str]) -> dict[tuple[int, int], float]:
+def exact_pairs(bodies: list[list[str]]) -> dict[tuple[int, int], float]:
     """The exact shingle Jaccard of every pair of comparable bodies sharing a shingle."""
     sets = [
         set(found.tolist()) if len(found := st.shingles(b)) >= st.MIN_SHINGLES else set()
@@ -55,13 +55,14 @@ def exact_pairs(bodies: list[str]) -> dict[tuple[int, int], float]:
     return {(a, b): n / (len(sets[a]) + len(sets[b]) - n) for (a, b), n in shared.items()}
 
 
-def story_pairs(bodies: list[str], threshold: float) -> tuple[set[tuple[int, int]], float]:
-    """The pairs ``Stories`` puts in one story at ``threshold``, and the seconds it took."""
+def story_pairs(bodies: list[list[str]], threshold: float) -> tuple[set[tuple[int, int]], float]:
+    """The pairs ``Stories`` puts in one story at ``threshold``, and the CPU seconds it took
+    (signatures and assignment)."""
     saved, st.THRESHOLD = st.THRESHOLD, threshold
     try:
         stories = st.Stories.empty()
         started = time.process_time()
-        labels = [stories.assign(str(n), body) for n, body in enumerate(bodies)]
+        labels = [stories.assign(str(n), st.signature(body)) for n, body in enumerate(bodies)]
         seconds = time.process_time() - started
     finally:
         st.THRESHOLD = saved
@@ -73,7 +74,8 @@ def story_pairs(bodies: list[str], threshold: float) -> tuple[set[tuple[int, int
 
 
 def evaluate_pairs(data: Path, sample: int) -> None:
-    bodies = [r.get("body") or "" for _, r in itertools.islice(interleaved(data, "all"), sample)]
+    records = itertools.islice(interleaved(data, "all"), sample)
+    bodies = [st.body_words(r.get("body") or "") for _, r in records]
     print(f"\n## 1. Pairs on {len(bodies):,} articles (exact shingle Jaccard as the truth)\n")
     truth = exact_pairs(bodies)
     buckets = collections.Counter(min(int(j * 10), 9) for j in truth.values())

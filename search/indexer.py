@@ -142,17 +142,12 @@ class _Run:
             self._stories = layout.read_stories(self.generation)
         return self._stories
 
-    def _story(self, article: Article) -> int:
-        """The story the new version of ``article`` joins."""
-        self.stories.remove(article.id)
-        return self.stories.assign(article.id, article.body)
-
     @property
     def writer(self) -> EngineWriter:
         # Opened on the first change: re-indexing an unchanged dump starts no writer processes
         # and commits nothing.
         if self._writer is None:
-            self._writer = self.engine.open_writer(self.generation, self.workers)
+            self._writer = self.engine.open_writer(self.generation, self.workers, self.stories)
         return self._writer
 
     def _stored_version(self, article_id: str) -> int | None:
@@ -186,11 +181,11 @@ class _Run:
         if stored == version:
             self.report.unchanged += 1
         elif stored is None:
-            self.writer.add(article, content_hash, self._story(article))
+            self.writer.add(article, content_hash)
             self.report.added += 1
         else:
             self.writer.delete(article.id)
-            self.writer.add(article, content_hash, self._story(article))
+            self.writer.add(article, content_hash)
             self.report.updated += 1
 
     def _add_again(self, article: Article, content_hash: str, version: int, previous: int) -> None:
@@ -207,7 +202,7 @@ class _Run:
         # Written even when it is the stored version: the committed article was deleted when
         # a version in between was written. An earlier version may be in the writer,
         # uncommitted: ``replace`` drops it too.
-        self.writer.replace(article, content_hash, self._story(article))
+        self.writer.replace(article, content_hash)
 
     def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
         """Commit the run with ``meta`` as its metadata, in one atomic step."""
@@ -368,7 +363,7 @@ class Indexer:
             self._check(generation)
             meta = {**layout.read_meta(generation), "updated": layout.now()}
             stories = layout.read_stories(generation)
-            writer = engines.engine_of(generation).open_writer(generation, 1)
+            writer = engines.engine_of(generation).open_writer(generation, 1, stories)
             try:
                 deleted = 0
                 for article_id in ids:

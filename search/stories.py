@@ -1,10 +1,11 @@
 """Stories: articles whose bodies are near-copies of each other (wire stories, republications).
 
 Each article gets a story number at index time. Its body is cut into overlapping runs of
-``SHINGLE`` normalized words (shingles); two bodies are near-copies when the Jaccard similarity
-of their shingle sets is at least ``THRESHOLD``. MinHash signatures (``datasketch``) estimate
-that similarity, and locality-sensitive hashing over them (``datasketch.MinHashLSH``) finds the
-candidates without comparing every pair.
+``SHINGLE`` words (shingles), normalized and without stopwords as the analysis gives them for
+the exact fields; two bodies are near-copies when the Jaccard similarity of their shingle sets
+is at least ``THRESHOLD``. MinHash signatures (``datasketch``) estimate that similarity, and
+locality-sensitive hashing over them (banded as ``datasketch.MinHashLSH`` bands, in numpy
+arrays) finds the candidates without comparing every pair.
 
 A new article joins the story of its most similar earlier article that passes the threshold,
 or starts a story of its own: stories are never merged afterwards, so a story number, once
@@ -12,23 +13,22 @@ written into the engine's document, stays right when other articles are added or
 ``Stories`` holds what the next indexing run needs (every article's signature and story) and
 is saved in the index generation with each commit.
 
->>> a = "وقع زلزال بقوة ست درجات قبالة سواحل اليابان صباح اليوم ولم ترد أنباء عن إصابات"
->>> b = "وقع زلزال بقوة ست درجات قبالة سواحل اليابان صباح اليوم ولم ترد أنباء عن قتلى"
+>>> a = body_words("وقع زلزال بقوة ست درجات قبالة سواحل اليابان صباح اليوم ولم ترد أنباء")
+>>> b = a[:-1] + ["قتلى"]
 >>> similarity(signature(a), signature(a)), similarity(signature(a), signature(b)) > THRESHOLD
 (1.0, True)
 """
 
 from __future__ import annotations
 
-import re
 import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 
-from .arabic import normalize
+from .arabic import index_terms
 
 SHINGLE = 5
 """Words per shingle: long enough that two different stories rarely share one, short enough
@@ -49,44 +49,44 @@ MIN_SHINGLES = 8
 PERMUTATIONS = 64
 SEED = 1
 
-_WORD = re.compile(r"\w+")
 _EMPTY = np.zeros(0, dtype=np.uint64)
+
 _WORD_HASHES: dict[str, int] = {}
-_MEMO_LIMIT = 1_000_000
+_MEMO_LIMIT = 200_000  # distinct words remembered: the Zipfian head, a few tens of MB at most
 
 
-def _word_hash(token: str) -> int:
-    """The hash of a whitespace-separated token's normalized letters (0: none, punctuation)."""
-    found = _WORD_HASHES.get(token)
+def _word_hash(word: str) -> int:
+    found = _WORD_HASHES.get(word)
     if found is None:
         if len(_WORD_HASHES) >= _MEMO_LIMIT:
             _WORD_HASHES.clear()
-        letters = "".join(_WORD.findall(normalize(token)))
-        found = zlib.crc32(letters.encode("utf-8", "surrogatepass")) + 1 if letters else 0
-        _WORD_HASHES[token] = found
+        found = _WORD_HASHES[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
     return found
 
 
-def shingles(text: str) -> np.ndarray:
-    """The 32-bit hashes of the text's shingles (runs of ``SHINGLE`` normalized words).
+def shingles(words: list[str]) -> np.ndarray:
+    """The distinct 32-bit hashes of the runs of ``SHINGLE`` consecutive ``words``.
 
-    Tokens are split at whitespace and each one's normalized letters hashed once (memoized:
-    news vocabulary is Zipfian), which costs a fraction of normalizing the whole text.
-
-    >>> len(shingles("واحد اثنان ثلاثة اربعة خمسة ستة")), len(shingles("كلمة"))
+    >>> len(shingles("واحد اثنان ثلاثه اربعه خمسه سته".split())), len(shingles(["كلمه"]))
     (2, 0)
     """
-    memo = _WORD_HASHES
-    hashes = np.array([memo.get(t) or _word_hash(t) for t in text.split()], dtype=np.uint64)
-    hashes = hashes[hashes != 0]
-    if len(hashes) < SHINGLE:
+    if len(words) < SHINGLE:
         return _EMPTY
+    memo = _WORD_HASHES
+    hashes = np.array([memo.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
     # A polynomial hash of each window of word hashes, in 64-bit arithmetic that wraps.
-    count = len(hashes) - SHINGLE + 1
+    count = len(words) - SHINGLE + 1
     combined = np.zeros(count, dtype=np.uint64)
     for k in range(SHINGLE):
         combined = combined * np.uint64(1_000_003) + hashes[k : k + count]
     return np.unique((combined >> np.uint64(16)) & np.uint64(0xFFFFFFFF))
+
+
+def body_words(body: str) -> list[str]:
+    """The words a body is compared by: its normalized forms without stopwords, as the
+    analysis makes them for the exact fields (``index_terms``), so that an engine that has
+    analyzed the body already compares it for free."""
+    return index_terms(body)[1]
 
 
 def _identity(value: int) -> int:
@@ -97,14 +97,20 @@ def _identity(value: int) -> int:
 _TEMPLATE = MinHash(num_perm=PERMUTATIONS, seed=SEED, hashfunc=_identity)
 
 
-def signature(text: str) -> np.ndarray | None:
-    """The MinHash signature of a body, or None when it is too short to be compared."""
-    found = shingles(text)
+def signature(words: list[str]) -> np.ndarray | None:
+    """The MinHash signature of a body's words (``body_words``), or None when the body is too
+    short to be compared.
+
+    Each value keeps the low 16 bits of the 32-bit MinHash (b-bit MinHash): two different
+    values agree by chance once in 65,536, which moves a similarity by less than the
+    estimate's own noise, and halves what the signatures cost in memory and on disk.
+    """
+    found = shingles(words)
     if len(found) < MIN_SHINGLES:
         return None
     minhash = _TEMPLATE.copy()
     minhash.update_batch(found.tolist())
-    return minhash.hashvalues.astype(np.uint32)
+    return (minhash.hashvalues & 0xFFFF).astype(np.uint16)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -112,94 +118,139 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def _lean(values: np.ndarray) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=values.astype(np.uint64))
+# The LSH banding for CANDIDATES, as datasketch chooses it (it minimizes the false positives
+# and false negatives around the similarity it is tuned to): BANDS bands of ROWS values.
+_BANDING = MinHashLSH(threshold=CANDIDATES, num_perm=PERMUTATIONS)
+BANDS, ROWS = _BANDING.b, _BANDING.r
+
+
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """Each signature's BANDS band keys, shape ``(n, BANDS)``: 32-bit hashes of its bands, the
+    band's number mixed in. Two bands that collide by chance make a candidate that the
+    signature check then turns down."""
+    bands = signatures[:, : BANDS * ROWS].astype(np.uint64).reshape(len(signatures), BANDS, ROWS)
+    keys = np.broadcast_to(np.arange(1, BANDS + 1, dtype=np.uint64), bands.shape[:2]).copy()
+    for row in range(ROWS):
+        keys = keys * np.uint64(0x9E3779B1) + bands[:, :, row]
+    return (keys ^ (keys >> np.uint64(32))).astype(np.uint32)
 
 
 class Stories:
-    """Every indexed article's signature and story number, and the LSH index over them.
+    """Every indexed article's signature and story number, with an LSH index over them.
 
     ``assign`` gives a new article its story; ``remove`` forgets a deleted or replaced one.
+
+    The LSH index is numpy arrays, not datasketch's ``MinHashLSH``: its dictionaries of Python
+    objects took 640 MB for the 72,000 articles of the news corpora, these about 30. The band
+    keys of the articles held are in one sorted array, found with ``searchsorted``; those of
+    articles assigned since are compared directly, and merged into it every ``_PENDING``.
     """
+
+    _PENDING = 4096
 
     def __init__(
         self, ids: list[str], signatures: np.ndarray, stories: np.ndarray, next_story: int
     ) -> None:
-        self._row = {article_id: row for row, article_id in enumerate(ids)}
+        count = len(ids)
         self._ids = list(ids)
+        self._row = {article_id: row for row, article_id in enumerate(self._ids)}
+        self._signatures = np.array(signatures, dtype=np.uint16).reshape(count, PERMUTATIONS)
+        self._stories = np.array(stories, dtype=np.int64)
         # A row of zeros is an article too short to compare (``signature`` gave None).
-        self._signatures = [s if s.any() else None for s in signatures]
-        self._stories = [int(s) for s in stories]
+        self._comparable = self._signatures.any(axis=1)
+        self._alive = np.ones(count, dtype=bool)
+        self._count = count
         self._next = next_story
-        self._lsh: MinHashLSH | None = None
+        self._sorted_keys = np.zeros(0, dtype=np.uint32)
+        self._sorted_rows = np.zeros(0, dtype=np.int32)
+        self._pending_rows = np.zeros(self._PENDING, dtype=np.int32)
+        self._pending_keys = np.zeros((self._PENDING, BANDS), dtype=np.uint32)
+        self._pending = 0
+        self._merge(np.flatnonzero(self._comparable), band_keys(self._signatures[self._comparable]))
         self.changed = False
 
     @classmethod
     def empty(cls) -> Stories:
-        return cls([], np.zeros((0, PERMUTATIONS), dtype=np.uint32), np.zeros(0), 1)
+        return cls([], np.zeros((0, PERMUTATIONS), dtype=np.uint16), np.zeros(0), 1)
 
-    def _index(self) -> MinHashLSH:
-        """The LSH index of the signatures, built when the first article is assigned."""
-        if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=CANDIDATES, num_perm=PERMUTATIONS)
-            with self._lsh.insertion_session() as session:
-                for article_id, row in self._row.items():
-                    values = self._signatures[row]
-                    if values is not None and values.any():
-                        session.insert(article_id, _lean(values), check_duplication=False)
-        return self._lsh
+    def _merge(self, rows: np.ndarray, keys: np.ndarray) -> None:
+        """Add the band keys of ``rows`` to the sorted arrays."""
+        if not len(rows):
+            return
+        keys = np.concatenate([self._sorted_keys, keys.ravel()])
+        rows = np.concatenate([self._sorted_rows, np.repeat(rows, BANDS).astype(np.int32)])
+        order = np.argsort(keys, kind="stable")  # two sorted runs or one: timsort merges them
+        self._sorted_keys, self._sorted_rows = keys[order], rows[order]
 
-    def assign(self, article_id: str, body: str) -> int:
-        """The story of a new article (forget its earlier version first with ``remove``)."""
-        values = signature(body)
+    def _candidates(self, keys: np.ndarray) -> np.ndarray:
+        """The rows alive that share a band key with ``keys`` (one signature's)."""
+        first = np.searchsorted(self._sorted_keys, keys, side="left")
+        last = np.searchsorted(self._sorted_keys, keys, side="right")
+        found = [self._sorted_rows[a:b] for a, b in zip(first, last, strict=True) if b > a]
+        if self._pending:
+            shared = (self._pending_keys[: self._pending] == keys).any(axis=1)
+            found.append(self._pending_rows[: self._pending][shared])
+        if not found:
+            return np.zeros(0, dtype=np.int32)
+        rows = np.unique(np.concatenate(found))
+        return rows[self._alive[rows]]
+
+    def _grow(self) -> None:
+        size = max(1024, 2 * self._count)
+        self._signatures = np.resize(self._signatures, (size, PERMUTATIONS))
+        for name in ("_stories", "_comparable", "_alive"):
+            setattr(self, name, np.resize(getattr(self, name), size))
+
+    def assign(self, article_id: str, values: np.ndarray | None) -> int:
+        """The story of an article with this ``signature`` (None: too short to compare); an
+        earlier version of it is forgotten first."""
+        self.remove(article_id)
         story = 0
         if values is not None:
-            lsh = self._index()
-            lean = _lean(values)
-            best: tuple[float, int] | None = None  # (similarity, -row): earliest among equals
-            for other in lsh.query(lean):
-                row = self._row[other]
-                score = (similarity(values, self._signatures[row]), -row)
-                if score[0] >= THRESHOLD and (best is None or score > best):
-                    best = score
-            if best is not None:
-                story = self._stories[-best[1]]
-            lsh.insert(article_id, lean, check_duplication=False)
+            keys = band_keys(values[np.newaxis])[0]
+            rows = self._candidates(keys)
+            if len(rows):
+                similar = np.count_nonzero(self._signatures[rows] == values, axis=1)
+                best = int(np.argmax(similar))  # rows are sorted: the earliest among equals
+                if similar[best] >= THRESHOLD * PERMUTATIONS:
+                    story = int(self._stories[rows[best]])
         if not story:
             story, self._next = self._next, self._next + 1
-        self._row[article_id] = len(self._ids)
+        if self._count == len(self._stories):
+            self._grow()
+        row = self._count
+        self._count += 1
+        self._signatures[row] = 0 if values is None else values
+        self._comparable[row] = values is not None
+        self._alive[row] = True
+        self._stories[row] = story
         self._ids.append(article_id)
-        self._signatures.append(values)
-        self._stories.append(story)
+        self._row[article_id] = row
+        if values is not None:
+            self._pending_rows[self._pending] = row
+            self._pending_keys[self._pending] = keys
+            self._pending += 1
+            if self._pending == self._PENDING:
+                self._merge(self._pending_rows, self._pending_keys)
+                self._pending = 0
         self.changed = True
         return story
 
     def remove(self, article_id: str) -> None:
         """Forget an article (deleted, or about to be assigned again)."""
         row = self._row.pop(article_id, None)
-        if row is None:
-            return
-        if self._lsh is not None and self._signatures[row] is not None:
-            self._lsh.remove(article_id)
-        self._ids[row] = ""
-        self.changed = True
-
-    def story_of(self, article_id: str) -> int | None:
-        row = self._row.get(article_id)
-        return None if row is None else self._stories[row]
+        if row is not None:
+            self._alive[row] = False
+            self.changed = True
 
     def save(self, file: BinaryIO) -> None:
         """Write the signatures and stories of the articles held (an uncompressed npz)."""
-        rows = sorted(self._row.values())
-        signatures = np.zeros((len(rows), PERMUTATIONS), dtype=np.uint32)
-        for i, row in enumerate(rows):
-            if self._signatures[row] is not None:
-                signatures[i] = self._signatures[row]
+        rows = np.flatnonzero(self._alive[: self._count])
         np.savez(
             file,
             ids=np.array([self._ids[row] for row in rows], dtype=str),
-            signatures=signatures,
-            stories=np.array([self._stories[row] for row in rows], dtype=np.int64),
+            signatures=self._signatures[rows],
+            stories=self._stories[rows],
             next_story=np.array([self._next], dtype=np.int64),
         )
 

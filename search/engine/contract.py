@@ -27,6 +27,7 @@ from typing import Protocol, TypeVar
 
 from ..arabic import normalize
 from ..article import Article
+from ..stories import Stories
 
 T = TypeVar("T")
 
@@ -250,11 +251,12 @@ class EngineReader(Protocol):
 class EngineWriter(Protocol):
     """One transaction on a generation: nothing is visible until ``commit``."""
 
-    def add(self, article: Article, content_hash: str, story: int) -> None:
-        """Add ``article`` as a member of ``story``; the caller has deleted any committed
-        version first."""
+    def add(self, article: Article, content_hash: str) -> None:
+        """Add ``article``; the caller has deleted any committed version first. Its story is
+        the one the writer's ``Stories`` assigns to its body's signature (``search.stories``),
+        when its document is made."""
 
-    def replace(self, article: Article, content_hash: str, story: int) -> None:
+    def replace(self, article: Article, content_hash: str) -> None:
         """Add ``article`` in place of every other version: committed, or added earlier in
         this transaction."""
 
@@ -287,5 +289,6 @@ class Engine(Protocol):
 
     def open_reader(self, directory: Path) -> EngineReader: ...
 
-    def open_writer(self, directory: Path, workers: int) -> EngineWriter:
-        """A writer using ``workers`` processes or threads; ``IndexLocked`` if one is open."""
+    def open_writer(self, directory: Path, workers: int, stories: Stories) -> EngineWriter:
+        """A writer using ``workers`` processes or threads, assigning the stories of the
+        articles it adds with ``stories``; ``IndexLocked`` if one is open."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...stories import Stories
 from .reading import TantivyReader as open_reader
 from .schema import SCHEMA_VERSION
 from .writing import TantivyWriter, committed, create
@@ -16,9 +17,9 @@ from .writing import TantivyWriter, committed, create
 NAME = "tantivy"
 
 
-def open_writer(directory: Path, workers: int) -> TantivyWriter:
+def open_writer(directory: Path, workers: int, stories: Stories) -> TantivyWriter:
     """A writer with ``workers`` indexing threads."""
-    return TantivyWriter(directory, workers)
+    return TantivyWriter(directory, workers, stories)
 
 
 __all__ = [

@@ -14,10 +14,12 @@ import json
 import zlib
 from dataclasses import dataclass
 
+import numpy as np
 import tantivy
 
 from ...arabic import index_terms
 from ...article import Article
+from ...stories import signature
 from ..contract import (
     EXACT_FIELDS,
     KEYWORD_SEPARATOR,
@@ -70,6 +72,7 @@ class Prepared:
 
     texts: tuple[tuple[str, str], ...]
     packed: bytes
+    signature: np.ndarray | None  # of the body (search.stories), made from its analysis
 
 
 def prepare(article: Article) -> Prepared:
@@ -80,10 +83,12 @@ def prepare(article: Article) -> Prepared:
     for name, text in (("title", article.title), ("body", article.body), ("keywords", keywords)):
         terms, norms = index_terms(text)
         stems[name] = terms
+        if name == "body":
+            body_norms = norms
         texts.append((f"{name}_exact", " ".join(norms)))
     texts += [("title", " ".join(stems["title"])), ("body", " ".join(stems["body"]))]
     texts.append(("text", " ".join(text_of(stems["title"], stems["body"], stems["keywords"]))))
-    return Prepared(tuple(texts), pack(article))
+    return Prepared(tuple(texts), pack(article), signature(body_norms))
 
 
 def prepare_all(articles: list[Article]) -> list[Prepared]:

@@ -16,8 +16,9 @@ import tantivy
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
+from ...stories import Stories
 from .analyzing import AnalysisPool
-from .schema import document, prepare, schema
+from .schema import Prepared, document, prepare, schema
 
 # tantivy splits the writer's memory between its threads and wants at least 15 MB each;
 # beyond about 64 MB a thread, bigger segments gain little and cost memory.
@@ -60,8 +61,9 @@ class TantivyWriter:
     every article added before it.
     """
 
-    def __init__(self, directory: Path, workers: int) -> None:
+    def __init__(self, directory: Path, workers: int, stories: Stories) -> None:
         self._directory = directory
+        self._stories = stories
         self._index = open_index(directory)
         try:
             self._writer = self._index.writer(
@@ -76,14 +78,14 @@ class TantivyWriter:
         self._deleted: set[str] = set()
         self._workers = workers
         self._pool: AnalysisPool | None = None
-        self._batch: list[tuple[Article, str, int]] = []
-        self._submitted: deque[list[tuple[Article, str, int]]] = deque()
+        self._batch: list[tuple[Article, str]] = []
+        self._submitted: deque[list[tuple[Article, str]]] = deque()
 
-    def add(self, article: Article, content_hash: str, story: int) -> None:
+    def add(self, article: Article, content_hash: str) -> None:
         if self._workers == 1:
-            self._writer.add_document(document(article, content_hash, story, prepare(article)))
+            self._add_document(article, content_hash, prepare(article))
             return
-        self._batch.append((article, content_hash, story))
+        self._batch.append((article, content_hash))
         if len(self._batch) >= BATCH_ARTICLES:
             self._submit()
 
@@ -92,7 +94,7 @@ class TantivyWriter:
             self._pool = AnalysisPool(self._workers)
         while self._pool.full:
             self._take()
-        self._pool.submit([article for article, _, _ in self._batch])
+        self._pool.submit([article for article, _ in self._batch])
         self._submitted.append(self._batch)
         self._batch = []
 
@@ -100,8 +102,14 @@ class TantivyWriter:
         assert self._pool is not None
         batch = self._submitted.popleft()
         results = zip(batch, self._pool.next_result(), strict=True)
-        for (article, content_hash, story), prepared in results:
-            self._writer.add_document(document(article, content_hash, story, prepared))
+        for (article, content_hash), prepared in results:
+            self._add_document(article, content_hash, prepared)
+
+    def _add_document(self, article: Article, content_hash: str, prepared: Prepared) -> None:
+        # The story is assigned here, in the order documents reach the writer, from the
+        # signature the analysis made.
+        story = self._stories.assign(article.id, prepared.signature)
+        self._writer.add_document(document(article, content_hash, story, prepared))
 
     def _drain(self) -> None:
         """Give the writer every article added so far."""
@@ -110,11 +118,11 @@ class TantivyWriter:
         while self._submitted:
             self._take()
 
-    def replace(self, article: Article, content_hash: str, story: int) -> None:
+    def replace(self, article: Article, content_hash: str) -> None:
         # A delete applies to every document the writer took before it, committed or not.
         self._drain()
         self._writer.delete_documents_by_term("id", article.id)
-        self.add(article, content_hash, story)
+        self.add(article, content_hash)
 
     def delete(self, article_id: str) -> int:
         if article_id in self._deleted:

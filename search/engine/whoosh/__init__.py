@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from ...stories import Stories
 from .reading import WhooshReader as open_reader
 from .schema import SCHEMA_VERSION
 from .writing import IndexWriter, committed
@@ -18,9 +19,9 @@ from .writing import create_index as create
 NAME = "whoosh"
 
 
-def open_writer(directory: os.PathLike[str], workers: int) -> IndexWriter:
+def open_writer(directory: os.PathLike[str], workers: int, stories: Stories) -> IndexWriter:
     """A writer analyzing in ``workers`` processes (whoosh's multiprocess writer)."""
-    return IndexWriter(directory, procs=workers)  # type: ignore[arg-type]
+    return IndexWriter(directory, stories, procs=workers)  # type: ignore[arg-type]
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from whoosh.writing import LockError, SegmentWriter
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
+from ...stories import Stories, body_words, signature
 from ..contract import KEYWORD_SEPARATOR, keyword_key, text_of
 from .schema import midnight, schema
 
@@ -264,8 +265,11 @@ class IndexWriter:
     for buffered postings before spilling to disk.
     """
 
-    def __init__(self, directory: Path, *, procs: int = 1, limitmb: int = 256) -> None:
+    def __init__(
+        self, directory: Path, stories: Stories, *, procs: int = 1, limitmb: int = 256
+    ) -> None:
         self._directory = directory
+        self._stories = stories
         self._before = set(os.listdir(directory))  # what cancel must leave, and only that
         self._commit_before = committed(directory)
         self._index = open_index(directory)
@@ -280,8 +284,11 @@ class IndexWriter:
         self._committed_segments = {s.segment_id() for s in self._writer.segments}
         self._replacing: dict[str, str] = {}  # id → content hash of its last version
 
-    def add(self, article: Article, content_hash: str, story: int) -> None:
+    def add(self, article: Article, content_hash: str) -> None:
         """Add ``article``; the caller has deleted any older version first."""
+        # whoosh analyzes in its own processes, out of reach: the body's words are analyzed
+        # here once more for its signature (index_terms' memo makes that the cheaper pass).
+        story = self._stories.assign(article.id, signature(body_words(article.body)))
         fields: dict[str, object] = {"id": article.id, "hash": content_hash, "story": str(story)}
         keywords = KEYWORD_SEPARATOR.join(article.keywords)
         for name, text in (("title", article.title), ("body", article.body)):
@@ -311,11 +318,11 @@ class IndexWriter:
         fields["category"] = keyword_key(article.category or "")
         self._writer.add_document(**fields)
 
-    def replace(self, article: Article, content_hash: str, story: int) -> None:
+    def replace(self, article: Article, content_hash: str) -> None:
         """Add ``article`` in place of every other version of it: the committed one and those
         added earlier in this transaction (the last version passed here is the one kept)."""
         self.delete(article.id)
-        self.add(article, content_hash, story)
+        self.add(article, content_hash)
         self._replacing[article.id] = content_hash
 
     def delete(self, article_id: str) -> int:
