@@ -122,6 +122,8 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 # and false negatives around the similarity it is tuned to): BANDS bands of ROWS values.
 _BANDING = MinHashLSH(threshold=CANDIDATES, num_perm=PERMUTATIONS)
 BANDS, ROWS = _BANDING.b, _BANDING.r
+_MULTIPLIER = np.uint64(0x9E3779B1)
+_BAND_NUMBERS = np.arange(1, BANDS + 1, dtype=np.uint64) * _MULTIPLIER
 
 
 def band_keys(signatures: np.ndarray) -> np.ndarray:
@@ -129,9 +131,9 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     band's number mixed in. Two bands that collide by chance make a candidate that the
     signature check then turns down."""
     bands = signatures[:, : BANDS * ROWS].astype(np.uint64).reshape(len(signatures), BANDS, ROWS)
-    keys = np.broadcast_to(np.arange(1, BANDS + 1, dtype=np.uint64), bands.shape[:2]).copy()
-    for row in range(ROWS):
-        keys = keys * np.uint64(0x9E3779B1) + bands[:, :, row]
+    keys = _BAND_NUMBERS + bands[:, :, 0]
+    for row in range(1, ROWS):
+        keys = keys * _MULTIPLIER + bands[:, :, row]
     return (keys ^ (keys >> np.uint64(32))).astype(np.uint32)
 
 
@@ -141,9 +143,9 @@ class Stories:
     ``assign`` gives a new article its story; ``remove`` forgets a deleted or replaced one.
 
     The LSH index is numpy arrays, not datasketch's ``MinHashLSH``: its dictionaries of Python
-    objects took 640 MB for the 72,000 articles of the news corpora, these about 30. The band
-    keys of the articles held are in one sorted array, found with ``searchsorted``; those of
-    articles assigned since are compared directly, and merged into it every ``_PENDING``.
+    objects took 640 MB for the 72,000 articles of the news corpora. The band keys of the
+    articles held are in one sorted array, found with ``searchsorted``; those of articles
+    assigned since are in a dictionary, merged into the array every ``_PENDING``.
     """
 
     _PENDING = 4096
@@ -163,9 +165,8 @@ class Stories:
         self._next = next_story
         self._sorted_keys = np.zeros(0, dtype=np.uint32)
         self._sorted_rows = np.zeros(0, dtype=np.int32)
-        self._pending_rows = np.zeros(self._PENDING, dtype=np.int32)
-        self._pending_keys = np.zeros((self._PENDING, BANDS), dtype=np.uint32)
-        self._pending = 0
+        self._pending: dict[int, list[int]] = {}  # band key → rows, since the last merge
+        self._pending_rows: list[int] = []
         self._merge(np.flatnonzero(self._comparable), band_keys(self._signatures[self._comparable]))
         self.changed = False
 
@@ -177,19 +178,25 @@ class Stories:
         """Add the band keys of ``rows`` to the sorted arrays."""
         if not len(rows):
             return
-        keys = np.concatenate([self._sorted_keys, keys.ravel()])
-        rows = np.concatenate([self._sorted_rows, np.repeat(rows, BANDS).astype(np.int32)])
-        order = np.argsort(keys, kind="stable")  # two sorted runs or one: timsort merges them
+        order = np.argsort(keys.ravel(), kind="stable")
+        keys = np.concatenate([self._sorted_keys, keys.ravel()[order]])
+        rows = np.concatenate([self._sorted_rows, np.repeat(rows, BANDS)[order].astype(np.int32)])
+        order = np.argsort(keys, kind="stable")  # two sorted runs: timsort merges them
         self._sorted_keys, self._sorted_rows = keys[order], rows[order]
 
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
         """The rows alive that share a band key with ``keys`` (one signature's)."""
+        found = []
         first = np.searchsorted(self._sorted_keys, keys, side="left")
-        last = np.searchsorted(self._sorted_keys, keys, side="right")
-        found = [self._sorted_rows[a:b] for a, b in zip(first, last, strict=True) if b > a]
-        if self._pending:
-            shared = (self._pending_keys[: self._pending] == keys).any(axis=1)
-            found.append(self._pending_rows[: self._pending][shared])
+        inside = first < len(self._sorted_keys)
+        shared = np.zeros(len(keys), dtype=bool)
+        shared[inside] = self._sorted_keys[first[inside]] == keys[inside]
+        if shared.any():  # most articles share no band with any other
+            last = np.searchsorted(self._sorted_keys, keys[shared], side="right")
+            found += [self._sorted_rows[a:b] for a, b in zip(first[shared], last, strict=True)]
+        for key in keys.tolist():
+            if key in self._pending:
+                found.append(np.array(self._pending[key], dtype=np.int32))
         if not found:
             return np.zeros(0, dtype=np.int32)
         rows = np.unique(np.concatenate(found))
@@ -227,12 +234,13 @@ class Stories:
         self._ids.append(article_id)
         self._row[article_id] = row
         if values is not None:
-            self._pending_rows[self._pending] = row
-            self._pending_keys[self._pending] = keys
-            self._pending += 1
-            if self._pending == self._PENDING:
-                self._merge(self._pending_rows, self._pending_keys)
-                self._pending = 0
+            for key in keys.tolist():
+                self._pending.setdefault(key, []).append(row)
+            self._pending_rows.append(row)
+            if len(self._pending_rows) == self._PENDING:
+                rows = np.array(self._pending_rows)
+                self._merge(rows, band_keys(self._signatures[rows]))
+                self._pending, self._pending_rows = {}, []
         self.changed = True
         return story
 

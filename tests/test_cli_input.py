@@ -373,7 +373,7 @@ def test_index_locked_from_the_engine_writer_says_what_to_do(
     # held), so the refusal comes from the engine's writer rather than from layout.write_lock.
     generation = layout.current(own_index)
     assert generation is not None
-    holder = engine_of(generation).open_writer(generation, 1)
+    holder = engine_of(generation).open_writer(generation, 1, layout.read_stories(generation))
     try:
         with pytest.raises(IndexLocked) as caught:
             Indexer(own_index).delete(["d1"])
