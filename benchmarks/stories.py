@@ -113,8 +113,8 @@ def indexing_cost(data: Path, engines: list[str], baseline: str, scratch: Path) 
     corpus = prepare(data, "all", scratch / "corpus.jsonl")
     print(f"\n## 2. Indexing cost: {corpus.articles:,} articles, this checkout vs {baseline}\n")
     base = checkout(baseline, scratch / "baseline")
-    print("| engine | code | seconds | peak RSS MB | index MB | vs baseline |")
-    print("|---|---|---|---|---|---|")
+    print("| engine | code | seconds | CPU seconds | peak RSS MB | index MB | vs baseline |")
+    print("|---|---|---|---|---|---|---|")
     ours_index = None
     try:
         for engine in engines:
@@ -123,7 +123,7 @@ def indexing_cost(data: Path, engines: list[str], baseline: str, scratch: Path) 
                 index = scratch / f"{engine}-{label}"
                 built = build_in_child(engine, corpus.path, index, None, root=root)
                 if not built.ok:
-                    print(f"| {engine} | {label} | failed: {built.failed} | | | |")
+                    print(f"| {engine} | {label} | failed: {built.failed} | | | | |")
                     continue
                 figures[label] = built.figures
                 if label == "stories":
@@ -135,14 +135,15 @@ def indexing_cost(data: Path, engines: list[str], baseline: str, scratch: Path) 
                 rss = max(f["rss_mb"], f["rss_children_mb"])
                 ratio = (
                     f"time {after['seconds'] / before['seconds']:.2f}x, "
+                    f"CPU {after['cpu_seconds'] / before['cpu_seconds']:.2f}x, "
                     f"RSS {rss / max(before['rss_mb'], before['rss_children_mb']):.2f}x, "
                     f"size {after['bytes_on_disk'] / before['bytes_on_disk']:.2f}x"
                     if label == "stories"
                     else ""
                 )
                 print(
-                    f"| {engine} | {label} | {f['seconds']:.1f} | {rss:.0f} | "
-                    f"{f['bytes_on_disk'] / 1e6:.0f} | {ratio} |"
+                    f"| {engine} | {label} | {f['seconds']:.1f} | {f['cpu_seconds']:.1f} | "
+                    f"{rss:.0f} | {f['bytes_on_disk'] / 1e6:.0f} | {ratio} |"
                 )
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=REPO_ROOT,

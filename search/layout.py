@@ -35,12 +35,14 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .arabic import ANALYSIS_VERSION
 from .engine import engine_of, load
 from .errors import IndexIncompatible, IndexLocked, IndexNotFound
-from .stories import Stories
+
+if TYPE_CHECKING:
+    from .stories import Stories
 
 POINTER = "CURRENT"
 META = "bahth.json"  # the metadata of indexes built before it was kept per commit
@@ -172,6 +174,9 @@ def read_stories(generation: Path) -> Stories:
     Read by the same rule as the metadata: a run that changes the stories writes them under
     its commit's number before the commit is visible.
     """
+    # Imported here: stories need numpy, which a search (that never reads them) need not load.
+    from .stories import Stories
+
     numbers = _meta_numbers(generation, engine_of(generation).committed(generation), STORIES_FILE)
     return Stories.load(_stories_path(generation, numbers[0])) if numbers else Stories.empty()
 

@@ -3,9 +3,14 @@
 Each article gets a story number at index time. Its body is cut into overlapping runs of
 ``SHINGLE`` words (shingles), normalized and without stopwords as the analysis gives them for
 the exact fields; two bodies are near-copies when the Jaccard similarity of their shingle sets
-is at least ``THRESHOLD``. MinHash signatures (``datasketch``) estimate that similarity, and
-locality-sensitive hashing over them (banded as ``datasketch.MinHashLSH`` bands, in numpy
-arrays) finds the candidates without comparing every pair.
+is at least ``THRESHOLD``. MinHash signatures estimate that similarity, and locality-sensitive
+hashing over them finds the candidates without comparing every pair.
+
+Both are numpy here, not datasketch's: on this project's 2-core machine, importing datasketch
+(it imports scipy) took 0.6 s, which every ``bahth search`` would pay; its ``MinHash`` cost
+about 130 µs an article (a Python call per shingle and 64-bit modulo arithmetic) where the
+multiply-shift hashing below costs about 20; and its ``MinHashLSH`` held 640 MB of Python
+objects for the 72,000 articles of the news corpora, the sorted arrays below a few tens.
 
 A new article joins the story of its most similar earlier article that passes the threshold,
 or starts a story of its own: stories are never merged afterwards, so a story number, once
@@ -21,14 +26,19 @@ is saved in the index generation with each commit.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .arabic import index_terms
+from .errors import IndexIncompatible
+
+VERSION = 1
+"""Bump when anything below changes what a signature is: stories saved with another version
+are refused (the index must be rebuilt), never compared with new signatures."""
 
 SHINGLE = 5
 """Words per shingle: long enough that two different stories rarely share one, short enough
@@ -47,7 +57,10 @@ MIN_SHINGLES = 8
 "details to follow" would otherwise join unrelated articles."""
 
 PERMUTATIONS = 64
-SEED = 1
+
+# The banding that minimizes false positives plus false negatives around CANDIDATES with 64
+# values (the integral datasketch's MinHashLSH computes): 21 bands of 3 values.
+BANDS, ROWS = 21, 3
 
 _EMPTY = np.zeros(0, dtype=np.uint64)
 
@@ -64,8 +77,9 @@ def _word_hash(word: str) -> int:
     return found
 
 
-def shingles(words: list[str]) -> np.ndarray:
-    """The distinct 32-bit hashes of the runs of ``SHINGLE`` consecutive ``words``.
+def shingles(words: list[str], *, distinct: bool = True) -> np.ndarray:
+    """The 32-bit hashes of the runs of ``SHINGLE`` consecutive ``words``: each once, or (not
+    ``distinct``) once a run, which a minimum does not mind.
 
     >>> len(shingles("واحد اثنان ثلاثه اربعه خمسه سته".split())), len(shingles(["كلمه"]))
     (2, 0)
@@ -79,7 +93,8 @@ def shingles(words: list[str]) -> np.ndarray:
     combined = np.zeros(count, dtype=np.uint64)
     for k in range(SHINGLE):
         combined = combined * np.uint64(1_000_003) + hashes[k : k + count]
-    return np.unique((combined >> np.uint64(16)) & np.uint64(0xFFFFFFFF))
+    hashes = (combined >> np.uint64(16)) & np.uint64(0xFFFFFFFF)
+    return np.unique(hashes) if distinct else hashes
 
 
 def body_words(body: str) -> list[str]:
@@ -89,28 +104,32 @@ def body_words(body: str) -> list[str]:
     return index_terms(body)[1]
 
 
-def _identity(value: int) -> int:
-    return value
+def _constants(name: str) -> np.ndarray:
+    """PERMUTATIONS 64-bit numbers drawn from SHAKE-256: the same in every run and version."""
+    digest = hashlib.shake_256(f"bahth-stories-{name}".encode()).digest(8 * PERMUTATIONS)
+    return np.frombuffer(digest, dtype="<u8").astype(np.uint64)
 
 
-# Copies of one MinHash share its permutations: making them is most of a new MinHash's cost.
-_TEMPLATE = MinHash(num_perm=PERMUTATIONS, seed=SEED, hashfunc=_identity)
+# Multiply-add-shift hashing (Dietzfelbinger): x → (a·x + b) mod 2⁶⁴ with odd a is a universal
+# family, computed with numpy's wrapping 64-bit arithmetic; the top bits are the hash.
+_MULTIPLIERS = (_constants("a") | np.uint64(1))[:, np.newaxis]
+_ADDENDS = _constants("b")[:, np.newaxis]
 
 
 def signature(words: list[str]) -> np.ndarray | None:
     """The MinHash signature of a body's words (``body_words``), or None when the body is too
-    short to be compared.
+    short to be compared: for each of PERMUTATIONS hash functions, the top 16 bits of its
+    smallest value over the shingles.
 
-    Each value keeps the low 16 bits of the 32-bit MinHash (b-bit MinHash): two different
-    values agree by chance once in 65,536, which moves a similarity by less than the
-    estimate's own noise, and halves what the signatures cost in memory and on disk.
+    16 bits (b-bit MinHash): two different minima agree by chance once in 65,536, which moves
+    a similarity by far less than the estimate's own noise, and halves the memory and disk
+    the signatures take.
     """
-    found = shingles(words)
+    found = shingles(words, distinct=False)
     if len(found) < MIN_SHINGLES:
         return None
-    minhash = _TEMPLATE.copy()
-    minhash.update_batch(found.tolist())
-    return (minhash.hashvalues & 0xFFFF).astype(np.uint16)
+    smallest = (_MULTIPLIERS * found + _ADDENDS).min(axis=1)
+    return (smallest >> np.uint64(48)).astype(np.uint16)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -118,10 +137,6 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-# The LSH banding for CANDIDATES, as datasketch chooses it (it minimizes the false positives
-# and false negatives around the similarity it is tuned to): BANDS bands of ROWS values.
-_BANDING = MinHashLSH(threshold=CANDIDATES, num_perm=PERMUTATIONS)
-BANDS, ROWS = _BANDING.b, _BANDING.r
 _MULTIPLIER = np.uint64(0x9E3779B1)
 _BAND_NUMBERS = np.arange(1, BANDS + 1, dtype=np.uint64) * _MULTIPLIER
 
@@ -142,10 +157,9 @@ class Stories:
 
     ``assign`` gives a new article its story; ``remove`` forgets a deleted or replaced one.
 
-    The LSH index is numpy arrays, not datasketch's ``MinHashLSH``: its dictionaries of Python
-    objects took 640 MB for the 72,000 articles of the news corpora. The band keys of the
-    articles held are in one sorted array, found with ``searchsorted``; those of articles
-    assigned since are in a dictionary, merged into the array every ``_PENDING``.
+    The band keys of the articles held are in one sorted array, found with ``searchsorted``;
+    those of articles assigned since are in a dictionary, merged into the array every
+    ``_PENDING``.
     """
 
     _PENDING = 4096
@@ -260,10 +274,13 @@ class Stories:
             signatures=self._signatures[rows],
             stories=self._stories[rows],
             next_story=np.array([self._next], dtype=np.int64),
+            version=np.array([VERSION], dtype=np.int64),
         )
 
     @classmethod
     def load(cls, path: Path) -> Stories:
         with np.load(path, allow_pickle=False) as data:
+            if "version" not in data or int(data["version"][0]) != VERSION:
+                raise IndexIncompatible(f"{path} holds stories of another version of Bahth")
             ids = [str(i) for i in data["ids"]]
             return cls(ids, data["signatures"], data["stories"], int(data["next_story"][0]))

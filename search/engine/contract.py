@@ -23,11 +23,13 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..arabic import normalize
 from ..article import Article
-from ..stories import Stories
+
+if TYPE_CHECKING:
+    from ..stories import Stories
 
 T = TypeVar("T")
 

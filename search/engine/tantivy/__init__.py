@@ -8,8 +8,10 @@ reading.py    TantivyReader: neutral queries → tantivy queries, ranking, store
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ...stories import Stories
+if TYPE_CHECKING:
+    from ...stories import Stories
 from .reading import TantivyReader as open_reader
 from .schema import SCHEMA_VERSION
 from .writing import TantivyWriter, committed, create

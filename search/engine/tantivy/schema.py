@@ -13,13 +13,15 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 import tantivy
 
 from ...arabic import index_terms
 from ...article import Article
-from ...stories import signature
+
+if TYPE_CHECKING:
+    import numpy as np
 from ..contract import (
     EXACT_FIELDS,
     KEYWORD_SEPARATOR,
@@ -77,6 +79,9 @@ class Prepared:
 
 def prepare(article: Article) -> Prepared:
     """Analyze an article for the index."""
+    # Imported by analysis only: stories need numpy, which a search need not load.
+    from ...stories import signature
+
     texts = []
     stems: dict[str, list[str]] = {}
     keywords = KEYWORD_SEPARATOR.join(article.keywords)

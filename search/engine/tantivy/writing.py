@@ -11,14 +11,17 @@ import json
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tantivy
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
-from ...stories import Stories
 from .analyzing import AnalysisPool
 from .schema import Prepared, document, prepare, schema
+
+if TYPE_CHECKING:
+    from ...stories import Stories
 
 # tantivy splits the writer's memory between its threads and wants at least 15 MB each;
 # beyond about 64 MB a thread, bigger segments gain little and cost memory.

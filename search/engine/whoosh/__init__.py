@@ -9,8 +9,10 @@ reading.py    WhooshReader: neutral queries → whoosh queries, ranking, stored 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from ...stories import Stories
+if TYPE_CHECKING:
+    from ...stories import Stories
 from .reading import WhooshReader as open_reader
 from .schema import SCHEMA_VERSION
 from .writing import IndexWriter, committed

@@ -10,7 +10,7 @@ import signal
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
@@ -24,7 +24,9 @@ from whoosh.writing import LockError, SegmentWriter
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
-from ...stories import Stories, body_words, signature
+
+if TYPE_CHECKING:
+    from ...stories import Stories
 from ..contract import KEYWORD_SEPARATOR, keyword_key, text_of
 from .schema import midnight, schema
 
@@ -268,8 +270,12 @@ class IndexWriter:
     def __init__(
         self, directory: Path, stories: Stories, *, procs: int = 1, limitmb: int = 256
     ) -> None:
+        # Imported by a writer only: stories need numpy, which a search need not load.
+        from ...stories import body_words, signature
+
         self._directory = directory
         self._stories = stories
+        self._signature = lambda body: signature(body_words(body))
         self._before = set(os.listdir(directory))  # what cancel must leave, and only that
         self._commit_before = committed(directory)
         self._index = open_index(directory)
@@ -288,7 +294,7 @@ class IndexWriter:
         """Add ``article``; the caller has deleted any older version first."""
         # whoosh analyzes in its own processes, out of reach: the body's words are analyzed
         # here once more for its signature (index_terms' memo makes that the cheaper pass).
-        story = self._stories.assign(article.id, signature(body_words(article.body)))
+        story = self._stories.assign(article.id, self._signature(article.body))
         fields: dict[str, object] = {"id": article.id, "hash": content_hash, "story": str(story)}
         keywords = KEYWORD_SEPARATOR.join(article.keywords)
         for name, text in (("title", article.title), ("body", article.body)):
