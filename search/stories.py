@@ -77,24 +77,30 @@ def _word_hash(word: str) -> int:
     return found
 
 
-def shingles(words: list[str], *, distinct: bool = True) -> np.ndarray:
-    """The 32-bit hashes of the runs of ``SHINGLE`` consecutive ``words``: each once, or (not
-    ``distinct``) once a run, which a minimum does not mind.
+def _shingle_hashes(hashes: np.ndarray) -> np.ndarray:
+    """The 32-bit hash of each run of SHINGLE consecutive word hashes (at least SHINGLE)."""
+    # A polynomial hash of each window, in 64-bit arithmetic that wraps.
+    count = len(hashes) - SHINGLE + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for k in range(SHINGLE):
+        combined = combined * np.uint64(1_000_003) + hashes[k : k + count]
+    return (combined >> np.uint64(16)) & np.uint64(0xFFFFFFFF)
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    memo = _WORD_HASHES
+    return np.array([memo.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
+
+
+def shingles(words: list[str]) -> np.ndarray:
+    """The distinct 32-bit hashes of the runs of ``SHINGLE`` consecutive ``words``.
 
     >>> len(shingles("واحد اثنان ثلاثه اربعه خمسه سته".split())), len(shingles(["كلمه"]))
     (2, 0)
     """
     if len(words) < SHINGLE:
         return _EMPTY
-    memo = _WORD_HASHES
-    hashes = np.array([memo.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
-    # A polynomial hash of each window of word hashes, in 64-bit arithmetic that wraps.
-    count = len(words) - SHINGLE + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for k in range(SHINGLE):
-        combined = combined * np.uint64(1_000_003) + hashes[k : k + count]
-    hashes = (combined >> np.uint64(16)) & np.uint64(0xFFFFFFFF)
-    return np.unique(hashes) if distinct else hashes
+    return np.unique(_shingle_hashes(_word_hashes(words)))
 
 
 def body_words(body: str) -> list[str]:
@@ -119,15 +125,15 @@ _ADDENDS = _constants("b")[:, np.newaxis]
 def signature(words: list[str]) -> np.ndarray | None:
     """The MinHash signature of a body's words (``body_words``), or None when the body is too
     short to be compared: for each of PERMUTATIONS hash functions, the top 16 bits of its
-    smallest value over the shingles.
+    smallest value over the body's shingles.
 
     16 bits (b-bit MinHash): two different minima agree by chance once in 65,536, which moves
-    a similarity by far less than the estimate's own noise, and halves the memory and disk
-    the signatures take.
+    a similarity by far less than the estimate's own noise, and halves the memory and disk the
+    signatures take.
     """
-    found = shingles(words, distinct=False)
-    if len(found) < MIN_SHINGLES:
+    if len(words) - SHINGLE + 1 < MIN_SHINGLES:
         return None
+    found = _shingle_hashes(_word_hashes(words))
     smallest = (_MULTIPLIERS * found + _ADDENDS).min(axis=1)
     return (smallest >> np.uint64(48)).astype(np.uint16)
 
@@ -162,7 +168,7 @@ class Stories:
     ``_PENDING``.
     """
 
-    _PENDING = 4096
+    _PENDING = 1024
 
     def __init__(
         self, ids: list[str], signatures: np.ndarray, stories: np.ndarray, next_story: int
@@ -193,10 +199,11 @@ class Stories:
         if not len(rows):
             return
         order = np.argsort(keys.ravel(), kind="stable")
-        keys = np.concatenate([self._sorted_keys, keys.ravel()[order]])
-        rows = np.concatenate([self._sorted_rows, np.repeat(rows, BANDS)[order].astype(np.int32)])
-        order = np.argsort(keys, kind="stable")  # two sorted runs: timsort merges them
-        self._sorted_keys, self._sorted_rows = keys[order], rows[order]
+        keys, rows = keys.ravel()[order], np.repeat(rows, BANDS)[order].astype(np.int32)
+        # Inserted in place of a sort of the whole: no temporary the size of the arrays.
+        at = np.searchsorted(self._sorted_keys, keys, side="right")
+        self._sorted_keys = np.insert(self._sorted_keys, at, keys)
+        self._sorted_rows = np.insert(self._sorted_rows, at, rows)
 
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
         """The rows alive that share a band key with ``keys`` (one signature's)."""
@@ -217,7 +224,7 @@ class Stories:
         return rows[self._alive[rows]]
 
     def _grow(self) -> None:
-        size = max(1024, 2 * self._count)
+        size = max(1024, self._count * 3 // 2)
         self._signatures = np.resize(self._signatures, (size, PERMUTATIONS))
         for name in ("_stories", "_comparable", "_alive"):
             setattr(self, name, np.resize(getattr(self, name), size))

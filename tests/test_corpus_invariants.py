@@ -17,6 +17,8 @@ import pytest
 from search import Indexer, QueryError, Searcher
 from tests.invariants import (
     assert_any_scores_ordered,
+    assert_collapse_keeps_the_first_of_each_story,
+    assert_facets_count_the_matches,
     assert_filters_hold,
     assert_limit_independent,
     assert_pages_agree,
@@ -90,6 +92,18 @@ def test_filters(searcher: Searcher, query: str) -> None:
     assert (nothing.total, nothing.hits) == (0, [])
     with pytest.raises(QueryError):
         searcher.search(query, source="الرياض")
+
+
+@pytest.mark.parametrize("query", QUERIES[:8])
+def test_collapse_and_facets(searcher: Searcher, query: str) -> None:
+    for match in ("auto", "any"):
+        for sort in ("relevance", "date"):
+            assert_collapse_keeps_the_first_of_each_story(
+                searcher, query, limit=10, match=match, sort=sort
+            )
+    sources = [name for name, _ in searcher.stats().sources]
+    for filters in ({}, {"source": sources[0]}, {"since": dt.date(2015, 8, 1)}):
+        assert_facets_count_the_matches(searcher, query, **filters)
 
 
 def test_the_issue_examples_top_the_best_article(searcher: Searcher) -> None:

@@ -77,11 +77,8 @@ class Prepared:
     signature: np.ndarray | None  # of the body (search.stories), made from its analysis
 
 
-def prepare(article: Article) -> Prepared:
-    """Analyze an article for the index."""
-    # Imported by analysis only: stories need numpy, which a search need not load.
-    from ...stories import signature
-
+def _analyzed(article: Article) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The terms of each text field, joined; and the body's normalized words."""
     texts = []
     stems: dict[str, list[str]] = {}
     keywords = KEYWORD_SEPARATOR.join(article.keywords)
@@ -93,7 +90,16 @@ def prepare(article: Article) -> Prepared:
         texts.append((f"{name}_exact", " ".join(norms)))
     texts += [("title", " ".join(stems["title"])), ("body", " ".join(stems["body"]))]
     texts.append(("text", " ".join(text_of(stems["title"], stems["body"], stems["keywords"]))))
-    return Prepared(tuple(texts), pack(article), signature(body_norms))
+    return tuple(texts), body_norms
+
+
+def prepare(article: Article) -> Prepared:
+    """Analyze an article for the index."""
+    # Imported by analysis only: stories need numpy, which a search need not load.
+    from ...stories import signature
+
+    texts, body_words = _analyzed(article)
+    return Prepared(texts, pack(article), signature(body_words))
 
 
 def prepare_all(articles: list[Article]) -> list[Prepared]:
