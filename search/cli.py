@@ -784,6 +784,8 @@ def _print_results(
             bidi = bidi and terminal
             line = render.summary(results, listing_all=every is not None)
             out.write(render.text_line(line, columns=columns, bidi=bidi) + "\n")
+            if offer := render.did_you_mean(results):
+                out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
             first = 1 if every is not None else (results.page - 1) * results.limit + 1
             for number, hit in enumerate(hits, first):
                 text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)

@@ -53,7 +53,9 @@ class Results:
     """One page of hits. ``total`` counts every matching article (full and partial matches),
     ``total_all_words`` those that hold all the query's words (what ``match="all"`` would
     count); ``unknown`` lists query words that no indexed article contains, and ``stopwords``
-    the query words that were ignored."""
+    the query words that were ignored. ``suggestion`` is the whole query with the words the
+    searcher likely misspelled corrected (``search.spelling``), or None: offered, never
+    searched in its place."""
 
     query: str
     total: int
@@ -64,6 +66,7 @@ class Results:
     limit: int = 10
     unknown: list[str] = field(default_factory=list)
     stopwords: list[str] = field(default_factory=list)
+    suggestion: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -73,7 +76,8 @@ class Results:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bahth search --json``: everything the text output shows
-        (the counts, the page and its size, words not in the index, ignored stopwords)."""
+        (the counts, the page and its size, words not in the index, ignored stopwords, the
+        suggested query)."""
         return {
             "query": self.query,
             "total": self.total,
@@ -83,6 +87,7 @@ class Results:
             "limit": self.limit,
             "unknown": list(self.unknown),
             "stopwords": list(self.stopwords),
+            "suggestion": self.suggestion,
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

@@ -26,6 +26,7 @@ from .ingest.dates import parse_date
 from .query import parse
 from .results import Hit, IndexStats, Results
 from .snippets import make_snippet, mark
+from .spelling.speller import Speller
 
 MAX_LIMIT = 1000
 
@@ -106,6 +107,7 @@ class Searcher:
         self.generation = generation
         self._meta = meta
         self._engine: EngineReader = engine_of(generation).open_reader(generation)
+        self._speller = Speller(self._engine, generation)
 
     def refresh(self) -> bool:
         """Reopen if another generation or newer commits are live; True if it changed."""
@@ -173,6 +175,7 @@ class Searcher:
             filter_ = _filter(first, last, source, category)
             ranked, total, total_all = rank(engine, compiled, need, filter_, sort, match)
             page_hits = [(h, p, engine.stored(h.ref)) for h, p in ranked[need - limit : need]]
+            suggestion = self._speller.suggest(query)
         hits = [self._hit(h, partial, article, compiled) for h, partial, article in page_hits]
         return Results(
             query=query,
@@ -184,6 +187,7 @@ class Searcher:
             limit=limit,
             unknown=compiled.unknown,
             stopwords=compiled.stopwords,
+            suggestion=suggestion,
         )
 
     def _compile(

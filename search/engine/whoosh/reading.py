@@ -209,6 +209,10 @@ class WhooshReader:
         ranked = heapq.nlargest(limit, found, key=lambda item: item[1].doc_frequency())
         return [text.decode("utf-8") for text, _ in ranked]
 
+    def terms(self, field: str) -> Iterator[tuple[str, int]]:
+        for text, info in self._searcher.reader().iter_prefix(field, ""):
+            yield text.decode("utf-8"), info.doc_frequency()
+
     def top(
         self, query: q.Query, limit: int, filter_: q.Filter | None, by_date: bool
     ) -> list[EngineHit]:

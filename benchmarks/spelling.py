@@ -1,0 +1,177 @@
+"""Did-you-mean on an index of the shared corpora: how often the suggestion is the query meant,
+how often a clean query gets one, and what it costs.
+
+    python -m benchmarks.spelling --index DIR [--queries 500] [--seed 14]
+
+``DIR`` is an index of the news corpora (``bahth index ../shared/data/... --index DIR``, either
+engine). The evaluation set is drawn from the index's own words: real words (Arabic, at least
+``MIN_LENGTH`` letters, held by 5 articles or more, not stopwords), one of a query's words
+misspelled by one slip of the kinds Arabic writers make (a neighbouring key, two letters
+swapped, a letter dropped or doubled, a letter of a sound-alike pair), such that the misspelled
+form occurs in no article; one- and two-word queries, and as many clean queries of real words.
+A suggestion is *corrected* when its normalized words are the intended query's.
+
+Latency is the time ``Speller.suggest`` adds to a search (the engine lock held), p50 and p95,
+for the clean and the misspelled queries; the vocabulary's first reading is timed apart, with
+the memory its words take (tracemalloc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+from search import Searcher, layout
+from search.arabic import is_stopword, normalize
+from search.spelling import edits, vocabulary
+from search.spelling.speller import Speller
+from search.spelling.vocabulary import EXACT_FIELDS, Vocabulary
+
+MIN_ARTICLES = 5
+MIN_LENGTH = 4
+SLIPS = ("keyboard", "swapped", "dropped", "doubled", "sound")
+
+
+def misspell(word: str, slip: str, rng: random.Random) -> str | None:
+    """``word`` with one slip of kind ``slip`` at a random place; None if it has no place."""
+    i = rng.randrange(len(word))
+    if slip == "keyboard":
+        near = sorted(edits.keyboard_neighbours().get(word[i], ()))
+        return word[:i] + rng.choice(near) + word[i + 1 :] if near else None
+    if slip == "sound":
+        places = [j for j, c in enumerate(word) if c in edits.sound_alikes()]
+        if not places:
+            return None
+        j = rng.choice(places)
+        return word[:j] + rng.choice(sorted(edits.sound_alikes()[word[j]])) + word[j + 1 :]
+    if slip == "swapped":
+        j = rng.randrange(len(word) - 1)
+        if word[j] == word[j + 1]:
+            return None
+        return word[:j] + word[j + 1] + word[j] + word[j + 2 :]
+    if slip == "dropped":
+        return word[:i] + word[i + 1 :]
+    return word[: i + 1] + word[i] + word[i + 1 :]  # doubled
+
+
+def draw(
+    pool: list[str], every_form: set[str], count: int, rng: random.Random
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(misspelled query, intended query, slip) and clean queries, half of one word each."""
+    misspelled, clean = [], []
+    while len(misspelled) < count:
+        words = rng.sample(pool, 1 + len(misspelled) % 2)
+        slip = SLIPS[len(misspelled) // 2 % len(SLIPS)]
+        k = rng.randrange(len(words))
+        wrong = misspell(words[k], slip, rng)
+        if wrong is None or wrong in every_form or len(wrong) < 3:
+            continue
+        typed = [*words[:k], wrong, *words[k + 1 :]]
+        misspelled.append((" ".join(typed), " ".join(words), slip))
+    while len(clean) < count:
+        clean.append(" ".join(rng.sample(pool, 1 + len(clean) % 2)))
+    return misspelled, clean
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--queries", type=int, default=500, help="misspelled and clean each")
+    parser.add_argument("--seed", type=int, default=14)
+    args = parser.parse_args()
+
+    generation = layout.require_current(args.index)
+    with layout.write_lock(args.index):
+        vocabulary.refresh(generation)  # an index built before the vocabulary was kept
+    tracemalloc.start()
+    started = time.perf_counter()
+    words = Vocabulary.read(generation)
+    read_ms = (time.perf_counter() - started) * 1000
+    memory = tracemalloc.get_traced_memory()[0] / 1e6
+    tracemalloc.stop()
+    assert words is not None
+    size = sum(p.stat().st_size for p in generation.glob("spelling.*.tsv.gz"))
+
+    with Searcher(args.index) as searcher:
+        reader = searcher._engine
+        articles = reader.doc_count()
+        every_form = {w for field in EXACT_FIELDS for w, _ in reader.terms(field)}
+        pool = sorted(
+            w
+            for w, n in words.counts.items()
+            if n >= MIN_ARTICLES and len(w) >= MIN_LENGTH and not is_stopword(w)
+        )
+        rng = random.Random(args.seed)
+        misspelled, clean = draw(pool, every_form, args.queries, rng)
+        speller = Speller(reader, generation)
+        speller.vocabulary()
+
+        def timed(query: str) -> tuple[str | None, float]:
+            start = time.perf_counter()
+            found = speller.suggest(query)
+            return found, (time.perf_counter() - start) * 1000
+
+        outcome: Counter[tuple[str, str]] = Counter()
+        wrong_ms, examples = [], []
+        for typed, meant, slip in misspelled:
+            found, ms = timed(typed)
+            wrong_ms.append(ms)
+            if found is None:
+                verdict = "none"
+            elif normalize(found).split() == meant.split():
+                verdict = "corrected"
+            else:
+                verdict = "wrong"
+                if len(examples) < 12:
+                    examples.append(f"{typed} -> {found} (meant {meant}, {slip})")
+            outcome[slip, verdict] += 1
+            outcome["all", verdict] += 1
+        clean_ms, false = [], []
+        for query in clean:
+            found, ms = timed(query)
+            clean_ms.append(ms)
+            if found is not None:
+                false.append(f"{query} -> {found}")
+        search_ms = []
+        for query in clean[:200]:
+            start = time.perf_counter()
+            searcher.search(query)
+            search_ms.append((time.perf_counter() - start) * 1000)
+
+    n = len(misspelled)
+    print(f"index: {args.index} ({generation.name}), {articles:,} articles")
+    print(
+        f"vocabulary: {len(words):,} words, file {size / 1e6:.2f} MB, read in {read_ms:.0f} ms, "
+        f"{memory:.1f} MB of Python memory"
+    )
+    print(f"pool: {len(pool):,} real words; {n} misspelled and {len(clean)} clean queries")
+    print("slip        corrected  wrong  none")
+    for slip in (*SLIPS, "all"):
+        total = sum(outcome[slip, v] for v in ("corrected", "wrong", "none"))
+        row = [outcome[slip, v] / total * 100 for v in ("corrected", "wrong", "none")]
+        print(f"{slip:10} {row[0]:9.1f}% {row[1]:5.1f}% {row[2]:5.1f}%  ({total})")
+    print(f"clean queries with a suggestion: {len(false) / len(clean) * 100:.1f}%")
+    print(
+        f"suggest ms, clean p50 {statistics.median(clean_ms):.3f} p95 "
+        f"{percentile(clean_ms, 0.95):.3f}; misspelled p50 {statistics.median(wrong_ms):.3f} "
+        f"p95 {percentile(wrong_ms, 0.95):.3f}; whole search (clean) p50 "
+        f"{statistics.median(search_ms):.1f} ms"
+    )
+    for line in examples:
+        print("  wrong:", line)
+    for line in false[:10]:
+        print("  clean:", line)
+
+
+if __name__ == "__main__":
+    main()
