@@ -130,7 +130,8 @@ def suggest(
 
     ``articles(norm)``: how many articles hold a normalized word as written; ``vocabulary()``:
     the archive's vocabulary (read on first need; None: the index has none); ``spelled(norm)``:
-    how the archive writes a normalized word (``وزاره`` → ``وزارة``), None if it does not.
+    how the archive writes a normalized word (``وزاره`` → ``وزارة``), None if no article does:
+    a word is suggested only as a live article writes it.
     """
     replacements: list[tuple[int, int, str]] = []
     for offset, text in written_words(query):
@@ -144,9 +145,9 @@ def suggest(
             if words is None:
                 return None
             meant = correct(token.norm, held, words)
-            if meant is not None:
-                start, end = offset + token.start, offset + token.end
-                replacements.append((start, end, _written(token.text, meant, spelled)))
+            written = None if meant is None else _written(token.text, meant, spelled)
+            if written is not None:
+                replacements.append((offset + token.start, offset + token.end, written))
     if not replacements:
         return None
     for start, end, new in reversed(replacements):
@@ -154,9 +155,10 @@ def suggest(
     return query
 
 
-def _written(typed: str, meant: str, spelled: Callable[[str], str | None]) -> str:
+def _written(typed: str, meant: str, spelled: Callable[[str], str | None]) -> str | None:
     """How to write ``meant`` in place of ``typed``: as the archive writes it, else with the
-    clitics the user typed before the rest as the archive writes it, else as normalized."""
+    clitics the user typed before the rest as the archive writes it; None when no article
+    holds either (the vocabulary may still count articles deleted since it was made)."""
     found = spelled(meant)
     if found is not None:
         return found
@@ -165,7 +167,7 @@ def _written(typed: str, meant: str, spelled: Callable[[str], str | None]) -> st
         found = spelled(rest) if typed_chain is not None else None
         if found is not None:
             return typed_chain + found
-    return meant
+    return None
 
 
 def _typed_prefix(typed: str, chain: str) -> str | None:
