@@ -1,7 +1,7 @@
 """Did-you-mean on an index of the shared corpora: how often the suggestion is the query meant,
 how often a clean query gets one, and what it costs.
 
-    python -m benchmarks.spelling --index DIR [--queries 500] [--seed 14]
+    python -m benchmarks.spelling --index DIR [--queries 500] [--seed 14] [--draw articles]
 
 ``DIR`` is an index of the news corpora (``bahth index ../shared/data/... --index DIR``, either
 engine). The evaluation set is drawn from the index's own words: real words (Arabic, at least
@@ -9,7 +9,9 @@ engine). The evaluation set is drawn from the index's own words: real words (Ara
 misspelled by one slip of the kinds Arabic writers make (a neighbouring key, two letters
 swapped, a letter dropped or doubled, a letter of a sound-alike pair), such that the misspelled
 form occurs in no article; one- and two-word queries, and as many clean queries of real words.
-A suggestion is *corrected* when its normalized words are the intended query's.
+A suggestion is *corrected* when its normalized words are the intended query's; no suggestion
+is *found anyway* when the misspelled query has the intended one's index terms (a doubled
+clitic letter: ``بباستثمار``), so that it finds the same articles.
 
 Latency is the time ``Speller.suggest`` adds to a search (the engine lock held), p50 and p95,
 for the clean and the misspelled queries; the vocabulary's first reading is timed apart, with
@@ -27,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 from search import Searcher, layout
-from search.arabic import is_stopword, normalize
+from search.arabic import analyze, is_stopword, normalize
 from search.spelling import edits, vocabulary
 from search.spelling.speller import Speller
 from search.spelling.vocabulary import EXACT_FIELDS, Vocabulary
@@ -60,12 +62,21 @@ def misspell(word: str, slip: str, rng: random.Random) -> str | None:
 
 
 def draw(
-    pool: list[str], every_form: set[str], count: int, rng: random.Random
+    pool: list[str],
+    every_form: set[str],
+    count: int,
+    rng: random.Random,
+    weights: list[int] | None = None,
 ) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """(misspelled query, intended query, slip) and clean queries, half of one word each."""
+    """(misspelled query, intended query, slip) and clean queries, half of one word each;
+    words drawn from ``pool`` alike, or in proportion to ``weights``."""
+
+    def sample(k: int) -> list[str]:
+        return rng.sample(pool, k) if weights is None else rng.choices(pool, weights, k=k)
+
     misspelled, clean = [], []
     while len(misspelled) < count:
-        words = rng.sample(pool, 1 + len(misspelled) % 2)
+        words = sample(1 + len(misspelled) % 2)
         slip = SLIPS[len(misspelled) // 2 % len(SLIPS)]
         k = rng.randrange(len(words))
         wrong = misspell(words[k], slip, rng)
@@ -74,8 +85,12 @@ def draw(
         typed = [*words[:k], wrong, *words[k + 1 :]]
         misspelled.append((" ".join(typed), " ".join(words), slip))
     while len(clean) < count:
-        clean.append(" ".join(rng.sample(pool, 1 + len(clean) % 2)))
+        clean.append(" ".join(sample(1 + len(clean) % 2)))
     return misspelled, clean
+
+
+def terms(query: str) -> list[str | None]:
+    return [token.term for token in analyze(query)]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -88,17 +103,26 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--queries", type=int, default=500, help="misspelled and clean each")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--draw",
+        choices=("words", "articles"),
+        default="words",
+        help="words: every real word alike (most are rare); articles: in proportion to the "
+        "articles holding it, as searchers' words come",
+    )
     args = parser.parse_args()
 
     generation = layout.require_current(args.index)
     with layout.write_lock(args.index):
         vocabulary.refresh(generation)  # an index built before the vocabulary was kept
-    tracemalloc.start()
     started = time.perf_counter()
     words = Vocabulary.read(generation)
     read_ms = (time.perf_counter() - started) * 1000
+    tracemalloc.start()
+    again = Vocabulary.read(generation)  # for its memory: tracemalloc slows what it traces
     memory = tracemalloc.get_traced_memory()[0] / 1e6
     tracemalloc.stop()
+    del again
     assert words is not None
     size = sum(p.stat().st_size for p in generation.glob("spelling.*.tsv.gz"))
 
@@ -112,7 +136,8 @@ def main() -> None:
             if n >= MIN_ARTICLES and len(w) >= MIN_LENGTH and not is_stopword(w)
         )
         rng = random.Random(args.seed)
-        misspelled, clean = draw(pool, every_form, args.queries, rng)
+        weights = [words.get(w) for w in pool] if args.draw == "articles" else None
+        misspelled, clean = draw(pool, every_form, args.queries, rng, weights)
         speller = Speller(reader, generation)
         speller.vocabulary()
 
@@ -127,7 +152,9 @@ def main() -> None:
             found, ms = timed(typed)
             wrong_ms.append(ms)
             if found is None:
-                verdict = "none"
+                # Typed, the query may find what was meant already (اللحامض indexes as
+                # الحامض does): then there is nothing to suggest.
+                verdict = "found anyway" if terms(typed) == terms(meant) else "none"
             elif normalize(found).split() == meant.split():
                 verdict = "corrected"
             else:
@@ -154,12 +181,16 @@ def main() -> None:
         f"vocabulary: {len(words):,} words, file {size / 1e6:.2f} MB, read in {read_ms:.0f} ms, "
         f"{memory:.1f} MB of Python memory"
     )
-    print(f"pool: {len(pool):,} real words; {n} misspelled and {len(clean)} clean queries")
-    print("slip        corrected  wrong  none")
+    print(
+        f"pool: {len(pool):,} real words, drawn by {args.draw}; {n} misspelled and "
+        f"{len(clean)} clean queries (seed {args.seed})"
+    )
+    verdicts = ("corrected", "wrong", "none", "found anyway")
+    print("slip        corrected  wrong   none  found anyway")
     for slip in (*SLIPS, "all"):
-        total = sum(outcome[slip, v] for v in ("corrected", "wrong", "none"))
-        row = [outcome[slip, v] / total * 100 for v in ("corrected", "wrong", "none")]
-        print(f"{slip:10} {row[0]:9.1f}% {row[1]:5.1f}% {row[2]:5.1f}%  ({total})")
+        total = sum(outcome[slip, v] for v in verdicts)
+        row = [outcome[slip, v] / total * 100 for v in verdicts]
+        print(f"{slip:10} {row[0]:9.1f}% {row[1]:5.1f}% {row[2]:5.1f}% {row[3]:12.1f}%  ({total})")
     print(f"clean queries with a suggestion: {len(false) / len(clean) * 100:.1f}%")
     print(
         f"suggest ms, clean p50 {statistics.median(clean_ms):.3f} p95 "

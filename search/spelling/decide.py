@@ -75,8 +75,8 @@ def _support(word: str, articles: int, vocabulary: Vocabulary) -> float:
 def candidates(word: str, vocabulary: Vocabulary) -> dict[str, tuple[float, float]]:
     """Normalized words one slip from ``word`` that the archive holds: ``{word: (articles,
     cost)}``, with the cheapest slip to each. A word found as a clitic chain and an edited
-    rest counts its rest's articles times ``CLITIC_SHARE`` if the whole is rarer. Words the
-    search finds already (the same index term) are left out."""
+    rest counts its rest's articles times ``CLITIC_SHARE`` if the whole is rarer."""
+    held = vocabulary.counts.get
     found: dict[str, tuple[float, float]] = {}
 
     def consider(candidate: str, articles: float, cost: float) -> None:
@@ -84,16 +84,13 @@ def candidates(word: str, vocabulary: Vocabulary) -> dict[str, tuple[float, floa
             found[candidate] = (max(articles, found.get(candidate, (0, 0))[0]), cost)
 
     for edited, cost in edits(word):
-        consider(edited, vocabulary.get(edited), cost)
+        consider(edited, held(edited, 0), cost)
     for chain, rest in _splits(word):
         for edited, cost in edits(rest):
             whole = chain + edited
-            articles = max(vocabulary.get(whole), vocabulary.get(edited) * CLITIC_SHARE)
-            consider(whole, articles, cost)
-    # A word with the typed word's index term is found by the search already (فلسطيني for
-    # فلسطين, بوتين for بوتن): offering it would change nothing.
-    term = analyze_word(word)[1]
-    return {c: v for c, v in found.items() if analyze_word(c)[1] != term}
+            consider(whole, max(held(whole, 0), held(edited, 0) * CLITIC_SHARE), cost)
+    found.pop(word, None)
+    return found
 
 
 def _rank(articles: float, cost: float) -> float:
@@ -102,11 +99,16 @@ def _rank(articles: float, cost: float) -> float:
 
 def correct(word: str, articles: int, vocabulary: Vocabulary) -> str | None:
     """The normalized word meant by ``word`` (normalized, held by ``articles`` articles), or
-    None to leave it as it is."""
+    None to leave it as it is.
+
+    Words the search finds already, with the typed word's index term (بوتين for بوتن,
+    الحامض for اللحامض), are passed over: offering them would change nothing."""
     found = candidates(word, vocabulary)
-    if not found:
+    term = analyze_word(word)[1]
+    ranked = sorted(found, key=lambda c: (_rank(*found[c]), c), reverse=True)
+    best = next((c for c in ranked if analyze_word(c)[1] != term), None)
+    if best is None:
         return None
-    best = max(found, key=lambda c: (_rank(*found[c]), c))
     support = _support(word, articles, vocabulary)
     if not support:
         return best

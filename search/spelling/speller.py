@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..arabic import analyze
+from ..arabic import normalize
+from ..arabic.tokenize import TOKEN_PATTERN
 from ..engine.contract import EngineReader, Term
 from .decide import plain, suggest
 from .vocabulary import EXACT_FIELDS, Vocabulary
@@ -44,9 +45,10 @@ class Speller:
                 continue
             article = self._reader.stored(found[0].ref)
             for text in (article.title, article.body):
-                for token in analyze(text):
-                    if token.norm == norm:
-                        return plain(token.text)
+                # Tokens normalized, not analyzed: stemming a whole body would cost more.
+                for match in TOKEN_PATTERN.finditer(text):
+                    if normalize(match.group()) == norm:
+                        return plain(match.group())
         return None
 
     def suggest(self, query: str) -> str | None:
