@@ -124,7 +124,7 @@ def main() -> None:
     tracemalloc.stop()
     del again
     assert words is not None
-    size = sum(p.stat().st_size for p in generation.glob("spelling.*.tsv.gz"))
+    size = sum(p.stat().st_size for p in generation.glob("spelling.*.marisa"))
 
     with Searcher(args.index) as searcher:
         reader = searcher._engine
@@ -132,7 +132,7 @@ def main() -> None:
         every_form = {w for field in EXACT_FIELDS for w, _ in reader.terms(field)}
         pool = sorted(
             w
-            for w, n in words.counts.items()
+            for w, n in words.items()
             if n >= MIN_ARTICLES and len(w) >= MIN_LENGTH and not is_stopword(w)
         )
         rng = random.Random(args.seed)
@@ -179,7 +179,7 @@ def main() -> None:
     print(f"index: {args.index} ({generation.name}), {articles:,} articles")
     print(
         f"vocabulary: {len(words):,} words, file {size / 1e6:.2f} MB, read in {read_ms:.0f} ms, "
-        f"{memory:.1f} MB of Python memory"
+        f"{memory:.1f} MB of Python memory (the trie is mapped)"
     )
     print(
         f"pool: {len(pool):,} real words, drawn by {args.draw}; {n} misspelled and "

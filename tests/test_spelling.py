@@ -98,7 +98,7 @@ def test_the_vocabulary_follows_incremental_runs(tmp_path: Path) -> None:
     with Searcher(index) as searcher:
         assert searcher.search("القدص").suggestion == "القدس"
     [generation] = index.glob("gen-*")
-    assert len(list(generation.glob("spelling.*.tsv.gz"))) == 1  # the older one is gone
+    assert len(list(generation.glob("spelling.*.marisa"))) == 1  # the older one is gone
     Indexer(index).delete([a.id for a in news])
     with Searcher(index) as searcher:
         assert searcher.search("القدص").suggestion is None

@@ -76,7 +76,7 @@ def candidates(word: str, vocabulary: Vocabulary) -> dict[str, tuple[float, floa
     """Normalized words one slip from ``word`` that the archive holds: ``{word: (articles,
     cost)}``, with the cheapest slip to each. A word found as a clitic chain and an edited
     rest counts its rest's articles times ``CLITIC_SHARE`` if the whole is rarer."""
-    held = vocabulary.counts.get
+    held = vocabulary.get
     found: dict[str, tuple[float, float]] = {}
 
     def consider(candidate: str, articles: float, cost: float) -> None:
@@ -84,11 +84,11 @@ def candidates(word: str, vocabulary: Vocabulary) -> dict[str, tuple[float, floa
             found[candidate] = (max(articles, found.get(candidate, (0, 0))[0]), cost)
 
     for edited, cost in edits(word):
-        consider(edited, held(edited, 0), cost)
+        consider(edited, held(edited), cost)
     for chain, rest in _splits(word):
         for edited, cost in edits(rest):
             whole = chain + edited
-            consider(whole, max(held(whole, 0), held(edited, 0) * CLITIC_SHARE), cost)
+            consider(whole, max(held(whole), held(edited) * CLITIC_SHARE), cost)
     found.pop(word, None)
     return found
 
