@@ -13,6 +13,10 @@ A suggestion is *corrected* when its normalized words are the intended query's; 
 is *found anyway* when the misspelled query has the intended one's index terms (a doubled
 clitic letter: ``بباستثمار``), so that it finds the same articles.
 
+Words the archive holds in one or two articles (names, places, loanwords, and some
+misspellings) are run alone too: the share that gets a suggestion bounds how often a rare
+correct word is "corrected".
+
 Latency is the time ``Speller.suggest`` adds to a search (the engine lock held), p50 and p95,
 for the clean and the misspelled queries; the vocabulary's first reading is timed apart, with
 the memory its words take (tracemalloc).
@@ -31,6 +35,7 @@ from pathlib import Path
 from search import Searcher, layout
 from search.arabic import analyze, is_stopword, normalize
 from search.spelling import edits, vocabulary
+from search.spelling.decide import RARE
 from search.spelling.speller import Speller
 from search.spelling.vocabulary import EXACT_FIELDS, Vocabulary
 
@@ -129,7 +134,16 @@ def main() -> None:
     with Searcher(args.index) as searcher:
         reader = searcher._engine
         articles = reader.doc_count()
-        every_form = {w for field in EXACT_FIELDS for w, _ in reader.terms(field)}
+        held: dict[str, int] = {}
+        for field in EXACT_FIELDS:
+            for word, n in reader.terms(field):
+                held[word] = max(n, held.get(word, 0))
+        every_form = set(held)
+        rare_words = sorted(
+            w
+            for w, n in held.items()
+            if n < RARE and len(w) >= MIN_LENGTH and w.isalpha() and not is_stopword(w)
+        )
         pool = sorted(
             w
             for w, n in words.items()
@@ -169,6 +183,10 @@ def main() -> None:
             clean_ms.append(ms)
             if found is not None:
                 false.append(f"{query} -> {found}")
+        # Words the archive holds once or twice: names, places, loanwords, and some
+        # misspellings; the share corrected bounds how often a rare correct word is.
+        rare_sample = rng.sample(rare_words, min(len(rare_words), args.queries))
+        rare_corrected = [f"{w} -> {s}" for w in rare_sample if (s := speller.suggest(w))]
         search_ms = []
         for query in clean[:200]:
             start = time.perf_counter()
@@ -193,6 +211,10 @@ def main() -> None:
         print(f"{slip:10} {row[0]:9.1f}% {row[1]:5.1f}% {row[2]:5.1f}% {row[3]:12.1f}%  ({total})")
     print(f"clean queries with a suggestion: {len(false) / len(clean) * 100:.1f}%")
     print(
+        f"words held by 1 or 2 articles that get a suggestion: "
+        f"{len(rare_corrected) / len(rare_sample) * 100:.1f}% of {len(rare_sample)}"
+    )
+    print(
         f"suggest ms, clean p50 {statistics.median(clean_ms):.3f} p95 "
         f"{percentile(clean_ms, 0.95):.3f}; misspelled p50 {statistics.median(wrong_ms):.3f} "
         f"p95 {percentile(wrong_ms, 0.95):.3f}; whole search (clean) p50 "
@@ -202,6 +224,8 @@ def main() -> None:
         print("  wrong:", line)
     for line in false[:10]:
         print("  clean:", line)
+    for line in rare_corrected[:10]:
+        print("  rare:", line)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ COMMON = "أعلنت وزارة الصحة في الرياض اليوم عن ح�
 
 
 def corpus() -> list[Article]:
-    """110 articles on the ministry of health in Riyadh, a misspelling of Riyadh written once,
-    and a rare name one slip from Riyadh in two articles."""
+    """110 articles on the ministry of health in Riyadh, a slip of Riyadh written once, and a
+    rare name one slip from Riyadh in two articles."""
     articles = [
         Article(id=f"common-{i}", title=f"حملة التطعيم رقم {i}", body=COMMON) for i in range(110)
     ]
@@ -82,10 +82,12 @@ def test_a_rare_correct_name_is_not_corrected(searcher: Searcher) -> None:
     assert results.suggestion is None
 
 
-def test_a_misspelling_the_archive_wrote_once_is_corrected(searcher: Searcher) -> None:
+def test_a_word_written_once_is_left_alone_beside_one_not_far_more_common(
+    searcher: Searcher,
+) -> None:
+    # الرياظ is a slip of الرياض, but 110 articles to 1 is no proof: RATIO asks for 1,000.
     results = searcher.search("الرياظ")
-    assert results.total == 1  # still searched as typed
-    assert results.suggestion == "الرياض"
+    assert (results.total, results.suggestion) == (1, None)
 
 
 def test_the_vocabulary_follows_incremental_runs(tmp_path: Path) -> None:

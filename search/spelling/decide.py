@@ -31,7 +31,10 @@ from .edits import edits
 from .vocabulary import Vocabulary
 
 RARE = 3
-RATIO = 100.0
+# Measured on words held by one or two of 72,716 articles: at 100, 9 % of them got a
+# suggestion, legitimate words among them (الجانح → الجناح); at 1,000, 1.1 %, nearly all
+# misspellings (حظور → حضور, كتيره → كثيره).
+RATIO = 1000.0
 RARE_SLIP = 1.5  # a word the archive holds is corrected only for a slip this cheap
 CLITIC_SHARE = 0.1
 MIN_LENGTH = 3  # a word or the rest after its clitics: two letters have too many neighbours
