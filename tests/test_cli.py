@@ -234,7 +234,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
     document = json.loads(result.stdout)
     assert set(document) == {
         *("query", "total", "total_all_words", "took_ms", "hits"),
-        *("page", "limit", "unknown", "stopwords"),
+        *("page", "limit", "unknown", "stopwords", "suggestion"),
     }
     keys = {"id", "title", "date", "source", "category", "url", "score", "partial", "snippet"}
     wanted = {token.term for token in analyze("بوتين المفاوضات")}

@@ -598,6 +598,7 @@ def test_highlights_mark_surface_forms_of_putin(seeds_searcher: Searcher) -> Non
 RESULT_KEYS = {
     *("query", "total", "total_all_words", "took_ms", "hits"),
     *("page", "limit", "unknown", "stopwords"),  # what the text output's result line shows
+    "suggestion",  # and the line after it
 }
 HIT_KEYS = {
     "id",

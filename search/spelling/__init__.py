@@ -6,11 +6,12 @@
     vocabulary.py  the archive's words with their article counts, kept in the generation and
                    rewritten by each indexing run
     decide.py      which word was meant, and the query rewritten with it
+    speller.py     the above over a Searcher's engine reader and generation
 
 The candidate search generates the edits of a word (about a thousand for a word of six
-letters: normalized Arabic has 29 letters) and looks each up in the vocabulary, a dict: 0.1 ms
-a word. A deletion index (symspellpy) or a scan with rapidfuzz finds the same candidates
-slower or with more memory; ``docs/benchmarks.md`` has the figures.
+letters: normalized Arabic has 29 letters) and looks each up in the vocabulary's trie, about a
+millisecond a word. A deletion index (symspellpy) or a scan with rapidfuzz finds the same
+candidates with more memory or time; ``docs/benchmarks.md`` has the figures.
 """
 
 from __future__ import annotations

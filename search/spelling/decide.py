@@ -30,14 +30,16 @@ from ..query import written_words
 from .edits import edits
 from .vocabulary import Vocabulary
 
-RARE = 3
+RARE = 3  # a word held by this many articles is the archive's: never corrected
 # Measured on words held by one or two of 72,716 articles: at 100, 9 % of them got a
 # suggestion, legitimate words among them (الجانح → الجناح); at 1,000, 1.1 %, nearly all
 # misspellings (حظور → حضور, كتيره → كثيره).
 RATIO = 1000.0
 RARE_SLIP = 1.5  # a word the archive holds is corrected only for a slip this cheap
-CLITIC_SHARE = 0.1
+CLITIC_SHARE = 0.1  # of a word's articles, those that write it with a given clitic chain
 MIN_LENGTH = 3  # a word or the rest after its clitics: two letters have too many neighbours
+# How much a slip's cost weighs against log articles; ``python -m benchmarks.spelling``
+# finds 4 to 9 alike within its noise, and 1 (frequency decides) ten points worse.
 COST_WEIGHT = 6.0
 
 # Clitic chains as Arabic attaches them: conjunction, preposition, article (see arabic.stem).
