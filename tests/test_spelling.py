@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from search import Article, Indexer, Searcher
 from search.cli import main
+from tests.conftest import WriteJsonl
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -104,6 +105,20 @@ def test_the_vocabulary_follows_incremental_runs(tmp_path: Path) -> None:
     Indexer(index).delete([a.id for a in news])
     with Searcher(index) as searcher:
         assert searcher.search("القدص").suggestion is None
+
+
+def test_a_rebuild_publishes_its_vocabulary_with_it(
+    tmp_path: Path, write_jsonl: WriteJsonl
+) -> None:
+    index = tmp_path / "index"
+    Indexer(index).add_articles(corpus()[:5])
+    records = [{"id": f"q-{i}", "title": "القدس", "body": "أخبار القدس"} for i in range(3)]
+    Indexer(index).rebuild([write_jsonl(records)])
+    [generation] = index.glob("gen-*")  # the old one is gone, the new one has its own
+    assert generation.name == "gen-000002"
+    assert list(generation.glob("spelling.*.marisa"))
+    with Searcher(index) as searcher:
+        assert searcher.search("القدص").suggestion == "القدس"
 
 
 def test_an_index_without_a_vocabulary_searches_without_suggestions(tmp_path: Path) -> None:
