@@ -149,10 +149,16 @@ def _meta_path(generation: Path, commit: int) -> Path:
     return generation / f"bahth.{commit:06d}.json"
 
 
+def numbered(generation: Path, pattern: re.Pattern[str], commit: int) -> list[int]:
+    """The numbers of the generation's files named by ``pattern`` (its group 1: a commit's
+    number) up to ``commit``, highest first: the files of commits that are visible."""
+    numbers = (pattern.match(p.name) for p in generation.iterdir())
+    return sorted((n for m in numbers if m and (n := int(m[1])) <= commit), reverse=True)
+
+
 def _meta_numbers(generation: Path, commit: int) -> list[int]:
     """The numbers of the metadata files up to ``commit``, highest first."""
-    numbers = (META_FILE.match(p.name) for p in generation.iterdir())
-    return sorted((n for m in numbers if m and (n := int(m[1])) <= commit), reverse=True)
+    return numbered(generation, META_FILE, commit)
 
 
 def read_meta(generation: Path) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import marisa_trie
 
+from .. import layout
 from ..engine import EngineReader, engine_of
 
 EXACT_FIELDS = ("title_exact", "body_exact", "keywords_exact")
@@ -37,12 +38,6 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
 
 def _path(generation: Path, commit: int) -> Path:
     return generation / f"spelling.{commit:06d}.marisa"
-
-
-def _numbers(generation: Path, commit: int) -> list[int]:
-    """The numbers of the vocabulary files up to ``commit``, highest first."""
-    found = (FILE.match(p.name) for p in generation.iterdir())
-    return sorted((n for m in found if m and (n := int(m[1])) <= commit), reverse=True)
 
 
 def count_words(reader: EngineReader) -> dict[str, int]:
@@ -109,7 +104,7 @@ class Vocabulary:
         """The vocabulary of the generation's last commit with one, mapped (None: none yet,
         as in an index built before Bahth kept one; the next indexing run writes it)."""
         commit = engine_of(generation).committed(generation)
-        for number in _numbers(generation, commit):
+        for number in layout.numbered(generation, FILE, commit):
             vocabulary = cls()
             try:
                 vocabulary._trie = marisa_trie.RecordTrie(_COUNT).mmap(
