@@ -689,8 +689,8 @@ def search_command(
     is not an option below is part of the query (and every word after --).
 
     The result line (counts, time, words not in the index) comes first on stdout, with the
-    results; errors go to stderr. On a terminal, text is wrapped to its width and long
-    output is paged; piped, it is neither.
+    results, then "Did you mean: …" when a word looks misspelled; errors go to stderr. On a
+    terminal, text is wrapped to its width and long output is paged; piped, it is neither.
 
     Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01
     """
