@@ -703,8 +703,8 @@ def search_command(
     is not an option below is part of the query (and every word after --).
 
     The result line (counts, time, words not in the index) comes first on stdout, with the
-    results; errors go to stderr. On a terminal, text is wrapped to its width and long
-    output is paged; piped, it is neither.
+    results, then "Did you mean: …" when a word looks misspelled; errors go to stderr. On a
+    terminal, text is wrapped to its width and long output is paged; piped, it is neither.
 
     Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01
     """
@@ -801,6 +801,8 @@ def _print_results(
             bidi = bidi and terminal
             line = render.summary(results, listing_all=every is not None)
             out.write(render.text_line(line, columns=columns, bidi=bidi) + "\n")
+            if offer := render.did_you_mean(results):
+                out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
             first = 1 if every is not None else (results.page - 1) * results.limit + 1
             for number, hit in enumerate(hits, first):
                 text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)

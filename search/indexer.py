@@ -34,6 +34,7 @@ from .engine import Engine, EngineWriter
 from .engine.contract import version as content_version
 from .errors import IndexIncompatible, InputError
 from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
+from .spelling import vocabulary
 from .stories import Stories
 
 HASH_BATCH = 1000
@@ -377,6 +378,7 @@ class Indexer:
                 writer.cancel()
                 raise
             layout.remove_old_meta(generation)
+            vocabulary.refresh(generation)
             return deleted
 
     def _workers(self, paths: list[str]) -> int:
@@ -440,6 +442,7 @@ class Indexer:
                     progress.phase("committing")
                 meta = self._meta(engine, generation, live, paths)
                 run.commit(meta, delete_missing=delete_missing)
+                vocabulary.refresh(generation)
                 report.commit_seconds = time.perf_counter() - committing
             except BaseException:
                 run.cancel()

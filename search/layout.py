@@ -158,10 +158,16 @@ def _meta_path(generation: Path, commit: int) -> Path:
     return generation / f"bahth.{commit:06d}.json"
 
 
-def _meta_numbers(generation: Path, commit: int, pattern: re.Pattern[str] = META_FILE) -> list[int]:
-    """The numbers of the metadata (or ``pattern``'s) files up to ``commit``, highest first."""
+def numbered(generation: Path, pattern: re.Pattern[str], commit: int) -> list[int]:
+    """The numbers of the generation's files named by ``pattern`` (its group 1: a commit's
+    number) up to ``commit``, highest first: the files of commits that are visible."""
     numbers = (pattern.match(p.name) for p in generation.iterdir())
     return sorted((n for m in numbers if m and (n := int(m[1])) <= commit), reverse=True)
+
+
+def _meta_numbers(generation: Path, commit: int) -> list[int]:
+    """The numbers of the metadata files up to ``commit``, highest first."""
+    return numbered(generation, META_FILE, commit)
 
 
 def _stories_path(generation: Path, commit: int) -> Path:
@@ -177,7 +183,7 @@ def read_stories(generation: Path) -> Stories:
     # Imported here: stories need numpy, which a search (that never reads them) need not load.
     from .stories import Stories
 
-    numbers = _meta_numbers(generation, engine_of(generation).committed(generation), STORIES_FILE)
+    numbers = numbered(generation, STORIES_FILE, engine_of(generation).committed(generation))
     return Stories.load(_stories_path(generation, numbers[0])) if numbers else Stories.empty()
 
 
@@ -221,7 +227,7 @@ def remove_old_meta(generation: Path) -> None:
     numbers = _meta_numbers(generation, committed)
     if not numbers:
         return  # the last commit's metadata is still the file of an older version of Bahth
-    stories = _meta_numbers(generation, committed, STORIES_FILE)[:1]
+    stories = numbered(generation, STORIES_FILE, committed)[:1]
     keep = {
         _meta_path(generation, numbers[0]).name,
         *(_stories_path(generation, n).name for n in stories),

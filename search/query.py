@@ -293,6 +293,23 @@ def parse(query: str) -> Node:
     return tree
 
 
+def written_words(query: str) -> list[tuple[int, str]]:
+    """``(offset, text)`` of each searched word and phrase as written in ``query``, for
+    rewriting it: prefixes (``word*``), operators and ``source:``/``category:`` values left
+    out; a phrase's text is what stands between its quotes. ``query`` must parse.
+
+    >>> written_words('title:الرياص OR "وزارة الصحه" source:spa اقتصا*')
+    [(6, 'الرياص'), (17, 'وزارة الصحه')]
+    """
+    return [
+        (lexeme.pos + (lexeme.kind == "phrase"), lexeme.text)
+        for lexeme in _lex(query)
+        if lexeme.kind in ("word", "phrase")
+        and lexeme.field not in KEYWORD_FIELDS
+        and not lexeme.text.endswith("*")
+    ]
+
+
 def positive_words(node: Node) -> list[Word | Phrase]:
     """The words and phrases a matching article should contain (those not under a Not)."""
     if isinstance(node, Word | Phrase):

@@ -42,6 +42,7 @@ __all__ = [
     "article_text",
     "brackets",
     "copies_line",
+    "did_you_mean",
     "facets_text",
     "hit_text",
     "html_page",
@@ -263,6 +264,18 @@ def summary(results: Results, *, listing_all: bool = False) -> str:
     return line
 
 
+def did_you_mean(results: Results) -> str | None:
+    """The line offering the suggested query (``Results.suggestion``), or None."""
+    return f"Did you mean: {results.suggestion}" if results.suggestion else None
+
+
+def _did_you_mean_html(results: Results) -> str:
+    if not results.suggestion:
+        return ""
+    offered = html.escape(results.suggestion)
+    return f'<p class="suggestion">هل تقصد: <bdi><strong>{offered}</strong></bdi>؟</p>\n'
+
+
 # --- JSON ----------------------------------------------------------------------------------
 
 
@@ -421,6 +434,7 @@ def html_page(
         f"<title>بحث: {query}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f'<h1 dir="auto">{query}</h1>\n'
         f'<p class="summary" dir="ltr" lang="en">{line}</p>\n'
+        f"{_did_you_mean_html(results)}"
         f'<ol class="hits" start="{first}">\n'
     )
     for hit in results.hits if hits is None else hits:

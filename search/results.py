@@ -59,7 +59,9 @@ class Results:
     the query words that were ignored. ``facets`` (with ``facets=True``): source, category,
     month (and year) → (value, articles); ``stories`` and ``stories_all_words`` (with
     ``collapse=True``): how many stories the articles ``total`` and ``total_all_words`` count
-    belong to."""
+    belong to. ``suggestion`` is the whole query with the words the
+    searcher likely misspelled corrected (``search.spelling``), or None: offered, never
+    searched in its place."""
 
     query: str
     total: int
@@ -73,6 +75,7 @@ class Results:
     facets: dict[str, list[tuple[str, int]]] | None = None
     stories: int | None = None
     stories_all_words: int | None = None
+    suggestion: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -82,7 +85,8 @@ class Results:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bahth search --json``: everything the text output shows
-        (the counts, the page and its size, words not in the index, ignored stopwords)."""
+        (the counts, the page and its size, words not in the index, ignored stopwords, the
+        suggested query)."""
         return {
             "query": self.query,
             "total": self.total,
@@ -100,6 +104,7 @@ class Results:
                 name: [{"value": value, "count": count} for value, count in values]
                 for name, values in self.facets.items()
             },
+            "suggestion": self.suggestion,
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

@@ -29,6 +29,7 @@ from .ingest.dates import parse_date
 from .query import parse
 from .results import Hit, IndexStats, Results
 from .snippets import make_snippet, mark
+from .spelling.speller import Speller
 
 MAX_LIMIT = 1000
 MAX_COPIES = 100
@@ -112,6 +113,7 @@ class Searcher:
         self._meta = meta
         self._engine: EngineReader = engine_of(generation).open_reader(generation)
         self._labels: dict[str, dict[str, str]] | None = None  # facet keys → labels
+        self._speller = Speller(self._engine, generation)
 
     def refresh(self) -> bool:
         """Reopen if another generation or newer commits are live; True if it changed."""
@@ -200,6 +202,7 @@ class Searcher:
             found_facets = (
                 self._facets(engine, compiled, filter_, match, total_all) if facets else None
             )
+            suggestion = self._speller.suggest(query)
         hits = [self._hit(h, partial, article, compiled) for h, partial, article in page_hits]
         if collapse:
             hits = [replace(hit, duplicates=ids) for hit, ids in zip(hits, copies, strict=True)]
@@ -216,6 +219,7 @@ class Searcher:
             facets=found_facets,
             stories=counted[0] if collapse else None,
             stories_all_words=counted[1] if collapse else None,
+            suggestion=suggestion,
         )
 
     @staticmethod

@@ -599,6 +599,7 @@ RESULT_KEYS = {
     *("query", "total", "total_all_words", "took_ms", "hits"),
     *("page", "limit", "unknown", "stopwords"),  # what the text output's result line shows
     *("facets", "stories", "stories_all_words"),  # null unless asked for (--facets, --collapse)
+    "suggestion",  # and the line after it
 }
 HIT_KEYS = {
     "id",

@@ -203,6 +203,9 @@ class EngineReader(Protocol):
     def expand(self, field: str, prefix: str, limit: int) -> list[str]:
         """The ``limit`` most frequent terms of ``field`` starting with ``prefix``."""
 
+    def terms(self, field: str) -> Iterable[tuple[str, int]]:
+        """Every term of ``field`` with the articles holding it (as ``doc_frequency``)."""
+
     def top(
         self, query: Query, limit: int, filter_: Filter | None, by_date: bool
     ) -> list[EngineHit]:

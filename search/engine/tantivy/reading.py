@@ -46,6 +46,9 @@ class TantivyReader:
         found = self._searcher.terms_with_prefix(field, prefix)
         return [term for term, _ in heapq.nlargest(limit, found, key=lambda item: item[1])]
 
+    def terms(self, field: str) -> list[tuple[str, int]]:
+        return self._searcher.terms_with_prefix(field, "")
+
     # --- queries -----------------------------------------------------------------------------
 
     def _term(self, field: str, text: str, boost: float = 1.0) -> T:
