@@ -20,6 +20,7 @@ fixed names, and articles from the index by id.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import math
 import re
@@ -136,29 +137,33 @@ class _Pages:
         self.last_shown = self.first_shown + len(results.hits) - 1
 
     def url(self, page: int) -> str:
-        return search_url(self.query, _replace(self.options, page=page), **self.extra)
+        return search_url(self.query, _changed(self.options, page=page), **self.extra)
 
     def numbers(self) -> list[int | None]:
-        """Page numbers to link, None where some are left out: 1 … 4 5 [6] 7 8 … 20."""
-        near = range(max(1, self.current - PAGES_AROUND), min(self.last, self.current + 2) + 1)
-        shown = sorted({1, self.last, *near})
-        out: list[int | None] = []
-        for number in shown:
-            if out and number - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(number)
-        return out
+        return page_numbers(self.current, self.last)
 
 
-def _replace(options: SearchOptions, **changes: Any) -> SearchOptions:
-    """``options`` with ``changes``; choosing a match drops ``all_words``, which means one."""
-    if "match" in changes:
-        changes["all_words"] = False
-    return SearchOptions(**{**_fields(options), **changes})
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The page numbers to link, None where some are left out.
+
+    >>> page_numbers(6, 20)
+    [1, None, 4, 5, 6, 7, 8, None, 20]
+    >>> page_numbers(2, 3), page_numbers(9, 3)
+    ([1, 2, 3], [1, None, 3])
+    """
+    around = range(current - PAGES_AROUND, current + PAGES_AROUND + 1)
+    shown = sorted({1, last, *(n for n in around if 1 <= n <= last)})
+    out: list[int | None] = []
+    for number in shown:
+        if out and number - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(number)
+    return out
 
 
-def _fields(options: SearchOptions) -> dict[str, Any]:
-    return {name: getattr(options, name) for name in SearchOptions.__dataclass_fields__}
+def _changed(options: SearchOptions, **changes: Any) -> SearchOptions:
+    """``options`` with ``changes`` (a link to another page, order or filter)."""
+    return dataclasses.replace(options, **changes)
 
 
 def search_url(query: str, options: SearchOptions, **extra: str | None) -> str:
@@ -168,7 +173,7 @@ def search_url(query: str, options: SearchOptions, **extra: str | None) -> str:
 def _form(query: str, options: SearchOptions, show_score: bool) -> dict[str, Any]:
     """What the search form shows: the query and options being searched."""
     return {
-        **_fields(options),
+        **dataclasses.asdict(options),
         "q": query,
         "match": options.effective_match,
         "score": show_score,
@@ -204,7 +209,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         article_path=article_path,
         article_url=article_url,
         link=render.link,
-        replace=_replace,
+        changed=_changed,
         css_version=hashlib.sha256(css).hexdigest()[:12],
         max_query_chars=params.MAX_QUERY_CHARS,
         max_limit=params.MAX_LIMIT,
@@ -245,7 +250,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         except QueryError as error:
             return error_page(400, "خطأ في البحث", error, form=_raw_form(request))
         form = _form(query, options, show_score)
-        if not query:
+        if not query.strip():
             return page("home.html", form=form)
         try:
             results = live.get().search(query, **options.arguments())

@@ -92,7 +92,7 @@ def parse(params: Mapping[str, str]) -> tuple[str, SearchOptions]:
     Parameters that a search does not take are left out (the caller decides whether they are
     an error). The query may be empty; a ``QueryError`` says what else is wrong.
     """
-    query = params.get(QUERY, "").strip()
+    query = params.get(QUERY, "")  # as typed: the JSON's "query" is the command's
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(
             f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS} are taken",
