@@ -137,7 +137,7 @@ class _Pages:
         self.last_shown = self.first_shown + len(results.hits) - 1
 
     def url(self, page: int) -> str:
-        return search_url(self.query, _changed(self.options, page=page), **self.extra)
+        return search_url(self.query, dataclasses.replace(self.options, page=page), **self.extra)
 
     def numbers(self) -> list[int | None]:
         return page_numbers(self.current, self.last)
@@ -159,11 +159,6 @@ def page_numbers(current: int, last: int) -> list[int | None]:
             out.append(None)
         out.append(number)
     return out
-
-
-def _changed(options: SearchOptions, **changes: Any) -> SearchOptions:
-    """``options`` with ``changes`` (a link to another page, order or filter)."""
-    return dataclasses.replace(options, **changes)
 
 
 def search_url(query: str, options: SearchOptions, **extra: str | None) -> str:
@@ -209,7 +204,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         article_path=article_path,
         article_url=article_url,
         link=render.link,
-        changed=_changed,
+        changed=dataclasses.replace,  # options for a link to another page, order or filter
         css_version=hashlib.sha256(css).hexdigest()[:12],
         max_query_chars=params.MAX_QUERY_CHARS,
         max_limit=params.MAX_LIMIT,
@@ -229,7 +224,9 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         context.setdefault("form", _form("", SearchOptions(), False))
         query = context.get("query", "")
         at = error_at(query, error) if isinstance(error, QueryError) else None
-        return page("error.html", status, title=title, error=error, at=at, **context)
+        # The command's pointer to its --help is, on this page, the help below.
+        fix = error.fix if error and error.fix != QueryError.default_fix else None
+        return page("error.html", status, title=title, error=error, at=at, fix=fix, **context)
 
     def json_error(status: int, error: BahthError | str) -> Response:
         message, fix = (error.message, error.fix) if isinstance(error, BahthError) else (error, "")
