@@ -10,13 +10,31 @@ from pathlib import Path
 from .app import create_app
 
 LOOPBACK = "127.0.0.1"
+BACKLOG = 2048  # uvicorn's
 
 
 def listen(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host`` (a name or an address) and ``port`` (0: any free
-    one); ``OSError`` when it cannot be had (in use, not an address of this machine)."""
-    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-    return socket.create_server((host, port), family=family)
+    one); ``OSError`` when it cannot be had (in use, not an address of this machine).
+
+    Bound here rather than by uvicorn so that the address is known, and said, before serving
+    (``--port 0``), and a taken port is the command's error. The socket names its protocol,
+    TCP: asyncio turns Nagle's algorithm off only on connections of such a socket, and with it
+    on, a response on a kept-alive connection (headers, then body) waited 40 ms for the
+    client's delayed ACK.
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def url_of(sock: socket.socket) -> tuple[str, bool]:

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import main
+from search.web.server import listen
 from tests.web.conftest import OIL, running_server
 
 
@@ -73,3 +74,14 @@ def test_serve_on_a_port_in_use_says_so(oil_index: Path) -> None:
 def test_serve_on_an_address_not_of_this_machine_says_so(oil_index: Path, host: str) -> None:
     result = CliRunner().invoke(main, ["serve", "--index", str(oil_index), "--host", host])
     assert result.exit_code == 1 and "cannot listen on" in result.stderr
+
+
+def test_the_listening_socket_names_tcp_so_that_connections_get_no_delay() -> None:
+    # asyncio sets TCP_NODELAY only on connections of a socket whose proto is IPPROTO_TCP;
+    # without it, each response on a kept-alive connection waited for a delayed ACK.
+    with listen("127.0.0.1", 0) as sock:
+        assert sock.proto == socket.IPPROTO_TCP
+        with socket.create_connection(sock.getsockname()[:2]):
+            accepted, _ = sock.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP
