@@ -865,10 +865,11 @@ def serve_command(index_dir: Path, host: str, port: int) -> None:
     try:
         from search.web import serve
     except ModuleNotFoundError as error:
-        if error.name not in SERVE_PACKAGES:
+        package = (error.name or "").partition(".")[0]
+        if package not in SERVE_PACKAGES:
             raise
         raise click.ClickException(
-            f"bahth serve needs the web server packages ({error.name} is missing).\n"
+            f"bahth serve needs the web server packages ({package} is missing).\n"
             "Install them with: pip install 'bahth[serve]'"
         ) from None
     try:

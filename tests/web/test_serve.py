@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -85,3 +87,18 @@ def test_the_listening_socket_names_tcp_so_that_connections_get_no_delay() -> No
             accepted, _ = sock.accept()
             with accepted:
                 assert accepted.proto == socket.IPPROTO_TCP
+
+
+def test_serve_without_the_serve_extra_says_what_to_install(oil_index: Path) -> None:
+    # starlette made unimportable, as in an install without bahth[serve]
+    code = "import sys; sys.modules['starlette'] = None; from search.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "serve", "--index", str(oil_index)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "pip install 'bahth[serve]'" in done.stderr and "starlette" in done.stderr
+    assert "Traceback" not in done.stderr
