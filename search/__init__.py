@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
     from .indexer import Indexer, IndexReport
     from .ingest import Note, Progress, Reject
+    from .options import SearchOptions
     from .results import Hit, IndexStats, Results
     from .searcher import Searcher
 
@@ -52,6 +53,7 @@ _HOMES = {
     "QueryError": ".errors",
     "Reject": ".ingest",
     "Results": ".results",
+    "SearchOptions": ".options",
     "Searcher": ".searcher",
     "analyze": ".arabic",
     "normalize": ".arabic",
@@ -94,6 +96,7 @@ __all__ = [
     "QueryError",
     "Reject",
     "Results",
+    "SearchOptions",
     "Searcher",
     "analyze",
     "normalize",

@@ -9,7 +9,6 @@ malformed query).
 from __future__ import annotations
 
 import functools
-import json
 import os
 import shutil
 import sys
@@ -142,7 +141,9 @@ def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _dump_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+    from search import render
+
+    return render.json_text(value)
 
 
 def _styled() -> bool:
@@ -713,8 +714,6 @@ def search_command(
     def given(name: str) -> bool:
         return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
 
-    if all_words and given("match") and match != "all":
-        raise click.UsageError(f"--all-words means --match all: it conflicts with --match {match}")
     if list_all:
         for name, option in (("limit", "-n/--limit"), ("page", "--page")):
             if given(name):
@@ -727,25 +726,31 @@ def search_command(
         # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
         raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")
     started = time.perf_counter()
-    options: dict[str, Any] = {
-        "since": since,
-        "until": until,
-        "source": source,
-        "category": category,
-        "match": "all" if all_words else match,
-        "stemming": not exact,
-    }
-    shown = {"facets": facets, "collapse": collapse}
-    from search import Searcher
+    from search import Searcher, SearchOptions
 
+    options = SearchOptions(
+        limit=limit,
+        page=page,
+        since=since,
+        until=until,
+        source=source,
+        category=category,
+        sort=sort,  # type: ignore[arg-type]  # click.Choice checked it
+        match=match if given("match") else None,  # type: ignore[arg-type]
+        all_words=all_words,
+        exact=exact,
+        facets=facets,
+        collapse=collapse,
+    )
     with Searcher(index_dir) as searcher:
         if not list_all:
-            results = searcher.search(query, limit=limit, page=page, sort=sort, **options, **shown)
+            results = searcher.search(query, **options.arguments())
             _print_results(results, None, output, started, bidi, not no_pager)
             return
         # The counts first, and a malformed query refused before anything is written.
-        results = searcher.search(query, limit=1, sort="date", facets=facets, **options)
-        every = searcher.scan(query, **options)
+        counts = {"facets": options.facets}
+        results = searcher.search(query, limit=1, sort="date", **options.filters(), **counts)
+        every = searcher.scan(query, **options.filters())
         _print_results(results, every, output, started, bidi, not no_pager)
 
 
@@ -852,6 +857,54 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
         click.echo(_dump_json(render.stats_dict(stats)))
         return
     click.echo(render.stats_text(stats, str(index_dir)))
+
+
+# --- serve -------------------------------------------------------------------------------------
+
+# What bahth[serve] installs; a missing one is named with the extra to install.
+SERVE_PACKAGES = ("starlette", "jinja2", "markupsafe", "uvicorn", "anyio", "h11")
+
+
+@main.command("serve")
+@index_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: 127.0.0.1 is this computer only; 0.0.0.0 is every network "
+    "interface (anyone who can reach the machine can search; there is no login).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free."
+)
+def serve_command(index_dir: Path, host: str, port: int) -> None:
+    """Serve a web page for searching the index, read-only: a search box with the query
+    language's help, highlighted results with filters and pages, each article with the
+    query's words marked, and a JSON API (/api/search?q=... gives bahth search --json's
+    document; its parameters are bahth search's options). A new indexing run or rebuild is
+    picked up within a second. Needs the serve extra: pip install 'bahth[serve]'.
+
+    Example: bahth serve --index indexes/news
+    """
+    try:
+        from search.web import serve
+    except ModuleNotFoundError as error:
+        package = (error.name or "").partition(".")[0]
+        if package not in SERVE_PACKAGES:
+            raise
+        raise click.ClickException(
+            f"bahth serve needs the web server packages ({package} is missing).\n"
+            "Install them with: pip install 'bahth[serve]'"
+        ) from None
+    try:
+        serve(index_dir, host, port, announce=lambda line: click.echo(line, err=True))
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {error.strerror or error}\n"
+            "Pick another --port (or --host), or stop what is using it."
+        ) from None
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
 
 
 # --- analyze -----------------------------------------------------------------------------------

@@ -47,7 +47,9 @@ __all__ = [
     "hit_text",
     "html_page",
     "json_stream",
+    "json_text",
     "link",
+    "mark_html",
     "pager_command",
     "stats_dict",
     "stats_text",
@@ -279,9 +281,14 @@ def _did_you_mean_html(results: Results) -> str:
 # --- JSON ----------------------------------------------------------------------------------
 
 
+def json_text(value: object) -> str:
+    """``value`` as every ``--json`` prints it: UTF-8 text (not \\u escapes), indented."""
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 def to_json(results: Results) -> str:
     """One JSON document, UTF-8 text (not \\u escapes), every documented key present."""
-    return json.dumps(results.to_dict(), ensure_ascii=False, indent=2)
+    return json_text(results.to_dict())
 
 
 def json_stream(
@@ -353,6 +360,11 @@ def _mark_html(text: str) -> str:
     return f"<mark>{text}</mark>"
 
 
+def mark_html(text: str, spans: list[Span]) -> str:
+    """``text`` escaped for HTML, each span of it in ``<mark>``."""
+    return apply_marks(text, spans, _mark_html, html.escape)
+
+
 def link(url: str | None) -> str | None:
     """``url`` if a browser may follow it from a page of untrusted articles: absolute http or
     https with a host, nothing a browser would strip or reinterpret (spaces, control
@@ -382,8 +394,8 @@ li { margin-bottom: 1.5em; }
 
 
 def _hit_html(hit: Hit) -> str:
-    title = apply_marks(hit.title, hit.title_highlights, _mark_html, html.escape)
-    snippet = apply_marks(hit.snippet, hit.highlights, _mark_html, html.escape)
+    title = mark_html(hit.title, hit.title_highlights)
+    snippet = mark_html(hit.snippet, hit.highlights)
     target = link(hit.url)
     if target:
         title = f'<a href="{html.escape(target, quote=True)}" rel="noopener noreferrer">{title}</a>'

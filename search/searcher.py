@@ -27,7 +27,7 @@ from .facets import Facets
 from .facets import facets as make_facets
 from .ingest.dates import parse_date
 from .query import parse
-from .results import Hit, IndexStats, Results
+from .results import Hit, IndexStats, Results, Span
 from .snippets import make_snippet, mark
 from .spelling.speller import Speller
 
@@ -463,6 +463,15 @@ class Searcher:
             highlights=spans,
             title_highlights=mark(article.title, compiled.highlights),
         )
+
+    def highlights(self, query: str, *texts: str, stemming: bool = True) -> list[list[Span]]:
+        """The ``(start, end)`` spans of ``query``'s words in each of ``texts``, as a hit's
+        ``highlights`` mark them in its snippet: for showing a whole article (its title, its
+        body) with the words of the search that found it. A malformed query is a
+        ``QueryError``; ``stemming`` is ``search``'s."""
+        with self._lock:
+            compiled, _, _ = self._compile(query, None, None, None, None, stemming)
+        return [mark(text, compiled.highlights) for text in texts]
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""

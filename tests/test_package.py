@@ -46,6 +46,7 @@ def test_public_api_is_exactly_this_list() -> None:
         "QueryError",
         "Reject",
         "Results",
+        "SearchOptions",
         "Searcher",
         "analyze",
         "normalize",
@@ -160,6 +161,19 @@ def test_query_imports_only_errors() -> None:
     assert project(imports(PACKAGE / "query.py")) == {"search.errors"}
 
 
+def test_only_the_web_package_imports_the_web_stack() -> None:
+    web = PACKAGE / "web"
+    for path in MODULES:
+        found = {n.split(".")[0] for n in imports(path)} & {"starlette", "jinja2", "uvicorn"}
+        assert web in path.parents or not found, f"{path.relative_to(PACKAGE)} imports {found}"
+
+
+def test_the_web_package_uses_the_library_not_an_engine() -> None:
+    for path in sorted((PACKAGE / "web").glob("*.py")):
+        engine = {n for n in project(imports(path)) if n.startswith("search.engine")}
+        assert not engine, f"web/{path.name} imports {engine}"
+
+
 def test_render_imports_no_engine_and_no_click() -> None:
     names = imports(PACKAGE / "render.py")
     assert "search.engine" not in names
@@ -168,7 +182,8 @@ def test_render_imports_no_engine_and_no_click() -> None:
 
 def test_cli_imports_only_the_public_api_stdlib_and_click() -> None:
     names = imports(PACKAGE / "cli.py")
-    assert project(names) == {"search"}  # from search import ..., nothing deeper
+    # from search import ..., nothing deeper; and bahth serve's web shell, the serve extra's
+    assert project(names) == {"search", "search.web"}
     others = {n.split(".")[0] for n in names} - {"search", "click", "__future__"}
     assert others <= sys.stdlib_module_names, others - sys.stdlib_module_names
 
@@ -226,6 +241,21 @@ def test_data_loads_from_the_installed_package() -> None:
     assert len(word_counts()) > 1000
     assert len(protected_words()) > 10
     assert search.stem("لبوتين") == "بوتين"  # uses the protected list
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "templates/base.html",
+        "templates/results.html",
+        "templates/article.html",
+        "static/bahth.css",
+    ],
+)
+def test_web_templates_and_style_ship_inside_the_package(name: str) -> None:
+    import search.web
+
+    assert resources.files(search.web).joinpath(name).is_file()
 
 
 def test_py_typed_ships() -> None:

@@ -1,0 +1,361 @@
+"""``bahth serve``'s web app (Starlette): search pages and a JSON API over one index.
+
+    /                  the search box, the query language, what the index holds
+    /search?q=…        a page of results; the options of bahth search as parameters (params.py)
+    /article/ID?q=…    one article, the query's words marked through the whole text
+    /api/search?q=…    the document of bahth search --json, for the same options
+    /api/article/ID    the document of bahth show --json
+
+Read-only: the app only searches. Routes are plain functions, which Starlette runs in a thread
+pool, beside one shared ``Searcher`` (see ``live``).
+
+Dumps are untrusted text that may hold HTML, and so is what a user types: templates escape
+every value (Jinja2 autoescaping); highlighted text goes through ``render.mark_html``, which
+escapes it before adding its ``<mark>``s; a dump's url becomes a link only when ``render.link``
+says it is http(s). Every response forbids scripts (Content-Security-Policy), and no request
+path reaches the file system: the templates and the style sheet are read from the package by
+fixed names, and articles from the index by id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import math
+import re
+from collections.abc import AsyncIterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import render
+from ..errors import BahthError, QueryError
+from ..options import SearchOptions
+from ..results import Results
+from . import params
+from .live import LiveSearcher
+
+SECURITY_HEADERS = {
+    # No script at all; the one style sheet is ours; forms submit only here.
+    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    # Following an article's link must not hand the news site the query in the Referer.
+    "referrer-policy": "no-referrer",
+}
+SCORE = "score"  # a parameter of the pages only: show each hit's score
+PAGES_AROUND = 2  # page links on each side of the current one
+_POSITION = re.compile(r"\bposition (\d+)\b")
+
+
+class _SecurityHeaders:
+    """ASGI middleware adding ``SECURITY_HEADERS`` to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> Markup:
+    return Markup(render.mark_html(text, spans))  # mark_html escaped the text
+
+
+def _paragraphs(text: str, spans: list[tuple[int, int]]) -> list[Markup]:
+    """``text`` marked, one item per non-blank line (a mark never spans a line: it is a word)."""
+    marked = render.mark_html(text, spans)
+    return [Markup(line.strip()) for line in marked.split("\n") if line.strip()]
+
+
+def article_path(article_id: str) -> str:
+    """The path of an article's page: any id (slashes, spaces, ``?``) as one segment."""
+    segment = quote(article_id, safe="")
+    return "/article/" + (segment.replace(".", "%2E") if segment in (".", "..") else segment)
+
+
+def article_url(article_id: str, query: str, options: SearchOptions, **extra: str | None) -> str:
+    """The article's page, marking the words of the search that led to it."""
+    return article_path(article_id) + "?" + params.encode(query, options, **extra)
+
+
+def error_position(error: QueryError) -> int | None:
+    """The 1-based character of the query a parser message points at, if it does."""
+    found = _POSITION.search(error.message)
+    return int(found[1]) if found else None
+
+
+def error_at(query: str, error: QueryError) -> tuple[str, str, str] | None:
+    """``query`` cut around what a parser message points at (a parenthesis, or a word up to
+    the next space): before, it, after.
+
+    >>> error_at('وزير "الخارجية', QueryError("the quote at position 6 is never closed"))
+    ('وزير ', '"الخارجية', '')
+    >>> error_at("(روسيا", QueryError("'(' at position 1 is never closed"))
+    ('', '(', 'روسيا')
+    """
+    position = error_position(error)
+    if position is None or not 1 <= position <= len(query):
+        return None
+    start = position - 1
+    end = start + 1
+    while query[start] not in "()" and end < len(query) and not query[end].isspace():
+        end += 1  # a word, a field or an operator, to the next space
+    return query[:start], query[start:end], query[end:]
+
+
+class _Pages:
+    """The pages of one result set, and their links."""
+
+    def __init__(self, results: Results, query: str, options: SearchOptions, extra: dict[str, Any]):
+        self.query, self.options, self.extra = query, options, extra
+        self.current = results.page
+        self.last = max(1, math.ceil(min(results.total, params.MAX_DEPTH) / results.limit))
+        self.first_shown = (results.page - 1) * results.limit + 1
+        self.last_shown = self.first_shown + len(results.hits) - 1
+
+    def url(self, page: int) -> str:
+        return search_url(self.query, dataclasses.replace(self.options, page=page), **self.extra)
+
+    def numbers(self) -> list[int | None]:
+        return page_numbers(self.current, self.last)
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The page numbers to link, None where some are left out.
+
+    >>> page_numbers(6, 20)
+    [1, None, 4, 5, 6, 7, 8, None, 20]
+    >>> page_numbers(2, 3), page_numbers(9, 3)
+    ([1, 2, 3], [1, None, 3])
+    """
+    around = range(current - PAGES_AROUND, current + PAGES_AROUND + 1)
+    shown = sorted({1, last, *(n for n in around if 1 <= n <= last)})
+    out: list[int | None] = []
+    for number in shown:
+        if out and number - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(number)
+    return out
+
+
+def search_url(query: str, options: SearchOptions, **extra: str | None) -> str:
+    return "/search?" + params.encode(query, options, **extra)
+
+
+def _form(query: str, options: SearchOptions, show_score: bool) -> dict[str, Any]:
+    """What the search form shows: the query and options being searched."""
+    return {
+        **dataclasses.asdict(options),
+        "q": query,
+        "match": options.effective_match,
+        "score": show_score,
+        "filtered": bool(
+            options.since or options.until or options.source or options.category or options.exact
+        ),
+    }
+
+
+def _raw_form(request: Request) -> dict[str, Any]:
+    """What the search form shows when the parameters could not be read: what was sent."""
+    form = {p.field: request.query_params.get(p.name, "") for p in params.parameters()}
+    sent = request.query_params
+    return {**form, "q": sent.get(params.QUERY, ""), SCORE: sent.get(SCORE, ""), "filtered": True}
+
+
+def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
+    """The app serving the index at ``index``, opened now (``IndexNotFound`` if there is none)
+    and refreshed at most every ``refresh_interval`` seconds when a new commit or generation
+    is live. The app closes the index when it shuts down (its lifespan)."""
+    live = LiveSearcher(index, interval=refresh_interval)
+    templates = jinja2.Environment(
+        loader=jinja2.PackageLoader("search.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    css = resources.files("search.web").joinpath("static", "bahth.css").read_bytes()
+    templates.globals.update(
+        marked=_marked,
+        search_url=search_url,
+        article_path=article_path,
+        article_url=article_url,
+        link=render.link,
+        changed=dataclasses.replace,  # options for a link to another page, order or filter
+        css_version=hashlib.sha256(css).hexdigest()[:12],
+        max_query_chars=params.MAX_QUERY_CHARS,
+        max_limit=params.MAX_LIMIT,
+    )
+
+    def page(name: str, status: int = 200, **context: Any) -> Response:
+        try:
+            stats = live.stats()
+        except BahthError:
+            stats = None
+        html = templates.get_template(name).render(stats=stats, **context)
+        return Response(html, status, media_type="text/html; charset=utf-8")
+
+    def error_page(
+        status: int, title: str, error: BahthError | None = None, **context: Any
+    ) -> Response:
+        context.setdefault("form", _form("", SearchOptions(), False))
+        query = context.get("query", "")
+        at = error_at(query, error) if isinstance(error, QueryError) else None
+        # The command's pointer to its --help is, on this page, the help below.
+        fix = error.fix if error and error.fix != QueryError.default_fix else None
+        return page("error.html", status, title=title, error=error, at=at, fix=fix, **context)
+
+    def json_error(status: int, error: BahthError | str) -> Response:
+        message, fix = (error.message, error.fix) if isinstance(error, BahthError) else (error, "")
+        position = error_position(error) if isinstance(error, QueryError) else None
+        document = {"error": {"status": status, "message": message, "fix": fix}}
+        if position is not None:
+            document["error"]["position"] = position
+        return _json(render.json_text(document), status)
+
+    def home(request: Request) -> Response:
+        form = _form("", SearchOptions(), False)
+        return page("home.html", form=form)
+
+    def search_page(request: Request) -> Response:
+        show_score = request.query_params.get(SCORE, "") in ("1", "on", "true", "yes")
+        try:
+            query, options = params.parse(request.query_params)
+        except QueryError as error:
+            return error_page(400, "خطأ في البحث", error, form=_raw_form(request))
+        form = _form(query, options, show_score)
+        if not query.strip():
+            return page("home.html", form=form)
+        try:
+            results = live.get().search(query, **options.arguments())
+        except QueryError as error:
+            return error_page(400, "خطأ في صيغة البحث", error, form=form, query=query)
+        except BahthError as error:
+            return error_page(503, "الفهرس غير متاح", error, form=form)
+        extra = {SCORE: "1" if show_score else None}
+        return page(
+            "results.html",
+            form=form,
+            query=query,
+            options=options,
+            extra=extra,
+            results=results,
+            pages=_Pages(results, query, options, extra),
+            summary=render.summary(results),
+            show_score=show_score,
+        )
+
+    def article_page(request: Request) -> Response:
+        try:
+            query, options = params.parse(request.query_params)
+        except QueryError:
+            query, options = "", SearchOptions()  # the article, unmarked
+        form = {**_form(query, options, False), "filtered": False}  # the options stay shut
+        try:
+            searcher = live.get()
+            article = searcher.get(request.path_params["article_id"])
+            spans: list[list[tuple[int, int]]] = [[], []]
+            if article is not None and query:
+                with contextlib.suppress(QueryError):  # a query mistyped in the URL: no marks
+                    spans = searcher.highlights(
+                        query, article.title, article.body, stemming=not options.exact
+                    )
+        except BahthError as error:
+            return error_page(503, "الفهرس غير متاح", error, form=form)
+        if article is None:
+            return error_page(404, "لا مقال بهذا المعرّف", form=form)
+        show_score = request.query_params.get(SCORE)
+        back = search_url(query, options, **{SCORE: show_score}) if query else None
+        return page(
+            "article.html",
+            form=form,
+            article=article,
+            title=_marked(article.title, spans[0]),
+            paragraphs=_paragraphs(article.body, spans[1]),
+            back=back,
+        )
+
+    def api_search(request: Request) -> Response:
+        unknown = sorted(set(request.query_params) - params.names())
+        if unknown:
+            taken = ", ".join(sorted(params.names()))
+            return json_error(400, f"unknown parameter {', '.join(unknown)}; taken: {taken}")
+        try:
+            query, options = params.parse(request.query_params)
+            results = live.get().search(query, **options.arguments())
+        except QueryError as error:
+            return json_error(400, error)
+        except BahthError as error:
+            return json_error(503, error)
+        return _json(render.to_json(results) + "\n")
+
+    def api_article(request: Request) -> Response:
+        article_id = request.path_params["article_id"]
+        try:
+            searcher = live.get()
+            article = searcher.get(article_id)
+            copies = searcher.copies(article_id)
+        except BahthError as error:
+            return json_error(503, error)
+        if article is None:
+            return json_error(404, f"no article with id {article_id!r}")
+        return _json(render.json_text(render.article_dict(article, copies)) + "\n")
+
+    def style(request: Request) -> Response:
+        return Response(
+            css, media_type="text/css", headers={"cache-control": "public, max-age=31536000"}
+        )
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if request.url.path.startswith("/api/"):
+            return json_error(status, "no such page" if status == 404 else "method not allowed")
+        return error_page(status, "الصفحة غير موجودة" if status == 404 else "طلب غير مقبول")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        live.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/search", search_page),
+            Route("/article/{article_id:path}", article_page),
+            Route("/api/search", api_search),
+            Route("/api/article/{article_id:path}", api_article),
+            Route("/static/bahth.css", style),
+        ],
+        middleware=[Middleware(_SecurityHeaders)],
+        exception_handlers={HTTPException: http_error},
+        lifespan=lifespan,
+    )
+    app.state.live = live
+    return app
+
+
+def _json(text: str, status: int = 200) -> Response:
+    return Response(text, status, media_type="application/json")
