@@ -132,7 +132,9 @@ class _Pages:
     def __init__(self, results: Results, query: str, options: SearchOptions, extra: dict[str, Any]):
         self.query, self.options, self.extra = query, options, extra
         self.current = results.page
-        self.last = max(1, math.ceil(min(results.total, params.MAX_DEPTH) / results.limit))
+        # Collapsed, pages count stories.
+        listed = results.total if results.stories is None else results.stories
+        self.last = max(1, math.ceil(min(listed, params.MAX_DEPTH) / results.limit))
         self.first_shown = (results.page - 1) * results.limit + 1
         self.last_shown = self.first_shown + len(results.hits) - 1
 
@@ -250,7 +252,8 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         if not query.strip():
             return page("home.html", form=form)
         try:
-            results = live.get().search(query, **options.arguments())
+            # The page always shows the facets, as filters to click (2 ms on tantivy).
+            results = live.get().search(query, **{**options.arguments(), "facets": True})
         except QueryError as error:
             return error_page(400, "خطأ في صيغة البحث", error, form=form, query=query)
         except BahthError as error:
