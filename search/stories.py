@@ -27,7 +27,6 @@ is saved in the index generation with each commit.
 from __future__ import annotations
 
 import hashlib
-import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -64,43 +63,52 @@ BANDS, ROWS = 21, 3
 
 _EMPTY = np.zeros(0, dtype=np.uint64)
 
-_WORD_HASHES: dict[str, int] = {}
-_MEMO_LIMIT = 200_000  # distinct words remembered: the Zipfian head, a few tens of MB at most
+# Shingles are hashed as text: a polynomial hash of their characters, modulo 2⁶⁴. The hash of
+# any stretch of a text comes from one prefix sum over its characters, each multiplied by the
+# inverse of _BASE to the power of its position: numpy computes every shingle of a body at
+# once, with no Python work per word.
+_BASE = 1_000_003
+_INVERSE = pow(_BASE, -1, 2**64)
+_powers: list[np.ndarray] = []  # [_BASE ** k, _INVERSE ** k] for k < len, grown on demand
 
 
-def _word_hash(word: str) -> int:
-    found = _WORD_HASHES.get(word)
-    if found is None:
-        if len(_WORD_HASHES) >= _MEMO_LIMIT:
-            _WORD_HASHES.clear()
-        found = _WORD_HASHES[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
-    return found
+def _powers_to(length: int) -> tuple[np.ndarray, np.ndarray]:
+    if not _powers or len(_powers[0]) < length:
+        size = max(length, 2 * len(_powers[0]) if _powers else 4096)
+        ks = range(size)
+        _powers[:] = [
+            np.array([pow(base, k, 2**64) for k in ks], dtype=np.uint64)
+            for base in (_BASE, _INVERSE)
+        ]
+    return _powers[0], _powers[1]
 
 
-def _shingle_hashes(hashes: np.ndarray) -> np.ndarray:
-    """The 32-bit hash of each run of SHINGLE consecutive word hashes (at least SHINGLE)."""
-    # A polynomial hash of each window, in 64-bit arithmetic that wraps.
-    count = len(hashes) - SHINGLE + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for k in range(SHINGLE):
-        combined = combined * np.uint64(1_000_003) + hashes[k : k + count]
-    return (combined >> np.uint64(16)) & np.uint64(0xFFFFFFFF)
-
-
-def _word_hashes(words: list[str]) -> np.ndarray:
-    memo = _WORD_HASHES
-    return np.array([memo.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
+def _shingle_hashes(words: list[str]) -> np.ndarray:
+    """The 64-bit hash of each run of SHINGLE consecutive words (at least SHINGLE words): the
+    polynomial hash of the run's text, its words joined by spaces."""
+    text = np.frombuffer(" ".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    powers, inverses = _powers_to(len(text))
+    prefix = np.cumsum(text.astype(np.uint64) * inverses[: len(text)])  # wraps modulo 2⁶⁴
+    # Where each word ends, from the lengths (a word may hold a space, or be empty).
+    ends = np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 1) - 1
+    starts = np.concatenate(([0], ends[:-1] + 1))[: len(words) - SHINGLE + 1]
+    ends = ends[SHINGLE - 1 :]
+    before = np.where(starts > 0, prefix[starts - 1], np.uint64(0))
+    return (prefix[ends - 1] - before) * powers[ends - 1]
 
 
 def shingles(words: list[str]) -> np.ndarray:
-    """The distinct 32-bit hashes of the runs of ``SHINGLE`` consecutive ``words``.
+    """The distinct 64-bit hashes of the runs of ``SHINGLE`` consecutive ``words``.
 
     >>> len(shingles("واحد اثنان ثلاثه اربعه خمسه سته".split())), len(shingles(["كلمه"]))
     (2, 0)
+    >>> a, b = shingles("ا ب ج د ه و".split()), shingles("س ا ب ج د ه".split())
+    >>> len(set(a.tolist()) & set(b.tolist()))  # the run ا ب ج د ه hashes alike in both
+    1
     """
     if len(words) < SHINGLE:
         return _EMPTY
-    return np.unique(_shingle_hashes(_word_hashes(words)))
+    return np.unique(_shingle_hashes(words))
 
 
 def body_words(body: str) -> list[str]:
@@ -133,7 +141,7 @@ def signature(words: list[str]) -> np.ndarray | None:
     """
     if len(words) - SHINGLE + 1 < MIN_SHINGLES:
         return None
-    found = _shingle_hashes(_word_hashes(words))
+    found = _shingle_hashes(words)
     smallest = (_MULTIPLIERS * found + _ADDENDS).min(axis=1)
     return (smallest >> np.uint64(48)).astype(np.uint16)
 
@@ -185,7 +193,11 @@ class Stories:
         self._next = next_story
         self._sorted_keys = np.zeros(0, dtype=np.uint32)
         self._sorted_rows = np.zeros(0, dtype=np.int32)
-        self._pending: dict[int, list[int]] = {}  # band key → rows, since the last merge
+        # Band key → the first row holding it since the last merge, and the others (rare) in
+        # _pending_more: a list a key would be a container for the garbage collector to scan,
+        # twenty-one of them an article, which took half of the time of assigning a story.
+        self._pending: dict[int, int] = {}
+        self._pending_more: dict[int, list[int]] = {}
         self._pending_rows: list[int] = []
         self._merge(np.flatnonzero(self._comparable), band_keys(self._signatures[self._comparable]))
         self.changed = False
@@ -208,16 +220,15 @@ class Stories:
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
         """The rows alive that share a band key with ``keys`` (one signature's)."""
         found = []
-        first = np.searchsorted(self._sorted_keys, keys, side="left")
-        inside = first < len(self._sorted_keys)
-        shared = np.zeros(len(keys), dtype=bool)
-        shared[inside] = self._sorted_keys[first[inside]] == keys[inside]
-        if shared.any():  # most articles share no band with any other
+        shared = self._in_sorted(keys)
+        if shared.any():
+            first = np.searchsorted(self._sorted_keys, keys[shared], side="left")
             last = np.searchsorted(self._sorted_keys, keys[shared], side="right")
-            found += [self._sorted_rows[a:b] for a, b in zip(first[shared], last, strict=True)]
+            found += [self._sorted_rows[a:b] for a, b in zip(first, last, strict=True)]
         for key in keys.tolist():
             if key in self._pending:
-                found.append(np.array(self._pending[key], dtype=np.int32))
+                rows = [self._pending[key], *self._pending_more.get(key, ())]
+                found.append(np.array(rows, dtype=np.int32))
         if not found:
             return np.zeros(0, dtype=np.int32)
         rows = np.unique(np.concatenate(found))
@@ -232,38 +243,72 @@ class Stories:
     def assign(self, article_id: str, values: np.ndarray | None) -> int:
         """The story of an article with this ``signature`` (None: too short to compare); an
         earlier version of it is forgotten first."""
-        self.remove(article_id)
-        story = 0
-        if values is not None:
-            keys = band_keys(values[np.newaxis])[0]
-            rows = self._candidates(keys)
-            if len(rows):
-                similar = np.count_nonzero(self._signatures[rows] == values, axis=1)
-                best = int(np.argmax(similar))  # rows are sorted: the earliest among equals
-                if similar[best] >= THRESHOLD * PERMUTATIONS:
-                    story = int(self._stories[rows[best]])
-        if not story:
-            story, self._next = self._next, self._next + 1
-        if self._count == len(self._stories):
+        return self.assign_all([(article_id, values)])[0]
+
+    def assign_all(self, articles: list[tuple[str, np.ndarray | None]]) -> list[int]:
+        """``assign`` of each article in turn, the same stories as one call each. What can be
+        is done for the batch at once: the band keys, and which articles share one with an
+        article held (most share none, and need no more than a new story number)."""
+        count = len(articles)
+        while self._count + count > len(self._stories):
             self._grow()
-        row = self._count
-        self._count += 1
-        self._signatures[row] = 0 if values is None else values
-        self._comparable[row] = values is not None
-        self._alive[row] = True
-        self._stories[row] = story
-        self._ids.append(article_id)
-        self._row[article_id] = row
-        if values is not None:
-            for key in keys.tolist():
-                self._pending.setdefault(key, []).append(row)
-            self._pending_rows.append(row)
-            if len(self._pending_rows) == self._PENDING:
-                rows = np.array(self._pending_rows)
-                self._merge(rows, band_keys(self._signatures[rows]))
-                self._pending, self._pending_rows = {}, []
+        first = self._count
+        rows = range(first, first + count)
+        comparable = np.array([values is not None for _, values in articles], dtype=bool)
+        signatures = np.zeros((count, PERMUTATIONS), dtype=np.uint16)
+        if comparable.any():
+            signatures[comparable] = [values for _, values in articles if values is not None]
+        self._signatures[first : first + count] = signatures
+        self._comparable[first : first + count] = comparable
+        keys = band_keys(signatures)
+        held = comparable & self._in_sorted(keys).any(axis=1)
+        stories = []
+        for n, ((article_id, values), row) in enumerate(zip(articles, rows, strict=True)):
+            self.remove(article_id)
+            story = 0
+            if values is not None:
+                row_keys = keys[n].tolist()
+                pending = self._pending
+                if held[n] or any(key in pending for key in row_keys):
+                    story = self._best_story(keys[n], values)
+                for key in row_keys:
+                    if pending.setdefault(key, row) != row:
+                        self._pending_more.setdefault(key, []).append(row)
+                self._pending_rows.append(row)
+            if not story:
+                story, self._next = self._next, self._next + 1
+            self._stories[row] = story
+            self._alive[row] = True
+            self._ids.append(article_id)
+            self._row[article_id] = row
+            self._count += 1
+            stories.append(story)
+            if len(self._pending_rows) >= self._PENDING:
+                merged = np.array(self._pending_rows)
+                self._merge(merged, band_keys(self._signatures[merged]))
+                self._pending, self._pending_more, self._pending_rows = {}, {}, []
+                # What was pending is now in the sorted array, where the rest must look.
+                rest = slice(n + 1, count)
+                held[rest] = comparable[rest] & self._in_sorted(keys[rest]).any(axis=1)
         self.changed = True
-        return story
+        return stories
+
+    def _in_sorted(self, keys: np.ndarray) -> np.ndarray:
+        """Which of ``keys`` the sorted array holds."""
+        if not len(self._sorted_keys):
+            return np.zeros(keys.shape, dtype=bool)
+        found = np.searchsorted(self._sorted_keys, keys)
+        inside = np.minimum(found, len(self._sorted_keys) - 1)
+        return (found < len(self._sorted_keys)) & (self._sorted_keys[inside] == keys)
+
+    def _best_story(self, keys: np.ndarray, values: np.ndarray) -> int:
+        """The story of the most similar candidate that passes the threshold, or 0."""
+        rows = self._candidates(keys)
+        if not len(rows):
+            return 0
+        similar = np.count_nonzero(self._signatures[rows] == values, axis=1)
+        best = int(np.argmax(similar))  # rows are sorted: the earliest among equals
+        return int(self._stories[rows[best]]) if similar[best] >= THRESHOLD * PERMUTATIONS else 0
 
     def remove(self, article_id: str) -> None:
         """Forget an article (deleted, or about to be assigned again)."""
