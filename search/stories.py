@@ -245,7 +245,7 @@ class Stories:
         earlier version of it is forgotten first."""
         return self.assign_all([(article_id, values)])[0]
 
-    def assign_all(self, articles: list[tuple[str, np.ndarray | None]]) -> list[int]:
+    def assign_all(self, articles: list[tuple[str, np.ndarray | bytes | None]]) -> list[int]:
         """``assign`` of each article in turn, the same stories as one call each. What can be
         is done for the batch at once: the band keys, and which articles share one with an
         article held (most share none, and need no more than a new story number)."""
@@ -257,7 +257,11 @@ class Stories:
         comparable = np.array([values is not None for _, values in articles], dtype=bool)
         signatures = np.zeros((count, PERMUTATIONS), dtype=np.uint16)
         if comparable.any():
-            signatures[comparable] = [values for _, values in articles if values is not None]
+            signatures[comparable] = [
+                np.frombuffer(values, dtype=np.uint16) if isinstance(values, bytes) else values
+                for _, values in articles
+                if values is not None
+            ]
         self._signatures[first : first + count] = signatures
         self._comparable[first : first + count] = comparable
         keys = band_keys(signatures)
@@ -270,7 +274,7 @@ class Stories:
                 row_keys = keys[n].tolist()
                 pending = self._pending
                 if held[n] or any(key in pending for key in row_keys):
-                    story = self._best_story(keys[n], values)
+                    story = self._best_story(keys[n], signatures[n])
                 for key in row_keys:
                     if pending.setdefault(key, row) != row:
                         self._pending_more.setdefault(key, []).append(row)

@@ -121,6 +121,29 @@ def test_the_planted_copies_are_similar_and_the_footers_are_not() -> None:
     assert similarity(signature(bodies["footer-a"]), signature(bodies["footer-b"])) < THRESHOLD
 
 
+def test_a_batch_gets_the_stories_one_by_one_would() -> None:
+    rng = random.Random(8)
+    bodies: list[str] = []
+    for _ in range(3000):  # enough for the pending keys to be merged into the sorted array
+        copy = bodies and rng.random() < 0.2
+        bodies.append(_edited(rng, rng.choice(bodies), 1) if copy else _body(rng, 40))
+    found = [signature(body_words(body)) for body in bodies]
+    found += [None, found[5]]  # too short to compare; the same id again, below
+    ids = [f"a{n}" for n in range(len(bodies))] + ["short", "a7"]
+    one_by_one = Stories.empty()
+    expected = [one_by_one.assign(i, v) for i, v in zip(ids, found, strict=True)]
+    batched = Stories.empty()
+    got: list[int] = []
+    start = 0
+    while start < len(ids):
+        size = rng.randint(1, 300)
+        batch = list(zip(ids[start : start + size], found[start : start + size], strict=True))
+        got += batched.assign_all([(i, None if v is None else v.tobytes()) for i, v in batch])
+        start += size
+    assert got == expected
+    assert len(set(expected)) < len(expected) - 300  # many copies joined stories
+
+
 # --- the index -------------------------------------------------------------------------------
 
 
