@@ -13,7 +13,6 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from . import layout
@@ -188,24 +187,32 @@ class Searcher:
             engine = self._engine
             compiled, first, last = self._compile(query, since, until, source, category, stemming)
             filter_ = _filter(first, last, source, category)
+            stories: tuple[int | None, int | None] = (None, None)
+            ranked: list[tuple[EngineHit, bool, int | None]]
             if collapse:
-                stories = rank_stories(engine, compiled, need, filter_, sort, match)
-                ranked, total, total_all = stories
-                copies = [
-                    self._copies(engine, compiled, h, p, story, filter_, match)
-                    for h, p, story in ranked[need - limit : need]
-                ]
-                counted = self._story_counts(engine, compiled, filter_, total, total_all)
+                ranked, total, total_all = rank_stories(
+                    engine, compiled, need, filter_, sort, match
+                )
+                stories = self._story_counts(engine, compiled, filter_, total, total_all)
             else:
-                ranked, total, total_all = rank(engine, compiled, need, filter_, sort, match)
-            page_hits = [(h[0], h[1], engine.stored(h[0].ref)) for h in ranked[need - limit : need]]
+                found, total, total_all = rank(engine, compiled, need, filter_, sort, match)
+                ranked = [(hit, partial, None) for hit, partial in found]
+            page_hits = [
+                (hit, partial, engine.stored(hit.ref), story)
+                for hit, partial, story in ranked[need - limit : need]
+            ]
+            copies = [
+                [] if story is None else self._copies(engine, compiled, h, p, story, filter_, match)
+                for h, p, _, story in page_hits
+            ]
             found_facets = (
                 self._facets(engine, compiled, filter_, match, total_all) if facets else None
             )
             suggestion = self._speller.suggest(query)
-        hits = [self._hit(h, partial, article, compiled) for h, partial, article in page_hits]
-        if collapse:
-            hits = [replace(hit, duplicates=ids) for hit, ids in zip(hits, copies, strict=True)]
+        hits = [
+            self._hit(hit, partial, article, compiled, duplicates)
+            for (hit, partial, article, _), duplicates in zip(page_hits, copies, strict=True)
+        ]
         return Results(
             query=query,
             total=total,
@@ -217,8 +224,8 @@ class Searcher:
             unknown=compiled.unknown,
             stopwords=compiled.stopwords,
             facets=found_facets,
-            stories=counted[0] if collapse else None,
-            stories_all_words=counted[1] if collapse else None,
+            stories=stories[0],
+            stories_all_words=stories[1],
             suggestion=suggestion,
         )
 
@@ -447,7 +454,11 @@ class Searcher:
 
     @staticmethod
     def _hit(
-        engine_hit: EngineHit, partial: bool, article: Article, compiled: CompiledQuery
+        engine_hit: EngineHit,
+        partial: bool,
+        article: Article,
+        compiled: CompiledQuery,
+        duplicates: list[str] | None = None,
     ) -> Hit:
         snippet, spans = make_snippet(article.body or article.title, compiled.highlights)
         return Hit(
@@ -462,6 +473,7 @@ class Searcher:
             snippet=snippet,
             highlights=spans,
             title_highlights=mark(article.title, compiled.highlights),
+            duplicates=duplicates or [],
         )
 
     def highlights(self, query: str, *texts: str, stemming: bool = True) -> list[list[Span]]:
