@@ -72,14 +72,17 @@ _INVERSE = pow(_BASE, -1, 2**64)
 _powers: list[np.ndarray] = []  # [_BASE ** k, _INVERSE ** k] for k < len, grown on demand
 
 
+def _factors(base: int, size: int) -> np.ndarray:
+    """1, base, base, …: their running products are the powers of ``base`` (wrapping)."""
+    factors = np.full(size, base, dtype=np.uint64)
+    factors[0] = 1
+    return factors
+
+
 def _powers_to(length: int) -> tuple[np.ndarray, np.ndarray]:
     if not _powers or len(_powers[0]) < length:
         size = max(length, 2 * len(_powers[0]) if _powers else 4096)
-        ks = range(size)
-        _powers[:] = [
-            np.array([pow(base, k, 2**64) for k in ks], dtype=np.uint64)
-            for base in (_BASE, _INVERSE)
-        ]
+        _powers[:] = [np.cumprod(_factors(base, size)) for base in (_BASE, _INVERSE)]
     return _powers[0], _powers[1]
 
 
