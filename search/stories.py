@@ -51,6 +51,11 @@ CANDIDATES = 0.35
 threshold is then almost always a candidate (tuned to the threshold itself, LSH misses about
 half of them), and each candidate is checked against the threshold by its signature."""
 
+MAX_WORDS, MAX_LETTERS = 2_000, 100
+"""What of a body is compared: its first 2,000 words (a news article has a few hundred; a
+dump's 10 MB record must not cost its length in memory), without tokens longer than any word
+(runs of letters with no space, such as encoded data)."""
+
 MIN_SHINGLES = 8
 """Bodies with fewer shingles (about a dozen words) are never merged: a one-line caption or a
 "details to follow" would otherwise join unrelated articles."""
@@ -87,8 +92,12 @@ def _powers_to(length: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _shingle_hashes(words: list[str]) -> np.ndarray:
-    """The 64-bit hash of each run of SHINGLE consecutive words (at least SHINGLE words): the
-    polynomial hash of the run's text, its words joined by spaces."""
+    """The 64-bit hash of each run of SHINGLE consecutive words: the polynomial hash of the
+    run's text, its words joined by spaces. Only the first MAX_WORDS words of at most
+    MAX_LETTERS letters count."""
+    words = [w for w in words[:MAX_WORDS] if len(w) <= MAX_LETTERS]
+    if len(words) < SHINGLE:
+        return _EMPTY
     text = np.frombuffer(" ".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     powers, inverses = _powers_to(len(text))
     prefix = np.cumsum(text.astype(np.uint64) * inverses[: len(text)])  # wraps modulo 2⁶⁴
@@ -109,8 +118,6 @@ def shingles(words: list[str]) -> np.ndarray:
     >>> len(set(a.tolist()) & set(b.tolist()))  # the run ا ب ج د ه hashes alike in both
     1
     """
-    if len(words) < SHINGLE:
-        return _EMPTY
     return np.unique(_shingle_hashes(words))
 
 
@@ -142,9 +149,9 @@ def signature(words: list[str]) -> np.ndarray | None:
     a similarity by far less than the estimate's own noise, and halves the memory and disk the
     signatures take.
     """
-    if len(words) - SHINGLE + 1 < MIN_SHINGLES:
-        return None
     found = _shingle_hashes(words)
+    if len(found) < MIN_SHINGLES:
+        return None
     smallest = (_MULTIPLIERS * found + _ADDENDS).min(axis=1)
     return (smallest >> np.uint64(48)).astype(np.uint16)
 

@@ -300,3 +300,10 @@ def test_a_run_that_fails_at_its_commit_leaves_the_stories_as_they_were(
         assert set(searcher.copies("wire")) == {"exact", "edited", "new-lead"}
     [generation] = [p for p in index.iterdir() if p.name.startswith("gen-")]
     assert len(list(generation.glob("stories.*.npz"))) == 1  # the older ones are removed
+
+
+def test_a_huge_body_is_compared_by_its_first_words() -> None:
+    words = [*body_words(_body(random.Random(4), 3000)), "ا" * 5_000_000]
+    assert signature(words) is not None
+    assert signature(["ا" * 1_000_000] * 20) is None  # no word: nothing to compare
+    assert similarity(signature(words), signature(words[:2500])) == 1.0
