@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ...stories import Stories
 from .reading import TantivyReader as open_reader
 from .schema import SCHEMA_VERSION
 from .writing import TantivyWriter, committed, create
+
+if TYPE_CHECKING:
+    from ...stories import Stories
 
 NAME = "tantivy"
 

@@ -75,30 +75,23 @@ class Prepared:
     signature: bytes | None
 
 
-def _analyzed(article: Article) -> tuple[tuple[tuple[str, str], ...], list[str]]:
-    """The terms of each text field, joined; and the body's normalized words."""
-    texts = []
-    stems: dict[str, list[str]] = {}
-    keywords = KEYWORD_SEPARATOR.join(article.keywords)
-    for name, text in (("title", article.title), ("body", article.body), ("keywords", keywords)):
-        terms, norms = index_terms(text)
-        stems[name] = terms
-        if name == "body":
-            body_norms = norms
-        texts.append((f"{name}_exact", " ".join(norms)))
-    texts += [("title", " ".join(stems["title"])), ("body", " ".join(stems["body"]))]
-    texts.append(("text", " ".join(text_of(stems["title"], stems["body"], stems["keywords"]))))
-    return tuple(texts), body_norms
-
-
 def prepare(article: Article) -> Prepared:
-    """Analyze an article for the index."""
+    """Analyze an article for the index: its terms, and its body's signature from the same
+    analysis (the normalized words of ``body_exact``)."""
     # Imported by analysis only: stories need numpy, which a search need not load.
     from ...stories import signature
 
-    texts, body_words = _analyzed(article)
-    values = signature(body_words)
-    return Prepared(texts, pack(article), None if values is None else values.tobytes())
+    texts = []
+    stems: dict[str, list[str]] = {}
+    norms: dict[str, list[str]] = {}
+    keywords = KEYWORD_SEPARATOR.join(article.keywords)
+    for name, text in (("title", article.title), ("body", article.body), ("keywords", keywords)):
+        stems[name], norms[name] = index_terms(text)
+        texts.append((f"{name}_exact", " ".join(norms[name])))
+    texts += [("title", " ".join(stems["title"])), ("body", " ".join(stems["body"]))]
+    texts.append(("text", " ".join(text_of(stems["title"], stems["body"], stems["keywords"]))))
+    values = signature(norms["body"])
+    return Prepared(tuple(texts), pack(article), None if values is None else values.tobytes())
 
 
 def prepare_all(articles: list[Article]) -> list[Prepared]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ...stories import Stories
 from .reading import WhooshReader as open_reader
 from .schema import SCHEMA_VERSION
 from .writing import IndexWriter, committed
 from .writing import create_index as create
+
+if TYPE_CHECKING:
+    from ...stories import Stories
 
 NAME = "whoosh"
 

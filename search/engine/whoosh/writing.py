@@ -24,11 +24,11 @@ from whoosh.writing import LockError, SegmentWriter
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
+from ..contract import KEYWORD_SEPARATOR, keyword_key, text_of
+from .schema import midnight, schema
 
 if TYPE_CHECKING:
     from ...stories import Stories
-from ..contract import KEYWORD_SEPARATOR, keyword_key, text_of
-from .schema import midnight, schema
 
 
 def create_index(directory: Path) -> None:
