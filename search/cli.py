@@ -812,8 +812,9 @@ def _print_results(
             for number, hit in enumerate(hits, first):
                 text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
                 out.write("\n" + text + "\n")
-            if results.facets:
-                out.write("\n" + render.facets_text(results.facets) + "\n")
+            facets = render.facets_text(results.facets) if results.facets else ""
+            if facets:  # none when nothing matched
+                out.write("\n" + facets + "\n")
     except BrokenPipeError:
         # The reader is gone: no traceback, and none when Python flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
