@@ -1,0 +1,150 @@
+"""The ``bahth`` command group and what its commands share: errors, --index, output options.
+
+Exit codes: 0 done (also: no hits, records rejected and reported), 1 the job could not be done
+(no index, locked, unreadable input), 2 the request was wrong (bad option or malformed query).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+# Only the errors are imported up front: the rest of the API (the indexer, the searcher and
+# whoosh, the renderers) is imported inside the command that uses it, so that ``bahth --help``
+# and a search do not pay for what they never run.
+from search import BahthError, QueryError
+
+DEFAULT_INDEX = Path("indexes") / "default"
+MAX_PROBLEMS_SHOWN = 20
+
+
+class BahthGroup(click.Group):
+    """Turns Bahth errors into click's: a QueryError is a usage error (exit 2), the rest 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QueryError as error:
+            raise click.UsageError(str(error)) from None
+        except BahthError as error:
+            raise click.ClickException(str(error)) from None
+
+
+class QueryCommand(click.Command):
+    """A command whose one argument, the query, is every word that is not one of its options.
+
+    click would read ``-قطر`` as the short options ``-ق -ط -ر`` and fail, but in a query it
+    excludes the word. So before click parses, the arguments are split: this command's own
+    options (with their values) are passed on as they are, and the other words, joined with
+    spaces, become the query, given after ``--`` so that click takes it as it is. ``--`` still
+    makes everything after it part of the query, and the words may come quoted as one
+    argument or as several.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options, words, complete = self._split(ctx, args)
+        # An option missing its value (``-n`` last) would take "--" as its value: leave the
+        # query out so that click reports the missing value.
+        tail = ["--", " ".join(words)] if words and complete else []
+        return super().parse_args(ctx, options + tail)
+
+    def _split(self, ctx: click.Context, args: list[str]) -> tuple[list[str], list[str], bool]:
+        """(option arguments, query words, whether every option that needs a value has one)."""
+        takes_value = {
+            name: not (param.is_flag or param.count)
+            for param in self.get_params(ctx)
+            if isinstance(param, click.Option)
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        options: list[str] = []
+        words: list[str] = []
+        tokens = iter(args)
+        for token in tokens:
+            if token == "--":
+                words.extend(tokens)
+                break
+            if token in takes_value:
+                options.append(token)
+                if takes_value[token]:
+                    value = next(tokens, None)
+                    if value is None:
+                        return options, words, False
+                    options.append(value)
+            elif token.startswith("--") and takes_value.get(token.partition("=")[0]):
+                options.append(token)  # --limit=5
+            elif (
+                not token.startswith("--")
+                and takes_value.get(token[:2])
+                and not token[2:3].isalpha()
+            ):
+                options.append(token)  # -n5; but -nato is a word, as no option takes letters
+            else:
+                words.append(token)
+        return options, words, True
+
+
+def index_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--index DIR, read from BAHTH_INDEX when not given; relative to the current directory."""
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="BAHTH_INDEX",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        help="Index directory, relative to the current directory (or set BAHTH_INDEX).",
+    )(function)
+
+
+def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--json, --html and --csv, shared by every command that prints results; one at most."""
+
+    @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+    @click.option("--html", "as_html", is_flag=True, help="Print a complete HTML page.")
+    @click.option(
+        "--csv",
+        "as_csv",
+        is_flag=True,
+        help="Print CSV: id, date, source, title, url, score, partial (a header row first).",
+    )
+    @functools.wraps(function)
+    def wrapper(*args: Any, as_json: bool, as_html: bool, as_csv: bool, **kwargs: Any) -> Any:
+        chosen = [
+            name for name, on in (("json", as_json), ("html", as_html), ("csv", as_csv)) if on
+        ]
+        if len(chosen) > 1:
+            raise click.UsageError(
+                " and ".join(f"--{name}" for name in chosen) + " cannot be used together"
+            )
+        return function(*args, output=chosen[0] if chosen else "text", **kwargs)
+
+    return wrapper
+
+
+def dump_json(value: object) -> str:
+    from search import render
+
+    return render.json_text(value)
+
+
+def use_style() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+@click.group(cls=BahthGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bahth", prog_name="bahth")
+def main() -> None:
+    """Bahth (بحث): full-text search for Arabic news archives.
+
+    Index a dump of articles, then search it with Arabic-aware matching
+    (diacritics, hamza and ta-marbuta variants, clitics and suffixes are folded)
+    and read highlighted snippets.
+
+    Example: bahth index seeds && bahth search "بوتين"
+    """

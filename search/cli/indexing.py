@@ -1,0 +1,252 @@
+"""``bahth index``, ``bahth rebuild`` and ``bahth delete``: dumps into an index."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from search import BahthError
+from search.cli.base import (
+    MAX_PROBLEMS_SHOWN,
+    index_option,
+    main,
+)
+from search.cli.progress import Problems, ProgressView
+
+if TYPE_CHECKING:
+    from search import IndexReport
+
+
+# A whoosh run this long gets a note on tantivy, with the speed-up measured by
+# `python -m benchmarks.speed` on all 72,716 shared articles (docs/benchmarks.md).
+SLOW_RUN_SECONDS = 60
+TANTIVY_INDEXING_SPEEDUP = "about 8 times"
+
+
+def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--field OURS=THEIRS pairs as a mapping; a usage error (exit 2) for a wrong pair."""
+    from search import Indexer
+
+    known = Indexer.FIELDS
+    example = "e.g. --field title=headline reads the dump's 'headline' as our title"
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours or not theirs:
+            raise click.BadParameter(
+                f"{pair!r}: write it as OURS=THEIRS; {example}", param_hint="'--field'"
+            )
+        if ours not in known:
+            # The commonest slip is the mapping written the other way round.
+            hint = f"did you mean --field {theirs}={ours}?" if theirs in known else example
+            raise click.BadParameter(
+                f"{pair!r}: {ours!r} is not one of our fields ({', '.join(known)}). The "
+                f"mapping is OURS=THEIRS, our field first, then the dump's name for it: {hint}",
+                param_hint="'--field'",
+            )
+        if mapping.get(ours, theirs) != theirs:
+            raise click.BadParameter(
+                f"{ours!r} is mapped twice ({ours}={mapping[ours]} and {pair})",
+                param_hint="'--field'",
+            )
+        mapping[ours] = theirs
+    return mapping
+
+
+def _call_indexer(
+    method: Callable[..., IndexReport],
+    paths: tuple[str, ...],
+    problems: Problems,
+    quiet: bool,
+    options: dict[str, Any],
+) -> IndexReport:
+    """Run ``method``, with its progress (``ProgressView``) when stderr is a terminal."""
+    if not sys.stderr.isatty() or quiet:
+        return method(paths, on_problem=problems, **options)
+    with ProgressView() as view:
+        problems.echo = view.echo
+        return method(paths, on_problem=problems, on_progress=view.update, **options)
+
+
+def _run_indexing(
+    action: str, index_dir: Path, paths: tuple[str, ...], options: dict[str, Any], quiet: bool
+) -> None:
+    from search import Indexer
+
+    indexer = Indexer(
+        index_dir,
+        engine=options.pop("engine"),
+        workers=options.pop("workers"),
+        wait=options.pop("wait"),
+    )
+    method = indexer.rebuild if action == "rebuilding" else indexer.add_files
+    problems = Problems()
+    live = indexer.live_generation
+    untouched = (
+        f"Nothing was committed; the live index at {index_dir} ({live}) is untouched."
+        if live
+        else f"Nothing was committed; there is still no index at {index_dir}."
+    )
+    try:
+        report = _call_indexer(method, paths, problems, quiet, options)
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted. {untouched}", err=True)
+        raise click.Abort() from None
+    except BahthError as error:
+        raise click.ClickException(f"{error}\n{untouched}") from None
+    if report.stale_lock:
+        click.echo(
+            f"note: a previous writer (PID {report.stale_lock}) died; its lock was released",
+            err=True,
+        )
+    if problems.hidden:
+        click.echo(f"... and {problems.hidden:,} more problems", err=True)
+    if report.rejected:
+        click.echo(f"rejected records are in {report.rejects_file}", err=True)
+    click.echo(f"{index_dir} ({report.generation}): {report.summary()}")
+    if report.engine == "whoosh" and report.seconds >= SLOW_RUN_SECONDS:
+        click.echo(
+            f"note: this whoosh index took {report.seconds / 60:.1f} min; tantivy indexed "
+            f"{TANTIVY_INDEXING_SPEEDUP} faster in Bahth's benchmark (docs/benchmarks.md). "
+            f"To convert: bahth rebuild DUMP... --engine tantivy --index {index_dir}",
+            err=True,
+        )
+    if not report.articles:
+        rejected = f" ({report.rejected:,} rejected)" if report.rejected else ""
+        raise click.ClickException(
+            f"nothing could be read: no article in {', '.join(paths)}{rejected}"
+        )
+
+
+def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True)),
+        index_option,
+        click.option(
+            "--format",
+            "format_",
+            type=click.Choice(["jsonl", "csv", "tsv", "pages"]),
+            help="Read every file in this format (default: by extension or content).",
+        ),
+        click.option(
+            "--field",
+            "field_pairs",
+            multiple=True,
+            metavar="OURS=THEIRS",
+            help="Read the dump's field THEIRS as our field OURS (id, title, body, date, "
+            "source, category, url, keywords), e.g. --field title=headline (repeatable).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["whoosh", "tantivy"]),
+            default=None,
+            help="Engine of a new index: whoosh (pure Python) or tantivy (compiled, about "
+            "10x faster) [default: the BAHTH_ENGINE variable, else whoosh]. An existing index "
+            "keeps its engine; bahth rebuild --engine converts it.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 16),
+            default=None,
+            help="Processes that analyze articles (tantivy: and threads that index them) "
+            "[default: one per core, up to 4, for dumps of 16 MB or more; else 1].",
+        ),
+        click.option("--wait", is_flag=True, help="Wait for another writer instead of failing."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress display."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command("index")
+@_indexing_options
+@click.option(
+    "--delete-missing",
+    is_flag=True,
+    help="The dumps are a full snapshot: delete articles that are not in them.",
+)
+def index_command(
+    paths: tuple[str, ...],
+    index_dir: Path,
+    format_: str | None,
+    field_pairs: tuple[str, ...],
+    engine: str | None,
+    workers: int | None,
+    wait: bool,
+    quiet: bool,
+    delete_missing: bool,
+) -> None:
+    """Index dumps of articles (files or directories): JSON Lines or a JSON array, CSV/TSV,
+    scraped pages; .gz/.bz2/.xz are read as they are. Articles already in the index are
+    updated by id; unchanged ones are skipped. Bad records are reported as file:line,
+    counted, and written to rejects.jsonl beside the index; a file that is not text is
+    rejected whole. An empty file, and a --field naming a field no record has, are warned
+    about; when no article at all could be read, the exit code is 1.
+
+    On a terminal, a bar shows the bytes read, articles, articles/s, MB/s and the time left
+    to read; the commit (writing and merging segments) follows as a step of its own.
+
+    Example: bahth index dumps/2025-11.jsonl.gz --index indexes/news
+    """
+    options = {
+        "format": format_,
+        "fields": _fields(field_pairs),
+        "delete_missing": delete_missing,
+        "engine": engine,
+        "workers": workers,
+        "wait": wait,
+    }
+    _run_indexing("indexing", index_dir, paths, options, quiet)
+
+
+@main.command("rebuild")
+@_indexing_options
+def rebuild_command(
+    paths: tuple[str, ...],
+    index_dir: Path,
+    format_: str | None,
+    field_pairs: tuple[str, ...],
+    engine: str | None,
+    workers: int | None,
+    wait: bool,
+    quiet: bool,
+) -> None:
+    """Build a complete new index from the dumps beside the live one, then switch searches
+    to it atomically. If the rebuild fails, or the dumps hold no article at all, the live
+    index is left as it was. Input is read, checked and shown as for bahth index.
+
+    Example: bahth rebuild dumps/ --index indexes/news
+    """
+    options = {
+        "format": format_,
+        "fields": _fields(field_pairs),
+        "engine": engine,
+        "workers": workers,
+        "wait": wait,
+    }
+    _run_indexing("rebuilding", index_dir, paths, options, quiet)
+
+
+@main.command("delete")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+@click.option("--wait", is_flag=True, help="Wait for another writer instead of failing.")
+def delete_command(ids: tuple[str, ...], index_dir: Path, wait: bool) -> None:
+    """Delete articles by id. Ids that are not in the index are named (on stderr).
+
+    Example: bahth delete seed-003 seed-004
+    """
+    from search import Indexer
+
+    missing: list[str] = []
+    deleted = Indexer(index_dir, wait=wait).delete(ids, on_missing=missing.append)
+    click.echo(f"{deleted:,} of {len(ids):,} articles deleted from {index_dir}")
+    if missing:
+        shown = ", ".join(missing[:MAX_PROBLEMS_SHOWN])
+        more = f" and {len(missing) - MAX_PROBLEMS_SHOWN:,} more" if len(missing) > 20 else ""
+        click.echo(f"not in the index: {shown}{more}", err=True)

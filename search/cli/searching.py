@@ -1,0 +1,361 @@
+"""``bahth search``, ``show``, ``stats``, ``serve`` and ``analyze``: reading an index."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from click.core import ParameterSource
+
+from search.cli.base import (
+    QueryCommand,
+    dump_json,
+    index_option,
+    main,
+    output_options,
+    use_style,
+)
+
+if TYPE_CHECKING:
+    from search import Hit, Results
+
+
+# --- search, show, stats -----------------------------------------------------------------------
+
+
+@main.command("search", cls=QueryCommand)
+@click.argument("query", metavar="QUERY...")
+@index_option
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="Hits per page.",
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles dated on or after DATE: 2015-08-01, 1/8/2015 (day first), "
+    "'1 أغسطس 2015'; a month (2015-08, 'أغسطس 2015') or year (2015) from its first day.",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Only articles dated on or before DATE, in the same forms; a month or year "
+    "through its last day (--until 2015-08: through 2015-08-31).",
+)
+@click.option("--source", help="Only articles from this source (see bahth stats).")
+@click.option("--category", help="Only articles in this category (see bahth stats).")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
+@click.option(
+    "--match",
+    type=click.Choice(["auto", "all", "any"]),
+    default="auto",
+    show_default=True,
+    help="auto: all words, then fill with articles matching most of them; "
+    "all: only articles with every word; any: any word, ranked.",
+)
+@click.option("--all-words", is_flag=True, help="Same as --match all.")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Match words in their exact (normalized) forms only: no clitics or suffixes.",
+)
+@click.option(
+    "--all",
+    "list_all",
+    is_flag=True,
+    help="List every match, newest first, each as it is found: no page and no 1,000 limit "
+    "(with --csv or --json, for other tools).",
+)
+@click.option(
+    "--facets",
+    is_flag=True,
+    help="Count the matches by source, category and month (and year), within the filters: "
+    "the articles with all the words (with --match any, or when none has them all, any).",
+)
+@click.option(
+    "--collapse",
+    is_flag=True,
+    help="One hit per story: near-copies of an article (wire stories, republications) are "
+    "listed under its best-ranked copy, and pages count stories.",
+)
+@click.option(
+    "--bidi",
+    is_flag=True,
+    envvar="BAHTH_BIDI",
+    help="On a terminal, put Arabic mixed with Latin and digits in display order, for "
+    "terminals (and tmux) that do no bidi; text output only (or set BAHTH_BIDI=1).",
+)
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="On a terminal, do not page text longer than the screen through $PAGER "
+    "(default: less, with LESS=FRX unless LESS is set).",
+)
+@output_options
+def search_command(
+    query: str,
+    index_dir: Path,
+    limit: int,
+    page: int,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    category: str | None,
+    sort: str,
+    match: str,
+    all_words: bool,
+    exact: bool,
+    list_all: bool,
+    facets: bool,
+    collapse: bool,
+    bidi: bool,
+    no_pager: bool,
+    output: str,
+) -> None:
+    """Search the index. Words are all required (articles with most of them fill the page,
+    marked partial); "quoted phrase" matches exact forms in order; OR, NOT or -word,
+    parentheses; title:, body:, source:, category: fields; word* for a prefix.
+    The query may be one argument or several words, and may start with -word: a word that
+    is not an option below is part of the query (and every word after --).
+
+    The result line (counts, time, words not in the index) comes first on stdout, with the
+    results, then "Did you mean: …" when a word looks misspelled; errors go to stderr. On a
+    terminal, text is wrapped to its width and long output is paged; piped, it is neither.
+
+    Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01
+    """
+    ctx = click.get_current_context()
+
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+
+    if list_all:
+        for name, option in (("limit", "-n/--limit"), ("page", "--page")):
+            if given(name):
+                raise click.UsageError(f"--all lists every match: it takes no {option}")
+        if given("sort") and sort != "date":
+            raise click.UsageError("--all lists every match newest first: it takes no --sort")
+        if collapse:
+            raise click.UsageError("--all lists every match: it takes no --collapse")
+    if bidi and given("bidi") and output != "text":
+        # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
+        raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")
+    started = time.perf_counter()
+    from search import Searcher, SearchOptions
+
+    options = SearchOptions(
+        limit=limit,
+        page=page,
+        since=since,
+        until=until,
+        source=source,
+        category=category,
+        sort=sort,  # type: ignore[arg-type]  # click.Choice checked it
+        match=match if given("match") else None,  # type: ignore[arg-type]
+        all_words=all_words,
+        exact=exact,
+        facets=facets,
+        collapse=collapse,
+    )
+    with Searcher(index_dir) as searcher:
+        if not list_all:
+            results = searcher.search(query, **options.arguments())
+            _print_results(results, None, output, started, bidi, not no_pager)
+            return
+        # The counts first, and a malformed query refused before anything is written.
+        counts = {"facets": options.facets}
+        results = searcher.search(query, limit=1, sort="date", **options.filters(), **counts)
+        every = searcher.scan(query, **options.filters())
+        _print_results(results, every, output, started, bidi, not no_pager)
+
+
+def _print_results(
+    results: Results,
+    every: Iterable[Hit] | None,
+    output: str,
+    started: float,
+    bidi: bool,
+    page_it: bool,
+) -> None:
+    """Write ``results`` in the chosen format, with ``every`` hit instead of its page for --all.
+
+    Only when stdout is a terminal: text is wrapped to its width, bidi reordered when asked and
+    coloured, and any format longer than the screen is paged (unless --no-pager), as git does.
+    A reader that stops reading (``| head``, quitting the pager) ends the output quietly.
+    """
+    from search import render
+
+    def elapsed() -> float:
+        return (time.perf_counter() - started) * 1000
+
+    terminal = sys.stdout.isatty()
+    size = shutil.get_terminal_size()
+    styled = output == "text" and use_style()
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False, color=styled)
+
+    marker = (lambda w: click.style(w, bold=True, fg="yellow")) if styled else render.brackets
+    dim = (lambda w: click.style(w, dim=True)) if styled else str
+    pager = render.pager_command() if terminal and page_it else None
+    hits = results.hits if every is None else every
+    try:
+        with render.Pager(write, pager, size.lines) as out:
+            if output == "json":
+                if every is None:
+                    out.write(render.to_json(results) + "\n")
+                else:
+                    for piece in render.json_stream(results, every, elapsed):
+                        out.write(piece)
+                return
+            if output in ("csv", "html"):
+                pieces = (
+                    render.to_csv(hits)
+                    if output == "csv"
+                    else render.html_page(results, every, elapsed if every is not None else None)
+                )
+                for piece in pieces:
+                    out.write(piece)
+                return
+            columns = size.columns if terminal else None
+            bidi = bidi and terminal
+            line = render.summary(results, listing_all=every is not None)
+            out.write(render.text_line(line, columns=columns, bidi=bidi) + "\n")
+            if offer := render.did_you_mean(results):
+                out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
+            first = 1 if every is not None else (results.page - 1) * results.limit + 1
+            for number, hit in enumerate(hits, first):
+                text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
+                out.write("\n" + text + "\n")
+            facets = render.facets_text(results.facets) if results.facets else ""
+            if facets:  # none when nothing matched
+                out.write("\n" + facets + "\n")
+    except BrokenPipeError:
+        # The reader is gone: no traceback, and none when Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+@main.command("show")
+@click.argument("article_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def show_command(article_id: str, index_dir: Path, as_json: bool) -> None:
+    """Print one article, and the ids of its near-copies (other articles of its story).
+
+    Example: bahth show seed-001
+    """
+    from search import Searcher, render
+
+    with Searcher(index_dir) as searcher:
+        article = searcher.get(article_id)
+        copies = searcher.copies(article_id)
+    if article is None:
+        raise click.ClickException(f"No article with id {article_id!r} in {index_dir}.")
+    if as_json:
+        click.echo(dump_json(render.article_dict(article, copies)))
+        return
+    click.echo(render.article_text(article, copies))
+
+
+@main.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def stats_command(index_dir: Path, as_json: bool) -> None:
+    """Article count, date range, sources, size on disk and how the index was built.
+
+    Example: bahth stats --index indexes/news
+    """
+    from search import Searcher, render
+
+    with Searcher(index_dir) as searcher:
+        stats = searcher.stats()
+    if as_json:
+        click.echo(dump_json(render.stats_dict(stats)))
+        return
+    click.echo(render.stats_text(stats, str(index_dir)))
+
+
+# --- serve -------------------------------------------------------------------------------------
+
+# What bahth[serve] installs; a missing one is named with the extra to install.
+SERVE_PACKAGES = ("starlette", "jinja2", "markupsafe", "uvicorn", "anyio", "h11")
+
+
+@main.command("serve")
+@index_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: 127.0.0.1 is this computer only; 0.0.0.0 is every network "
+    "interface (anyone who can reach the machine can search; there is no login).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free."
+)
+def serve_command(index_dir: Path, host: str, port: int) -> None:
+    """Serve a web page for searching the index, read-only: a search box with the query
+    language's help, highlighted results with filters and pages, each article with the
+    query's words marked, and a JSON API (/api/search?q=... gives bahth search --json's
+    document; its parameters are bahth search's options). A new indexing run or rebuild is
+    picked up within a second. Needs the serve extra: pip install 'bahth[serve]'.
+
+    Example: bahth serve --index indexes/news
+    """
+    try:
+        from search.web import serve
+    except ModuleNotFoundError as error:
+        package = (error.name or "").partition(".")[0]
+        if package not in SERVE_PACKAGES:
+            raise
+        raise click.ClickException(
+            f"bahth serve needs the web server packages ({package} is missing).\n"
+            "Install them with: pip install 'bahth[serve]'"
+        ) from None
+    try:
+        serve(index_dir, host, port, announce=lambda line: click.echo(line, err=True))
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {error.strerror or error}\n"
+            "Pick another --port (or --host), or stop what is using it."
+        ) from None
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+# --- analyze -----------------------------------------------------------------------------------
+
+
+@main.command("analyze")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of tokens.")
+def analyze_command(text: str, as_json: bool) -> None:
+    """Show how TEXT is analyzed: each token's surface form, offsets, normalized form and
+    index term (stopwords have no term), like Elasticsearch's _analyze.
+
+    Example: bahth analyze "وقال المتحدثُ باسم الكرملين إنّ المفاوضاتِ مستمرّة"
+    """
+    from search import analyze
+
+    tokens = analyze(text)
+    if as_json:
+        click.echo(dump_json([t._asdict() for t in tokens]))
+        return
+    width = max((len(t.text) for t in tokens), default=0)
+    click.echo(f"{'offsets':<11} {'surface':<{width}}  {'normalized':<{width}}  term")
+    for t in tokens:
+        term = t.term if t.term is not None else "(stopword)"
+        click.echo(f"{t.start:>5}-{t.end:<5} {t.text:<{width}}  {t.norm:<{width}}  {term}")
