@@ -47,8 +47,15 @@ MAX_AUTO_WORKERS = 4
 
 @dataclass
 class IndexReport:
-    """What an indexing run did. Every record read is counted in exactly one of
-    ``added``, ``updated``, ``unchanged``, ``duplicates`` or ``rejected``."""
+    """What an indexing run did (or, ``dry_run``, would do). Every record read is counted in
+    exactly one of ``added``, ``updated``, ``unchanged``, ``duplicates`` or ``rejected``.
+
+    ``title_only`` counts the articles read with a title and no body (indexed all the same);
+    ``fields`` says which dump field filled each of ours and for how many articles
+    (``{"body": {"content": 31030}, ...}``); ``warnings`` holds the messages about dumps that
+    look misread (a file whose articles mostly have no body or no readable date, a mapping no
+    record had); ``first`` is the first article read, to show what was made of the dump.
+    """
 
     added: int = 0
     updated: int = 0
@@ -65,7 +72,11 @@ class IndexReport:
     generation: str | None = None
     engine: str | None = None
     stale_lock: int | None = None
-    notes: list[str] = field(default_factory=list)
+    title_only: int = 0
+    fields: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    first: Article | None = None
+    dry_run: bool = False
 
     @property
     def read(self) -> int:
@@ -84,17 +95,20 @@ class IndexReport:
 
     def summary(self) -> str:
         """One line, as ``bahth index`` prints it."""
+        would = " to be" if self.dry_run else ""
         parts = [
             f"{self.read:,} read",
-            f"{self.added:,} added",
-            f"{self.updated:,} updated",
+            f"{self.added:,}{would} added",
+            f"{self.updated:,}{would} updated",
             f"{self.unchanged:,} unchanged",
             f"{self.rejected:,} rejected",
         ]
+        if self.title_only:
+            parts.append(f"{self.title_only:,} title only (no body)")
         if self.duplicates:
             parts.append(f"{self.duplicates:,} duplicate ids (last one kept)")
         if self.deleted:
-            parts.append(f"{self.deleted:,} deleted")
+            parts.append(f"{self.deleted:,}{would} deleted")
         if self.unparsed_dates:
             parts.append(f"{self.unparsed_dates:,} unparsed dates kept as text")
         if self.encoding_problems:
@@ -106,6 +120,15 @@ class IndexReport:
         rate = f"{speed:,.0f} articles/s" if speed >= 10 else f"{speed:.2f} articles/s"
         return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate})"
 
+    def fields_line(self) -> str:
+        """The fields filled from a dump field of another name, as ``body ← content``; empty
+        when every field came from our own name."""
+        return ", ".join(
+            f"{ours} ← {', '.join(names)}"
+            for ours, names in self.fields.items()
+            if list(names) != [ours]
+        )
+
 
 def _id_digest(article_id: str) -> bytes:
     # Ids seen in this run are remembered as 8-byte digests: duplicate detection must not hold
@@ -114,20 +137,32 @@ def _id_digest(article_id: str) -> bytes:
 
 
 class _Run:
-    """One indexing pass into one generation: one writer, duplicate handling, counting."""
+    """One indexing pass into one generation: one writer, duplicate handling, counting.
 
-    def __init__(self, engine: Engine, generation: Path, report: IndexReport, workers: int) -> None:
+    A dry run (``dry``) counts the same against the generation, if any, and writes nothing.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        generation: Path | None,
+        report: IndexReport,
+        workers: int,
+        dry: bool = False,
+    ) -> None:
         self.engine = engine
         self.generation = generation
         self.report = report
         self.workers = workers
+        self.dry = dry
         # id digest → version of the last record with that id. The version costs about 50
         # bytes an id more than a set of ids would; it makes the commonest duplicate, the
         # same record again, free: no second analysis, nothing to set aside at commit.
         self.seen: dict[bytes, int] = {}
-        self.searcher = engine.open_reader(generation)  # the index as it was before the run
-        self._searcher_open = True
-        self._empty = self.searcher.doc_count() == 0
+        # The index as it was before the run (a dry run of a new index has none).
+        self.searcher = engine.open_reader(generation) if generation else None
+        self._searcher_open = self.searcher is not None
+        self._empty = self.searcher is None or self.searcher.doc_count() == 0
         self._writer: EngineWriter | None = None
         # Articles wait here so that their stored hashes are looked up in one call a batch
         # (tantivy: one query for a thousand ids instead of a thousand queries); memory holds
@@ -140,6 +175,7 @@ class _Run:
     def stories(self) -> Stories:
         # Read on the first change: an unchanged re-index loads no signatures.
         if self._stories is None:
+            assert self.generation is not None, "a dry run reads no stories"
             self._stories = layout.read_stories(self.generation)
         return self._stories
 
@@ -148,7 +184,11 @@ class _Run:
         # Opened on the first change: re-indexing an unchanged dump starts no writer processes
         # and commits nothing.
         if self._writer is None:
-            self._writer = self.engine.open_writer(self.generation, self.workers, self.stories)
+            if self.dry:
+                self._writer = _NoWriter()
+            else:
+                assert self.generation is not None, "a run writes into a generation"
+                self._writer = self.engine.open_writer(self.generation, self.workers, self.stories)
         return self._writer
 
     def _stored_version(self, article_id: str) -> int | None:
@@ -162,7 +202,7 @@ class _Run:
 
     def flush(self) -> None:
         """Index the articles waiting in the batch."""
-        if not self._empty:  # a new index holds nothing to look up
+        if self.searcher is not None and not self._empty:  # a new index: nothing to look up
             self._stored = self.searcher.versions([a.id for a in self._batch])
         for article in self._batch:
             self._add(article)
@@ -205,11 +245,18 @@ class _Run:
         # uncommitted: ``replace`` drops it too.
         self.writer.replace(article, content_hash)
 
+    def missing(self) -> list[str]:
+        """The ids of the index that this run has not read (for ``delete_missing``)."""
+        if self.searcher is None:
+            return []
+        return [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
+
     def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
         """Commit the run with ``meta`` as its metadata, in one atomic step."""
+        assert self.generation is not None and not self.dry, "a dry run commits nothing"
         self.flush()
         if delete_missing:
-            missing = [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
+            missing = self.missing()
             self.report.deleted = sum(self.writer.delete(i) for i in missing)
             for article_id in missing:
                 self.stories.remove(article_id)
@@ -230,9 +277,29 @@ class _Run:
     def _close_searcher(self) -> None:
         # Once: a commit that fails after closing it is cancelled, and whoosh refuses to close
         # a reader twice (which would hide the commit's error).
-        if self._searcher_open:
+        if self._searcher_open and self.searcher is not None:
             self._searcher_open = False
             self.searcher.close()
+
+
+class _NoWriter:
+    """What a dry run writes to: nothing. Says every delete would find its article, as the
+    ids it is given come from the index."""
+
+    def add(self, article: Article, content_hash: str) -> None:
+        pass
+
+    def replace(self, article: Article, content_hash: str) -> None:
+        pass
+
+    def delete(self, article_id: str) -> int:
+        return 1
+
+    def commit(self, prepare: Callable[[int], None]) -> None:
+        pass
+
+    def cancel(self) -> None:
+        pass
 
 
 def _prepare(
@@ -301,13 +368,18 @@ class Indexer:
         format: Format | None = None,
         fields: Mapping[str, str] | None = None,
         delete_missing: bool = False,
+        strict: bool = False,
         on_problem: Callable[[Reject | Note], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> IndexReport:
-        """Index the dumps at ``paths`` (files or directories), updating articles by id.
+        """Index the dumps at ``paths`` (files, directories, zip archives), updating articles
+        by id.
 
         Bad records are counted, passed to ``on_problem`` and written to ``rejects.jsonl``
-        beside the index; nothing is silently dropped. With ``delete_missing``, articles not in
+        beside the index; nothing is silently dropped. Dumps that look misread (a file whose
+        articles mostly have no body or no readable date, a ``fields`` mapping no record has)
+        are warned about (``report.warnings``); with ``strict``, the first such warning raises
+        ``InputError`` and nothing is committed. With ``delete_missing``, articles not in
         these dumps are deleted (for a dump that is a full snapshot); when the dumps hold no
         article at all, that raises ``InputError`` and nothing is deleted (an empty or
         unreadable snapshot is not a request to empty the index). ``on_progress`` gets a
@@ -320,9 +392,42 @@ class Indexer:
             records,
             paths,
             delete_missing=delete_missing,
+            strict=strict,
             on_problem=on_problem,
             progress=progress,
         )
+
+    def check_files(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        format: Format | None = None,
+        fields: Mapping[str, str] | None = None,
+        delete_missing: bool = False,
+        on_problem: Callable[[Reject | Note], None] | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> IndexReport:
+        """Read the dumps as ``add_files`` would and report what it would do, writing nothing
+        (``bahth index --dry-run``): no lock, no index, no rejects file. ``report.first`` is
+        the first article read and ``report.fields`` the dump fields that filled ours."""
+        paths = [str(p) for p in paths]
+        records, progress = _read(paths, format, fields, on_progress)
+        report = IndexReport(dry_run=True)
+        start = time.perf_counter()
+        live = layout.current(self.path)
+        if live is not None:
+            self._check(live)
+        engine = engines.engine_of(live) if live else engines.load(engines.chosen_engine(None))
+        run = _Run(engine, live, report, 1, dry=True)
+        try:
+            self._consume(records, run, report, None, on_problem, strict=False)
+            if delete_missing and report.articles:
+                report.deleted = len(run.missing())
+        finally:
+            run.cancel()
+        report.seconds = time.perf_counter() - start
+        progress.phase("committed")
+        return report
 
     def add_articles(self, articles: Iterable[Article]) -> IndexReport:
         """Index ``Article`` records made by a script (no dump file involved)."""
@@ -334,6 +439,7 @@ class Indexer:
         *,
         format: Format | None = None,
         fields: Mapping[str, str] | None = None,
+        strict: bool = False,
         on_problem: Callable[[Reject | Note], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> IndexReport:
@@ -342,7 +448,7 @@ class Indexer:
         Searchers already open keep their snapshot; new ones see the new index. If the
         rebuild fails, the live index is untouched and the partial generation is removed; so it
         is when the dumps hold no article at all (``InputError``): an empty index never replaces
-        a live one. ``on_progress`` is as for ``add_files``.
+        a live one. ``strict`` and ``on_progress`` are as for ``add_files``.
         """
         paths = [str(p) for p in paths]
         records, progress = _read(paths, format, fields, on_progress)
@@ -350,6 +456,7 @@ class Indexer:
             records,
             paths,
             delete_missing=False,
+            strict=strict,
             on_problem=on_problem,
             fresh=True,
             progress=progress,
@@ -414,6 +521,7 @@ class Indexer:
         *,
         delete_missing: bool,
         on_problem: Callable[[Reject | Note], None] | None,
+        strict: bool = False,
         fresh: bool = False,
         progress: _Phases | None = None,
     ) -> IndexReport:
@@ -429,12 +537,7 @@ class Indexer:
             run = _Run(engine, generation, report, self._workers(paths))
             try:
                 with open(self.path / layout.REJECTS, "w", encoding="utf-8") as rejects:
-                    for record in records:
-                        if isinstance(record, Article):
-                            run.add(record)
-                        else:
-                            self._problem(record, report, rejects, on_problem)
-                run.flush()
+                    self._consume(records, run, report, rejects, on_problem, strict)
                 replacing = fresh and layout.current(self.path) is not None
                 self._refuse_nothing(report, paths, replacing, delete_missing)
                 committing = time.perf_counter()
@@ -458,6 +561,34 @@ class Indexer:
         if progress is not None:
             progress.phase("committed")
         return report
+
+    def _consume(
+        self,
+        records: Iterable[Article | Reject | Note],
+        run: _Run,
+        report: IndexReport,
+        rejects: IO[str] | None,
+        on_problem: Callable[[Reject | Note], None] | None,
+        strict: bool,
+    ) -> None:
+        """Feed the run every article; count, report and set aside the rest."""
+        for record in records:
+            if isinstance(record, Article):
+                if report.first is None:
+                    report.first = record
+                if not record.body:
+                    report.title_only += 1
+                run.add(record)
+            else:
+                self._problem(record, report, rejects, on_problem)
+                if strict and isinstance(record, Note) and record.is_warning:
+                    raise InputError(
+                        f"strict: {record.message}",
+                        "Name the dump's field as the warning says "
+                        "(--field OURS=THEIRS), or index without strict to accept the dump "
+                        "as it is read.",
+                    )
+        run.flush()
 
     @staticmethod
     def _refuse_nothing(
@@ -483,21 +614,25 @@ class Indexer:
     def _problem(
         record: Reject | Note,
         report: IndexReport,
-        rejects: IO[str],
+        rejects: IO[str] | None,
         on_problem: Callable[[Reject | Note], None] | None,
     ) -> None:
         if isinstance(record, Reject):
             report.rejected += 1
             line = {"file": record.file, "line": record.line, "reason": record.reason}
-            rejects.write(json.dumps({**line, "raw": record.raw}, ensure_ascii=False) + "\n")
+            if rejects is not None:
+                rejects.write(json.dumps({**line, "raw": record.raw}, ensure_ascii=False) + "\n")
         elif record.kind == "date":
             report.unparsed_dates += 1
         elif record.kind == "encoding":
             report.encoding_problems += 1
         elif record.kind == "empty":
             report.empty_files += 1
-        elif record.kind == "field":
-            report.notes.append(record.message)
+        elif record.is_warning:
+            report.warnings.append(record.message)
+        elif record.kind == "fields":
+            for ours, theirs, count in record.mapping:
+                report.fields.setdefault(ours, {})[theirs] = count
 
         if on_problem is not None:
             on_problem(record)

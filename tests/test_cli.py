@@ -162,11 +162,30 @@ def test_index_field_mapping(tmp_path: Path, write_jsonl: WriteJsonl, runner: Cl
 def test_index_without_field_mapping_rejects_records_without_title_and_body(
     tmp_path: Path, write_jsonl: WriteJsonl, runner: CliRunner
 ) -> None:
-    dump = write_jsonl([{"headline": n["title"], "id": n["id"]} for n in NEWS], "renamed.jsonl")
+    # "onwan" is not in the alias table: with no title and no body, nothing can be read.
+    dump = write_jsonl([{"onwan": n["title"], "id": n["id"]} for n in NEWS], "renamed.jsonl")
     result = bahth(runner, "index", dump, "--index", tmp_path / "index", ok=False)
     assert result.exit_code == 1  # nothing at all could be read
     assert SUMMARY.match(result.stdout.strip()).group("rejected") == "3"
     assert f"{dump}:1: empty title and body" in result.stderr
+
+
+def test_index_finds_fields_under_the_names_dumps_use(
+    tmp_path: Path, write_jsonl: WriteJsonl, runner: CliRunner
+) -> None:
+    renamed = [
+        {"headline": n["title"], "content": n["body"], "id": n["id"], "published": n["date"]}
+        for n in NEWS
+    ]
+    index = tmp_path / "index"
+    result = bahth(runner, "index", write_jsonl(renamed, "renamed.jsonl"), "--index", index)
+    assert SUMMARY.match(result.stdout.strip()).group("added") == "3"
+    assert "fields: title ← headline, body ← content, date ← published" in result.stderr
+    # a word of the body alone finds its article, and the dates filter
+    assert hit_ids(search_json(runner, index, "لبحث")) == ["c1"]
+    words = "الكرملين الحكومة المنتخب"
+    since = search_json(runner, index, words, "--match", "any", "--since", "2025-03-02")
+    assert sorted(hit_ids(since)) == ["c2", "c3"]
 
 
 @pytest.mark.parametrize("pair", ["title", "title=", "=headline"])

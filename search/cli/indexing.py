@@ -83,7 +83,8 @@ def _run_indexing(
         workers=options.pop("workers"),
         wait=options.pop("wait"),
     )
-    method = indexer.rebuild if action == "rebuilding" else indexer.add_files
+    methods = {"rebuilding": indexer.rebuild, "checking": indexer.check_files}
+    method = methods.get(action, indexer.add_files)
     problems = Problems()
     live = indexer.live_generation
     untouched = (
@@ -105,6 +106,9 @@ def _run_indexing(
         )
     if problems.hidden:
         click.echo(f"... and {problems.hidden:,} more problems", err=True)
+    if report.dry_run:
+        _print_check(index_dir, report)
+        return
     if report.rejected:
         click.echo(f"rejected records are in {report.rejects_file}", err=True)
     click.echo(f"{index_dir} ({report.generation}): {report.summary()}")
@@ -122,6 +126,27 @@ def _run_indexing(
         )
 
 
+def _print_check(index_dir: Path, report: IndexReport) -> None:
+    """What a dry run read: the first article as Bahth made it, the fields, the counts."""
+    first = report.first
+    if first is not None:
+        date = first.date.isoformat() if first.date else "none"
+        if first.date_text and first.date_text != date:
+            date += f" (written {first.date_text!r})"
+        body = " ".join(first.body.split())
+        shown = body if len(body) <= 100 else body[:100] + "…"
+        click.echo(f"first article, {first.origin}:")
+        click.echo(f"  id: {first.id}")
+        click.echo(f"  title: {first.title or '(none)'}")
+        click.echo(f"  body: {len(first.body):,} characters: {shown or '(none)'}")
+        click.echo(f"  date: {date}")
+        for name in ("source", "category", "url"):
+            click.echo(f"  {name}: {getattr(first, name) or '(none)'}")
+        if first.keywords:
+            click.echo(f"  keywords: {', '.join(first.keywords)}")
+    click.echo(f"dry run, nothing written to {index_dir}: {report.summary()}")
+
+
 def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True)),
@@ -129,8 +154,9 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--format",
             "format_",
-            type=click.Choice(["jsonl", "csv", "tsv", "pages"]),
-            help="Read every file in this format (default: by extension or content).",
+            type=click.Choice(["jsonl", "csv", "tsv", "sgml", "parquet", "pages"]),
+            help="Read every file (and archive member) in this format (default: by "
+            "extension or content).",
         ),
         click.option(
             "--field",
@@ -138,7 +164,15 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             metavar="OURS=THEIRS",
             help="Read the dump's field THEIRS as our field OURS (id, title, body, date, "
-            "source, category, url, keywords), e.g. --field title=headline (repeatable).",
+            "source, category, url, keywords), e.g. --field body=matn (repeatable); without "
+            "it, each field is found under the names dumps use (content, headline, "
+            "date_extracted, ...: see the README's Dumps section).",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Fail (exit 1, nothing committed) when the dumps look misread: a file whose "
+            "articles mostly have no body or no readable date, or a --field no record has.",
         ),
         click.option(
             "--engine",
@@ -170,30 +204,43 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
     is_flag=True,
     help="The dumps are a full snapshot: delete articles that are not in them.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read the dumps and report what indexing would do, with the first article as it "
+    "would be indexed; write nothing.",
+)
 def index_command(
     paths: tuple[str, ...],
     index_dir: Path,
     format_: str | None,
     field_pairs: tuple[str, ...],
+    strict: bool,
     engine: str | None,
     workers: int | None,
     wait: bool,
     quiet: bool,
     delete_missing: bool,
+    dry_run: bool,
 ) -> None:
-    """Index dumps of articles (files or directories): JSON Lines or a JSON array, CSV/TSV,
-    scraped pages; .gz/.bz2/.xz are read as they are. Articles already in the index are
-    updated by id; unchanged ones are skipped. Bad records are reported as file:line,
-    counted, and written to rejects.jsonl beside the index; a file that is not text is
-    rejected whole. An empty file, and a --field naming a field no record has, are warned
-    about; when no article at all could be read, the exit code is 1.
+    """Index dumps of articles (files, directories or zip archives): JSON Lines or a JSON
+    array, CSV/TSV, TREC/SGML <DOC>s (Gigaword, ANT), Parquet, scraped pages; .gz/.bz2/.xz
+    are read as they are. The dump's field names are recognised (content, headline,
+    date_extracted, ...) and the ones used are named at the end; --field sets one.
+    Articles already in the index are updated by id; unchanged ones are skipped. Bad records
+    are reported as file:line, counted, and written to rejects.jsonl beside the index; a file
+    that is not text is rejected whole. An empty file, a file whose articles mostly have no
+    body or no readable date, and a --field naming a field no record has are warned about
+    (--strict: fail on them); when no article at all could be read, the exit code is 1.
 
     On a terminal, a bar shows the bytes read, articles, articles/s, MB/s and the time left
     to read; the commit (writing and merging segments) follows as a step of its own.
 
-    Example: bahth index dumps/2025-11.jsonl.gz --index indexes/news
+    Example: bahth index dataset/ --index indexes/news --dry-run
     """
-    options = {
+    if dry_run and (strict or wait):
+        raise click.UsageError("--dry-run writes nothing: it takes no --strict or --wait")
+    options: dict[str, Any] = {
         "format": format_,
         "fields": _fields(field_pairs),
         "delete_missing": delete_missing,
@@ -201,7 +248,9 @@ def index_command(
         "workers": workers,
         "wait": wait,
     }
-    _run_indexing("indexing", index_dir, paths, options, quiet)
+    if not dry_run:
+        options["strict"] = strict
+    _run_indexing("checking" if dry_run else "indexing", index_dir, paths, options, quiet)
 
 
 @main.command("rebuild")
@@ -211,6 +260,7 @@ def rebuild_command(
     index_dir: Path,
     format_: str | None,
     field_pairs: tuple[str, ...],
+    strict: bool,
     engine: str | None,
     workers: int | None,
     wait: bool,
@@ -225,6 +275,7 @@ def rebuild_command(
     options = {
         "format": format_,
         "fields": _fields(field_pairs),
+        "strict": strict,
         "engine": engine,
         "workers": workers,
         "wait": wait,

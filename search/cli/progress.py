@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from search.cli.base import (
-    MAX_PROBLEMS_SHOWN,
-)
+from search.cli.base import MAX_PROBLEMS_SHOWN
 
 if TYPE_CHECKING:
     from search import Note, Progress, Reject
@@ -21,7 +19,8 @@ if TYPE_CHECKING:
 
 class Problems:
     """Prints bad records as file:line: reason (the first few; all go to the rejects file),
-    and warnings (an empty file, a mapped field no record had), each on a line of its own."""
+    notes (an empty file, an unparsed date), and, always, the warnings about a dump that looks
+    misread and the dump fields read as ours, each on a line of its own."""
 
     def __init__(self) -> None:
         self.shown = 0
@@ -35,8 +34,11 @@ class Problems:
         if isinstance(record, Note) and record.kind == "skipped":
             self.echo(f"note: {record.file}: {record.message}")
             return
-        if isinstance(record, Note) and record.kind == "field":
-            self.echo(f"warning: {record.message}")  # once per mapping: always shown
+        if isinstance(record, Note) and record.is_warning:
+            self.echo(f"warning: {record.message}")  # a few per run: always shown
+            return
+        if isinstance(record, Note) and record.kind == "fields":
+            self.echo(record.message)
             return
         if self.shown < MAX_PROBLEMS_SHOWN:
             if isinstance(record, Reject):

@@ -1,7 +1,7 @@
 """CSV and TSV dumps with a header row naming the columns.
 
 >>> lines = ["id,title,body\\n", '1,عنوان,"نص، مع فاصلة"\\n']
->>> article, = read_delimited(lines, "news.csv", FieldNames(), delimiter=",")
+>>> article, = read_delimited(lines, "news.csv", FieldMap(), delimiter=",")
 >>> article.body
 'نص، مع فاصلة'
 
@@ -18,7 +18,7 @@ import csv
 from collections.abc import Iterable, Iterator
 
 from search.article import Article
-from search.ingest.fields import FieldNames, to_article
+from search.ingest.fields import FieldMap, to_article
 from search.ingest.records import Reject
 
 # News bodies easily pass the csv module's default 128 KiB field limit. The limit is a C long,
@@ -30,15 +30,11 @@ _BARE_CR = "a carriage return (\\r) inside a field that is not quoted"
 def read_delimited(
     lines: Iterable[str],
     file: str,
-    names: FieldNames,
+    fields: FieldMap,
     *,
     delimiter: str,
-    columns: list[str] | None = None,
 ) -> Iterator[Article | Reject]:
-    """Articles (or rejects) from the CSV (``delimiter=","``) or TSV (``"\\t"``) ``lines``.
-
-    ``columns``, if given and empty, receives the header's names (for messages about fields).
-    """
+    """Articles (or rejects) from the CSV (``delimiter=","``) or TSV (``"\\t"``) ``lines``."""
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
     consumed: list[str] = []  # the lines of the current row, for a reject's raw text
@@ -66,11 +62,10 @@ def read_delimited(
             continue
         if header is None:
             header = [name.strip() for name in row]
-            if columns is not None and not columns:
-                columns.extend(header)
-            if names.title not in header and names.body not in header:
+            plan = fields.plan(header)
+            if not plan["title"] and not plan["body"]:
                 raw = "".join(consumed).rstrip("\r\n")
-                yield Reject(file, start, _no_text_columns(header, names), raw)
+                yield Reject(file, start, _no_text_columns(header, fields), raw)
                 return
             continue
         if len(row) != len(header):
@@ -78,13 +73,14 @@ def read_delimited(
             yield Reject(file, start, reason, "".join(consumed).rstrip("\r\n"))
             continue
         record = dict(zip(header, row, strict=True))
-        yield to_article(record.get, names, file, start, "".join(consumed))
+        yield to_article(record, fields, file, start, "".join(consumed))
 
 
-def _no_text_columns(header: list[str], names: FieldNames) -> str:
+def _no_text_columns(header: list[str], fields: FieldMap) -> str:
     return (
-        f"the header has no {names.title!r} or {names.body!r} column (it has: "
-        f"{', '.join(header)}); map the dump's column names to ours (fields)"
+        f"the header has no column for the title ({fields.named('title')}) or the "
+        f"body ({fields.named('body')}); it has: {', '.join(header)}. Name the "
+        f"dump's columns: --field title=NAME --field body=NAME"
     )
 
 

@@ -1,7 +1,7 @@
 """JSON dumps: JSON Lines (one JSON object per line), or one JSON array of objects.
 
 >>> lines = ['{"id": 7, "title": "عنوان", "body": "نص", "date": "21/01/2017"}\\n']
->>> article, = read_jsonl(lines, "news.jsonl", FieldNames())
+>>> article, = read_jsonl(lines, "news.jsonl", FieldMap())
 >>> article.id, article.date
 ('7', datetime.date(2017, 1, 21))
 
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 import ijson
 
 from search.article import Article
-from search.ingest.fields import FieldNames, to_article
+from search.ingest.fields import FieldMap, to_article
 from search.ingest.records import Reject
 
 _KINDS = {
@@ -36,13 +36,8 @@ _KINDS = {
 }
 
 
-def read_jsonl(
-    lines: Iterable[str], file: str, names: FieldNames, columns: list[str] | None = None
-) -> Iterator[Article | Reject]:
-    """Articles (or rejects) from the JSON lines ``lines``, numbered from 1, of ``file``.
-
-    ``columns``, if given, receives the keys of the first object (for messages about fields).
-    """
+def read_jsonl(lines: Iterable[str], file: str, fields: FieldMap) -> Iterator[Article | Reject]:
+    """Articles (or rejects) from the JSON lines ``lines``, numbered from 1, of ``file``."""
     loads = json.loads
     for number, line in enumerate(lines, 1):
         if not line or line.isspace():
@@ -62,9 +57,7 @@ def read_jsonl(
             kind = _KINDS.get(type(value), type(value).__name__)
             yield Reject(file, number, f"{kind}, not a JSON object", _raw(line))
             continue
-        if columns is not None and not columns:
-            columns.extend(value)
-        yield to_article(value.get, names, file, number, line)
+        yield to_article(value, fields, file, number, line)
 
 
 def _json_error(error: json.JSONDecodeError, raw: str) -> str:
@@ -80,16 +73,15 @@ def _raw(line: str) -> str:
 def read_json_array(
     pieces: Iterable[tuple[int, bytes]],
     file: str,
-    names: FieldNames,
-    columns: list[str] | None = None,
+    fields: FieldMap,
 ) -> Iterator[Article | Reject]:
     """Articles (or rejects) from a JSON array of objects, given as ``(line, bytes)`` pieces
     (``TextFile.pieces()``). An article's origin is the line its element starts on; a
-    reject's ``raw`` is its element re-serialized. ``columns`` is as for ``read_jsonl``.
+    reject's ``raw`` is its element re-serialized.
 
     >>> text = '[\\n {"title": "عنوان"},\\n 7\\n]'.encode()
     >>> article, reject = read_json_array(enumerate(text.splitlines(True), 1), "a.json",
-    ...                                   FieldNames())
+    ...                                   FieldMap())
     >>> article.title, article.origin
     ('عنوان', 'a.json:2')
     >>> str(reject)
@@ -129,10 +121,7 @@ def read_json_array(
             elif event in ("end_map", "end_array"):
                 depth -= 1
             if depth == 0:
-                value = builder.value
-                if columns is not None and not columns and type(value) is dict:
-                    columns.extend(value)
-                yield _element(value, element, file, start, names)
+                yield _element(builder.value, element, file, start, fields)
                 builder = None
         del events[:]
         if piece is None:
@@ -156,15 +145,15 @@ def _array_error(error: Exception, element: int, inside: bool) -> str:
 
 
 def _element(
-    value: object, number: int, file: str, line: int, names: FieldNames
+    value: object, number: int, file: str, line: int, fields: FieldMap
 ) -> Article | Reject:
-    raw = json.dumps(value, ensure_ascii=False, default=str)
     if type(value) is not dict:
         kind = _KINDS.get(type(value), type(value).__name__)
-        return Reject(
-            file, line, f"element {number} of the JSON array is {kind}, not a JSON object", raw
-        )
-    record = to_article(value.get, names, file, line, raw)
-    if isinstance(record, Reject):
-        return Reject(file, line, f"element {number} of the JSON array: {record.reason}", raw)
-    return record
+        reason = f"element {number} of the JSON array is {kind}, not a JSON object"
+    else:
+        record = to_article(value, fields, file, line, "")
+        if not isinstance(record, Reject):
+            return record
+        reason = f"element {number} of the JSON array: {record.reason}"
+    # Re-serialized for the rejects file only: a good element is not encoded again.
+    return Reject(file, line, reason, json.dumps(value, ensure_ascii=False, default=str))

@@ -17,9 +17,9 @@ import codecs
 import gzip
 import lzma
 import os
+import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from io import BufferedReader
 from types import TracebackType
 from typing import BinaryIO
 
@@ -34,8 +34,9 @@ _DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
     "bz2": bz2.BZ2File,
 }
 
-# What decompressors raise on corrupt data (gzip.BadGzipFile and bz2 errors are OSErrors).
-_CORRUPT = (OSError, zlib.error, lzma.LZMAError)
+# What decompressors raise on corrupt data (gzip.BadGzipFile and bz2 errors are OSErrors; a zip
+# member's bad CRC is a BadZipFile).
+_CORRUPT = (OSError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 
 _UTF8_REPLACEMENT = "\ufffd".encode()
 
@@ -56,16 +57,26 @@ class TextFile:
 
     ``replaced`` counts the invalid UTF-8 byte sequences replaced so far and
     ``first_replaced_line`` says where the first one was; ``position()`` is how many bytes of the
-    file on disk have been consumed (for progress); ``size`` is the file's size on disk.
+    file on disk have been consumed (for progress); ``size`` is the file's size on disk. ``raw``
+    is a file or a zip archive's member, with ``peek``; ``where`` tells the position in the file
+    on disk when ``raw.tell()`` does not (a member of an archive).
     """
 
-    def __init__(self, name: str, raw: BufferedReader, compression: str | None, size: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        raw: BinaryIO,
+        compression: str | None,
+        size: int,
+        where: Callable[[], int] | None = None,
+    ) -> None:
         self.name = name
         self.compression = compression
         self.size = size
         self.replaced = 0
         self.first_replaced_line: int | None = None
-        self._raw = raw
+        self.raw = raw
+        self._where = where or raw.tell
         self._stream = _DECOMPRESSORS[compression](raw) if compression else raw
 
     def lines(self) -> Iterator[str]:
@@ -166,15 +177,15 @@ class TextFile:
     def position(self) -> int:
         """Bytes of the file on disk consumed so far (compressed bytes for compressed files)."""
         try:
-            return self._raw.tell()
+            return self._where()
         except (OSError, ValueError):  # closed, or not seekable (a pipe)
             return self.size
 
     def close(self) -> None:
         """Close the file (and its decompressor)."""
-        if self._stream is not self._raw:
+        if self._stream is not self.raw:
             self._stream.close()
-        self._raw.close()
+        self.raw.close()
 
     def __enter__(self) -> TextFile:
         return self
@@ -220,9 +231,16 @@ def open_text(path: str | os.PathLike[str], name: str | None = None) -> TextFile
     except OSError as e:
         raw.close()
         raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
-    compression = None
+    return TextFile(name, raw, compression_of(head), size)
+
+
+def compression_of(head: bytes) -> str | None:
+    """The compression (gzip, xz, bz2) whose magic bytes start ``head``, or None.
+
+    >>> compression_of(gzip.compress(b"x")[:16]), compression_of(b'{"title": "x"}')
+    ('gzip', None)
+    """
     for kind, magic in _MAGIC:
         if head.startswith(magic) and (kind != "bz2" or head[4:10] == _BZ2_BLOCK):
-            compression = kind
-            break
-    return TextFile(name, raw, compression, size)
+            return kind
+    return None

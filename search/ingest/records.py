@@ -5,7 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-NoteKind = Literal["date", "encoding", "skipped", "empty", "field"]
+NoteKind = Literal[
+    "date", "encoding", "skipped", "empty", "field", "fields", "title-only", "no-date"
+]
+#: The notes that say a dump was probably read wrongly (``strict`` indexing fails on them).
+WARNINGS: frozenset[NoteKind] = frozenset({"field", "title-only", "no-date"})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -42,6 +46,13 @@ class Note:
     - ``"field"``: a field mapping (``fields={"body": "text"}``) named a dump field that no
       record of the run had a value for: its articles were read without it. One note per
       mapping, after every record; ``file`` is empty and ``line`` 0.
+    - ``"title-only"``: most articles of a file have a title and no body (a body field under
+      a name the alias table does not know?); ``"no-date"``: most dates of a file could not
+      be read, or its records have no date field but one of their fields holds dates. Each
+      says what to do (``--field``). The first file is named as soon as it has been read; the
+      files after it are counted in one more note at the end (``file`` empty).
+    - ``"fields"``: at the end, which dump field filled each of ours, when it was not our
+      own name (``body ← content``); ``mapping`` holds ``(ours, theirs, articles)``.
 
     >>> str(Note("news.csv", 3, "date", "unparsed date '15 رمضان 1446 هـ'"))
     "news.csv:3: unparsed date '15 رمضان 1446 هـ'"
@@ -51,6 +62,12 @@ class Note:
     line: int
     kind: NoteKind
     message: str
+    mapping: tuple[tuple[str, str, int], ...] = ()
+
+    @property
+    def is_warning(self) -> bool:
+        """Whether the note says the dump was probably read wrongly (``WARNINGS``)."""
+        return self.kind in WARNINGS
 
     def __str__(self) -> str:
         if not self.file:  # a note about the whole run

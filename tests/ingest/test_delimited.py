@@ -10,7 +10,7 @@ import pytest
 
 from search.article import Article, article_id
 from search.ingest.delimited import read_delimited
-from search.ingest.fields import FieldNames
+from search.ingest.fields import FieldMap
 from search.ingest.open import open_text
 from search.ingest.records import Reject
 
@@ -21,7 +21,7 @@ def read(
     path: Path, fields: Mapping[str, str] | None = None, delimiter: str = ","
 ) -> list[Article | Reject]:
     with open_text(path) as dump:
-        names = FieldNames.of(fields)
+        names = FieldMap.of(fields)
         return list(read_delimited(dump.lines(), path.name, names, delimiter=delimiter))
 
 
@@ -118,14 +118,15 @@ def test_empty_title_and_body(write: Write) -> None:
 
 
 def test_a_header_without_text_columns_is_one_reject(write: Write) -> None:
-    records = read(write("n.csv", "headline,content\nعنوان,نص\nعنوان,نص\n"))
+    records = read(write("n.csv", "onwan,matn\nعنوان,نص\nعنوان,نص\n"))
     assert records == [
         Reject(
             "n.csv",
             1,
-            "the header has no 'title' or 'body' column (it has: headline, content); "
-            "map the dump's column names to ours (fields)",
-            "headline,content",
+            "the header has no column for the title (title, headline, heading, head, hl, "
+            "العنوان) or the body (body, content, text, article, maintext, main_text, …); it "
+            "has: onwan, matn. Name the dump's columns: --field title=NAME --field body=NAME",
+            "onwan,matn",
         )
     ]
 

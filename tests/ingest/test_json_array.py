@@ -12,7 +12,7 @@ import pytest
 
 from search.article import Article
 from search.ingest import read_dump
-from search.ingest.fields import FieldNames
+from search.ingest.fields import FieldMap
 from search.ingest.jsonl import read_json_array
 from search.ingest.open import open_text
 from search.ingest.records import Note, Reject
@@ -61,9 +61,9 @@ def test_bad_elements_are_rejects_naming_their_number_and_the_rest_is_read(write
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ('[{"title": "أ"}, {"title": "ب"', "invalid JSON array in element 2: the file ends"),
-        ('[{"title": "أ"},\n{"title": nope}]', "invalid JSON array in element 2: lexical error"),
-        ('[{"title": "أ"}]\n[{"title": "ب"}]', "text after the end of the JSON array"),
+        ('[{"title": "أ", "body": "ن"}, {"title": "ب"', "invalid JSON array in element 2: the"),
+        ('[{"title": "أ", "body": "ن"},\n{"title": no}]', "invalid JSON array in element 2: lexi"),
+        ('[{"title": "أ", "body": "ن"}]\n[{"title": "ب"}]', "text after the end of the JSON arr"),
     ],
 )
 def test_invalid_json_stops_the_file_with_a_reject_after_what_could_be_read(
@@ -100,12 +100,12 @@ def test_an_array_streams_in_small_pieces(tmp_path: Path) -> None:
         for n in itertools.count():
             yield 1, json.dumps({"title": f"t{n}"}).encode() + b","
 
-    first = list(itertools.islice(read_json_array(endless(), "a.json", FieldNames()), 3))
+    first = list(itertools.islice(read_json_array(endless(), "a.json", FieldMap()), 3))
     assert [a.title for a in first if isinstance(a, Article)] == ["t0", "t1", "t2"]
 
 
 def test_invalid_utf8_in_an_array_is_replaced_and_noted(write: Write, split: Split) -> None:
-    data = b'[{"title": "b\xff"},\n {"title": "c"}]'
+    data = b'[{"title": "b\xff", "body": "x"},\n {"title": "c", "body": "x"}]'
     found, rejects, notes = split(read_dump(write("a.json", data)))
     assert [a.title for a in found] == ["b\ufffd", "c"] and rejects == []
     assert [(n.kind, n.line) for n in notes] == [("encoding", 1)]
@@ -117,7 +117,6 @@ def test_invalid_utf8_in_an_array_is_replaced_and_noted(write: Write, split: Spl
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"PK\x03\x04" + bytes(100), "a zip archive"),
         (b"%PDF-1.7\n" + bytes(100), "a PDF document"),
         (b"SQLite format 3\x00" + bytes(100), "an SQLite database"),
         ("title,body\n".encode("utf-16"), "UTF-16 text (convert it to UTF-8"),
@@ -132,6 +131,12 @@ def test_a_file_that_is_not_text_is_rejected_whole_with_what_it_looks_like(
     [reject] = read_dump(write("dump.csv", data))
     assert isinstance(reject, Reject) and reject.line == 0
     assert reject.reason.startswith(f"not a text dump: it is {reason}"), reject.reason
+
+
+def test_a_file_that_starts_as_a_zip_but_is_none_is_rejected_whole(write: Write) -> None:
+    [reject] = read_dump(write("dump.csv", b"PK\x03\x04" + bytes(100)))
+    assert isinstance(reject, Reject) and reject.line == 0
+    assert reject.reason.startswith("starts as a zip archive but cannot be opened as one")
 
 
 def test_a_compressed_file_that_is_not_text_says_so(write: Write) -> None:
@@ -180,9 +185,13 @@ def test_a_mapping_no_record_has_gives_one_field_note_at_the_end(write: Write) -
     second = write("b.csv", "id,headline,text\n2,ب,نص\n")
     fields = {"title": "headline", "body": "content", "source": "site"}
     records = list(read_dump([first, second], fields=fields))
-    assert [type(r) for r in records] == [Article, Article, Note, Note]
-    assert [(n.kind, n.file, n.line) for n in records[2:]] == [("field", "", 0)] * 2
-    body, source = (str(n) for n in records[2:])
+    assert [type(r) for r in records].count(Article) == 2
+    field_notes = [r for r in records if isinstance(r, Note) and r.kind == "field"]
+    assert [(n.file, n.line) for n in field_notes] == [("", 0)] * 2
+    assert records.index(field_notes[0]) > records.index(
+        next(r for r in records[1:] if type(r) is Article)
+    )
+    body, source = (str(n) for n in field_notes)
     assert body.startswith("no record had a value for 'content', mapped to our 'body'")
     assert body.endswith("(the first record's fields: id, headline, text)")
     assert "'site', mapped to our 'source'" in source

@@ -31,16 +31,16 @@ def line(**fields: object) -> str:
 
 def test_public_names() -> None:
     assert sorted(search.ingest.__all__) == [
-        "FIELDS", "FORMATS", "Format", "Note", "NoteKind", "Progress", "Record", "Reject",
-        "find_files", "parse_date", "read_dump", "read_file",
+        "ALIASES", "FIELDS", "FORMATS", "Format", "Note", "NoteKind", "Progress", "Record",
+        "Reject", "WARNINGS", "find_files", "parse_date", "read_dump", "read_file",
     ]  # fmt: skip
 
 
 def test_walks_directories_in_sorted_order_skipping_hidden_files(
     write: Write, tmp_path: Path, split: Split, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write("dumps/b/2.jsonl", line(title="ب"))
-    write("dumps/a/z.csv.gz", "title\nأ\n")
+    write("dumps/b/2.jsonl", line(title="ب", body="نص"))
+    write("dumps/a/z.csv.gz", "title,body\nأ,نص\n")
     write("dumps/a/page.txt", "صفحة\nنص\n")
     write("dumps/.cache/x.jsonl", line(title="مخفي"))
     write("dumps/.hidden.jsonl", line(title="مخفي"))
@@ -62,14 +62,14 @@ def test_walks_directories_in_sorted_order_skipping_hidden_files(
 
 
 def test_a_single_path_need_not_be_a_list(write: Write) -> None:
-    path = write("news.jsonl", line(title="عنوان"))
+    path = write("news.jsonl", line(title="عنوان", body="نص"))
     assert [a.title for a in read_dump(path)] == [a.title for a in read_dump(str(path))]
 
 
 @pytest.mark.parametrize(
     ("content", "title"),
     [
-        (line(title="جسون"), "جسون"),
+        (line(title="جسون", body="نص"), "جسون"),
         ("id,title,body\n1,مفصول بفواصل,نص\n", "مفصول بفواصل"),
         ("title\tbody\nمفصول بجدولة\tنص\n", "مفصول بجدولة"),
         ("صفحة, بفاصلة في العنوان\nنص\n", "صفحة, بفاصلة في العنوان"),
@@ -82,20 +82,24 @@ def test_a_file_named_directly_is_sniffed(write: Write, content: str, title: str
 
 def test_sniffing_honours_the_field_mapping(write: Write) -> None:
     path = write("export.dat", "headline,content\nعنوان,نص\n")
-    (article,) = read_dump(path, fields={"title": "headline", "body": "content"})
+    article, note = read_dump(path, fields={"title": "headline", "body": "content"})
     assert isinstance(article, Article) and (article.title, article.body) == ("عنوان", "نص")
+    assert note == Note("", 0, "fields", "fields: title ← headline, body ← content",
+                        (("title", "headline", 1), ("body", "content", 1)))  # fmt: skip
 
 
 def test_format_overrides_extension_and_includes_every_walked_file(
     write: Write, tmp_path: Path
 ) -> None:
-    write("d/a.txt", line(title="أ"))
-    write("d/b.data", line(title="ب"))
+    write("d/a.txt", line(title="أ", body="نص"))
+    write("d/b.data", line(title="ب", body="نص"))
     assert [a.title for a in read_dump(tmp_path / "d", format="jsonl")] == ["أ", "ب"]
 
 
 def test_date_note_follows_its_article(write: Write) -> None:
-    path = write("n.jsonl", line(title="أ", date="أمس") + line(title="ب", date="21/01/2017"))
+    path = write(
+        "n.jsonl", line(title="أ", body="نص", date="أمس") + line(title="ب", date="21/01/2017")
+    )
     records = list(read_dump(path))
     assert [type(r).__name__ for r in records] == ["Article", "Note", "Article"]
     assert records[1] == Note(str(path), 1, "date", "unparsed date 'أمس'")
@@ -104,7 +108,11 @@ def test_date_note_follows_its_article(write: Write) -> None:
 
 
 def test_invalid_utf8_gives_one_note_per_file_after_its_records(write: Write, split: Split) -> None:
-    data = line(title="أ").encode() + b'{"title": "b\xff\xfe"}\n' + b'{"title": "\xc3"}\n'
+    data = (
+        line(title="أ", body="نص").encode()
+        + b'{"title": "b\xff\xfe", "body": "x"}\n'
+        + b'{"title": "\xc3", "body": "x"}\n'
+    )
     path = write("bad.jsonl.gz", data)
     articles, rejects, notes = split(read_dump(path))
     assert [a.title for a in articles] == ["أ", "b\ufffd\ufffd", "\ufffd"]
@@ -140,8 +148,8 @@ def test_missing_path_fails_before_reading(tmp_path: Path, write: Write) -> None
 
 
 def test_unreadable_file(write: Write, deny_reads: Callable[[Path], None]) -> None:
-    good = write("a.jsonl", line(title="أ"))
-    secret = write("b.jsonl", line(title="ب"))
+    good = write("a.jsonl", line(title="أ", body="نص"))
+    secret = write("b.jsonl", line(title="ب", body="نص"))
     deny_reads(secret)
     # read_dump: one Reject for the whole file (line 0), and reading goes on
     first, reject, last = read_dump([good, secret, good])
@@ -171,8 +179,8 @@ def test_bad_arguments(write: Write) -> None:
 
 
 def test_progress(write: Write) -> None:
-    first = write("a.jsonl.gz", "".join(line(title=f"خبر {i}") for i in range(2500)))
-    second = write("b.csv", "title\nأ\n")
+    first = write("a.jsonl.gz", "".join(line(title=f"خبر {i}", body="نص") for i in range(2500)))
+    second = write("b.csv", "title,body\nأ,نص\n")
     total = first.stat().st_size + second.stat().st_size
     reports: list[Progress] = []
     assert sum(1 for _ in read_dump([first, second], on_progress=reports.append)) == 2501

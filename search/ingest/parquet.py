@@ -1,0 +1,79 @@
+"""Parquet dumps (how Hugging Face publishes datasets): rows -> ``Article``, a batch at a time.
+
+>>> with open("news.parquet", "rb") as raw:  # doctest: +SKIP
+...     articles = list(read_parquet(raw, "news.parquet", FieldMap()))
+
+Rows are read in batches of ``BATCH`` within each row group (pyarrow), so memory holds one row
+group's columns, whatever the size of the file. Only the columns that can fill one of our
+fields are read, and the other text and date columns (to suggest one when no column holds the
+body): a column of embeddings or images costs nothing. The same field detection as JSON and
+CSV applies (``fields.py``); dates may be Parquet dates or timestamps. A row's "line" is its
+number, from 1. pyarrow is an extra (``pip install 'bahth[parquet]'``): without it, a Parquet
+file is rejected whole, saying so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from search.article import Article
+from search.ingest.fields import FieldMap, to_article
+from search.ingest.open import StreamBroken
+from search.ingest.records import Reject
+
+BATCH = 1024
+MISSING = (
+    "a Parquet file: reading it needs pyarrow, which is not installed "
+    "(pip install 'bahth[parquet]')"
+)
+
+
+def read_parquet(raw: BinaryIO, file: str, fields: FieldMap) -> Iterator[Article | Reject]:
+    """Articles (or rejects) from the rows of the Parquet file ``raw`` (seekable).
+
+    Raises ``StreamBroken`` when the file cannot be read on (not Parquet after all, damaged),
+    after the rows before the damage.
+    """
+    try:
+        import pyarrow  # noqa: F401 -- pyarrow.parquet's own import error names a submodule
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Reject(file, 0, MISSING)
+        return
+    row = 0
+    try:
+        parquet = pq.ParquetFile(raw)
+        names = _columns(parquet.schema_arrow, fields)
+        for batch in parquet.iter_batches(batch_size=BATCH, columns=names, use_threads=False):
+            for record in batch.to_pylist():
+                row += 1
+                article = to_article(record, fields, file, row, "")
+                if isinstance(article, Reject):  # its row as text, made only for rejects
+                    article = dataclasses.replace(article, raw=_raw(record))
+                yield article
+    except (OSError, ValueError) as e:  # pyarrow's ArrowException is both, by subclass
+        where = f"after row {row}" if row else "before the first row"
+        raise StreamBroken(file, row + 1, f"not a readable Parquet file ({e}), {where}") from e
+
+
+def _columns(schema: Any, fields: FieldMap) -> list[str]:
+    """The columns worth reading: those that may fill a field, and the other texts and dates."""
+    import pyarrow.types as types
+
+    planned = {name for names in fields.plan(schema.names).values() for name in names}
+    return [
+        column.name
+        for column in schema
+        if column.name in planned
+        or types.is_string(column.type)
+        or types.is_large_string(column.type)
+        or types.is_temporal(column.type)
+    ]
+
+
+def _raw(record: dict[str, object]) -> str:
+    # A reject keeps the row as JSON; dates and other values as their text.
+    return json.dumps(record, ensure_ascii=False, default=str)
