@@ -120,15 +120,6 @@ class IndexReport:
         rate = f"{speed:,.0f} articles/s" if speed >= 10 else f"{speed:.2f} articles/s"
         return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate})"
 
-    def fields_line(self) -> str:
-        """The fields filled from a dump field of another name, as ``body ← content``; empty
-        when every field came from our own name."""
-        return ", ".join(
-            f"{ours} ← {', '.join(names)}"
-            for ours, names in self.fields.items()
-            if list(names) != [ours]
-        )
-
 
 def _id_digest(article_id: str) -> bytes:
     # Ids seen in this run are remembered as 8-byte digests: duplicate detection must not hold

@@ -369,7 +369,10 @@ def test_field_mapped_to_a_column_no_record_has_is_warned_about(tmp_path: Path) 
     index = tmp_path / "index"
     result = bahth("index", dump, "--index", index, "--field", "body=nosuchcol")
     assert result.exit_code == 0, result.output
-    [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    # the mapping found nothing, and so the articles have no body: one warning each
+    lines = result.stderr.splitlines()
+    title_only, warning = [line for line in lines if line.startswith("warning:")]
+    assert "4 of 4 articles in" in title_only and "have a title and no body" in title_only
     assert "'nosuchcol'" in warning and "--field body=nosuchcol" in warning
     assert "id, title, body, date" in warning  # the fields the dump does have
     assert summary(result)["added"] == "4"  # read, by their titles, without a body
@@ -412,14 +415,27 @@ def test_binary_file_is_rejected_with_a_reason_and_the_others_indexed(tmp_path: 
     assert indexed_ids(index) == ids(records)
 
 
-def test_zip_archive_is_named_and_alone_it_exits_non_zero(tmp_path: Path) -> None:
+def test_zip_archive_named_like_a_dump_is_read_as_an_archive(tmp_path: Path) -> None:
     archive = tmp_path / "dump.jsonl"  # named like a dump, as downloads often are
+    records = news("z", 3)
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("dump.jsonl", jsonl(records))
+    index = tmp_path / "index"
+    result = bahth("index", archive, "--index", index)
+    assert result.exit_code == 0, result.output
+    assert summary(result)["added"] == "3"
+    assert indexed_ids(index) == ids(records)
+
+
+def test_damaged_zip_archive_alone_exits_non_zero(tmp_path: Path) -> None:
+    archive = tmp_path / "dump.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("dump.jsonl", jsonl(news("z", 3)))
+    archive.write_bytes(archive.read_bytes()[:40])  # a download cut short
     result = bahth("index", archive, "--index", tmp_path / "index", ok=False)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert f"{archive}:0: not a text dump: it is a zip archive (unzip it first" in result.stderr
+    assert f"{archive}:0: starts as a zip archive but cannot be opened as one" in result.stderr
     assert "nothing could be read" in result.stderr
 
 

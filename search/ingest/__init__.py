@@ -181,7 +181,10 @@ def _read_all(
                 yield opened
                 continue
             source, kind = opened
-            records = read_source(source, kind, format, fallback, fields, check)
+            # A file named directly may be a page; a member of an archive is probed, as a
+            # file found by walking a directory is.
+            member = source.name != str(path)
+            records = read_source(source, kind, format, None if member else fallback, fields, check)
             with contextlib.closing(records):
                 for record in records:
                     yield record

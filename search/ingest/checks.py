@@ -64,11 +64,17 @@ class DumpCheck:
     def __init__(self, fields: FieldMap) -> None:
         self.fields = fields
         self._file: _File | None = None
+        self._pages: _File | None = None  # every page of the run, as one file
         self._later: dict[NoteKind, _Flagged] = {}  # kind -> files flagged after the first
 
-    def start(self, name: str, *, keyed: bool) -> None:
-        """A new file begins (``keyed``: its records name their fields)."""
-        self._file = _File(name, keyed)
+    def start(self, name: str, *, keyed: bool, pages: bool = False) -> None:
+        """A new file begins (``keyed``: its records name their fields). A scraped page is
+        one article a file, so pages are checked together, at the end of the run."""
+        if pages:
+            self._pages = self._pages or _File("the scraped pages (.txt)", keyed=False)
+            self._file = self._pages
+        else:
+            self._file = _File(name, keyed)
         self.fields.sampling = SAMPLED if keyed else 0
         self.fields.samples.clear()
 
@@ -92,6 +98,9 @@ class DumpCheck:
         """The warnings about the file just read: at most one title-only, one no-date."""
         file, self._file = self._file, None
         self.fields.sampling = 0
+        return [] if file is self._pages else self._check(file)
+
+    def _check(self, file: _File | None) -> list[Note]:
         if file is None or not file.articles:
             return []
         notes = []
@@ -104,7 +113,9 @@ class DumpCheck:
         return notes
 
     def notes(self) -> Iterator[Note]:
-        """The notes of the whole run, after its last file: later files flagged, fields used."""
+        """The notes of the whole run, after its last file: the pages, later files flagged,
+        fields used."""
+        yield from self._check(self._pages)
         for kind, later in self._later.items():
             if not later.files:  # only the first file was flagged: its note said it all
                 continue
@@ -113,8 +124,8 @@ class DumpCheck:
                 "",
                 0,
                 kind,
-                f"and in {later.files:,} more files, {later.articles:,} of {later.of:,} "
-                f"articles {what} (as above)",
+                f"and in {later.files:,} more file{'s' if later.files > 1 else ''}, "
+                f"{later.articles:,} of {later.of:,} articles {what} (as above)",
             )
         dump = f" (the first record's fields: {', '.join(self.fields.keys)})"
         for ours, theirs in self.fields.unused():

@@ -149,7 +149,9 @@ class FieldMap:
         for ours in FIELDS:
             if ours in self.explicit:
                 theirs = self.explicit[ours]
-                plan[ours] = (theirs,) if theirs in present else ()
+                if theirs not in present:  # --field body=Matn finds "matn" too
+                    theirs = by_key.get(field_key(theirs), "")
+                plan[ours] = (theirs,) if theirs else ()
             else:
                 plan[ours] = tuple(
                     by_key[a] for a in self._aliases[ours] if a in by_key and a not in self._taken
@@ -172,18 +174,29 @@ class FieldMap:
 
     def unused(self) -> list[tuple[str, str]]:
         """Explicit mappings (``--field``) that gave no article a value."""
-        return [(o, t) for o, t in self.explicit.items() if not self.used[(o, t)]]
+        found = {(o, field_key(t)) for o, t in self.used}
+        return [(o, t) for o, t in self.explicit.items() if (o, field_key(t)) not in found]
 
     def summary(self) -> str:
         """The fields filled from a dump name other than ours, as ``body ← content``."""
-        mapped: dict[str, list[str]] = {}
-        for (ours, theirs), _count in self.used.most_common():
-            mapped.setdefault(ours, []).append(theirs)
-        return ", ".join(
-            f"{ours} ← {', '.join(mapped[ours])}"
-            for ours in FIELDS
-            if ours in mapped and mapped[ours] != [ours]
-        )
+        return mapping_line({(o, t): n for (o, t), n in self.used.most_common()})
+
+
+def mapping_line(used: Mapping[tuple[str, str], int]) -> str:
+    """``(ours, theirs) -> articles`` as ``body ← content, text``, in our fields' order, the
+    names of each field most used first; fields filled only under our own name are left out.
+
+    >>> mapping_line({("body", "content"): 9, ("body", "text"): 2, ("title", "Title"): 9})
+    'body ← content, text'
+    """
+    names: dict[str, list[str]] = {}
+    for (ours, theirs), _ in sorted(used.items(), key=lambda item: -item[1]):
+        names.setdefault(ours, []).append(theirs)
+    return ", ".join(
+        f"{ours} ← {', '.join(names[ours])}"
+        for ours in FIELDS
+        if ours in names and any(field_key(t) != ours for t in names[ours])
+    )
 
 
 class _WrongType(Exception):

@@ -8,7 +8,6 @@ all, and the warnings of ``checks.DumpCheck`` (most articles without a body or a
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 
 from search.article import Article
@@ -50,7 +49,7 @@ def read_source(
                 yield chosen
                 return
             format, records = chosen
-            check.start(source.name, keyed=format in _KEYED)
+            check.start(source.name, keyed=format in _KEYED, pages=format == "pages")
             for record in records:
                 count += 1
                 yield record
@@ -106,8 +105,6 @@ def _choose(
     if format in (None, "jsonl") and head.lstrip(_BOM_AND_SPACE)[:1] == b"[":
         return "jsonl", read_json_array(source.pieces(), name, fields)
     lines = source.lines()
-    if isinstance(source.raw, zipfile.ZipExtFile):
-        fallback = None  # an archive's member is probed as a walked file is: never a page
     if format is None:
         format, lines = sniff(lines, fields, "pages" if kind == "pages" else fallback)
         if kind == "pages" and format != "sgml":

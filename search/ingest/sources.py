@@ -14,7 +14,8 @@ passed over silently, and members whose extension names no dump format are skipp
 
 A file that cannot be opened or whose archive is damaged gives a ``Reject`` for the whole file
 (line 0), and so does a member that is encrypted or compressed with a method Python cannot read;
-reading goes on with the next member or file.
+reading goes on with the next member or file. An archive with no member to read gives an
+``"empty"`` ``Note``.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def _members(
             "truncated? Nothing in it was read",
         )
         return
+    dumps = 0  # members read (or rejected) as dumps
     with opened:
         for info in sorted(opened.infolist(), key=lambda i: i.header_offset):
             parts = PurePosixPath(info.filename).parts
@@ -111,6 +113,7 @@ def _members(
             if kind is None:
                 yield Note(member, 0, "skipped", "skipped: its extension names no dump format")
                 continue
+            dumps += 1
             if info.flag_bits & 0x1:
                 yield Reject(member, 0, "encrypted: extract the archive with its password first")
                 continue
@@ -135,3 +138,5 @@ def _members(
             else:
                 compression = compression_of(head)
                 yield TextFile(member, stream, compression, info.file_size, where), kind
+    if not dumps:
+        yield Note(name, 0, "empty", "the zip archive holds no dump file: nothing to index")
