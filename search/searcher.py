@@ -24,7 +24,8 @@ from .engine.ranking import Match, Sort, rank, rank_stories
 from .errors import IndexIncompatible, QueryError
 from .facets import Facets
 from .facets import facets as make_facets
-from .ingest.dates import parse_date
+from .ingest.dates import date_problem, parse_date
+from .ingest.hijri import hijri_period
 from .query import parse
 from .results import Hit, IndexStats, Results, Span
 from .snippets import make_snippet, mark
@@ -38,6 +39,11 @@ MAX_COPIES = 100
 _YEAR = re.compile(r"\d{4}")
 _YEAR_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})")
 _MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_DATE_FORMS = (
+    "Write a day (YYYY-MM-DD, DD/MM/YYYY, 1 أغسطس 2015), a month (YYYY-MM, أغسطس 2015) "
+    "or a year (YYYY); a Hijri (Umm al-Qura, 1343-1500) day (1436-09-01h, 1/9/1436هـ, "
+    "1 رمضان 1436), month (1436-09h, رمضان 1436) or year (1436h, 1436هـ)"
+)
 
 
 def _as_date(value: str | dt.date | None, option: str) -> dt.date | None:
@@ -48,10 +54,16 @@ def _as_date(value: str | dt.date | None, option: str) -> dt.date | None:
     ``1 أغسطس 2015``. A partial date is a period: a month (``2015-08``, ``08/2015``,
     ``أغسطس 2015``, ``August 2015``) or a year (``2015``), from its first day through its last.
 
+    Hijri dates too, as papers in the Gulf print them and as ``search.ingest.hijri`` reads
+    them: ``1436-09-01هـ``, ``1/9/1436هـ``, and periods, ``رمضان 1436``, ``1436-09هـ``,
+    ``1436هـ``. ``h`` stands for ``هـ`` where Arabic is awkward to type (``1436-09h``).
+
     >>> _as_date("2015-08", "--since"), _as_date("2015-08", "--until")
     (datetime.date(2015, 8, 1), datetime.date(2015, 8, 31))
     >>> _as_date("٢٠١٥", "--until"), _as_date("1/8/2015", "--until")
     (datetime.date(2015, 12, 31), datetime.date(2015, 8, 1))
+    >>> _as_date("1436-10-01h", "--since"), _as_date("رمضان 1436", "--until")
+    (datetime.date(2015, 7, 17), datetime.date(2015, 7, 16))
     """
     if value is None or isinstance(value, dt.date):
         return value
@@ -59,6 +71,10 @@ def _as_date(value: str | dt.date | None, option: str) -> dt.date | None:
     day = parse_date(text)
     if day is not None:
         return day
+    if period := hijri_period(text):
+        return period[0] if option == "--since" else period[1]
+    if problem := date_problem(text):
+        raise QueryError(f"{option}: '{value}' is not a date: {problem}", _DATE_FORMS)
     # A partial date is completed to its first day and read by the same parser, which checks
     # the year's range and the month as it does for dumps.
     if _YEAR.fullmatch(text):
@@ -70,11 +86,7 @@ def _as_date(value: str | dt.date | None, option: str) -> dt.date | None:
     else:
         first, months = parse_date(f"1 {text}"), 1  # a month's name and a year
     if first is None:
-        raise QueryError(
-            f"{option}: '{value}' is not a date",
-            "Write a day (YYYY-MM-DD, DD/MM/YYYY, 1 أغسطس 2015), a month (YYYY-MM, أغسطس 2015) "
-            "or a year (YYYY)",
-        )
+        raise QueryError(f"{option}: '{value}' is not a date", _DATE_FORMS)
     if option == "--since":
         return first
     end = first.month + months  # the first month after the period, 13 for January next year

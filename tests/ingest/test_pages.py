@@ -125,8 +125,13 @@ def test_a_long_paragraph_starting_with_a_label_is_text(write: Write) -> None:
 
 
 def test_an_unparsed_date_is_kept_as_text(write: Write) -> None:
+    article = read_one(write, "عنوان\nتاريخ النشر: منذ ساعتين\nنص\n")
+    assert (article.date, article.date_text) == (None, "منذ ساعتين")
+
+
+def test_a_hijri_date_is_read(write: Write) -> None:
     article = read_one(write, "عنوان\nتاريخ النشر: 15 رمضان 1446 هـ\nنص\n")
-    assert (article.date, article.date_text) == (None, "15 رمضان 1446 هـ")
+    assert (article.date, article.date_text) == (dt.date(2025, 3, 15), "15 رمضان 1446 هـ")
 
 
 def test_a_page_with_a_title_only(write: Write) -> None:
