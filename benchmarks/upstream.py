@@ -109,7 +109,7 @@ def write_gigaword(out: Path, data: Path = DEFAULT_DATA, limit: int | None = Non
     files: dict[str, Any] = {}
     records = islice(read_records(data / CORPORA["snn"]), limit)
     for doc in gigaword_docs(records):
-        month = doc[18:24]  # the id's YYYYMM
+        month = doc[len('<DOC id="AFP_ARB_') :][:6]  # the id's YYYYMM
         if month not in files:
             path = out / "afp_arb" / f"afp_arb_{month}"
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -377,11 +377,11 @@ class Indexer:
         ``Progress`` every hundred records read, after each file, and at the start and end of
         the commit (``phase``).
         """
-        paths = [str(p) for p in paths]
-        records, progress = _read(paths, format, fields, on_progress)
+        names = [str(p) for p in paths]
+        records, progress = _read(names, format, fields, on_progress)
         return self._index(
             records,
-            paths,
+            names,
             delete_missing=delete_missing,
             strict=strict,
             on_problem=on_problem,
@@ -401,8 +401,7 @@ class Indexer:
         """Read the dumps as ``add_files`` would and report what it would do, writing nothing
         (``bahth index --dry-run``): no lock, no index, no rejects file. ``report.first`` is
         the first article read and ``report.fields`` the dump fields that filled ours."""
-        paths = [str(p) for p in paths]
-        records, progress = _read(paths, format, fields, on_progress)
+        records, progress = _read([str(p) for p in paths], format, fields, on_progress)
         report = IndexReport(dry_run=True)
         start = time.perf_counter()
         live = layout.current(self.path)
@@ -441,11 +440,11 @@ class Indexer:
         is when the dumps hold no article at all (``InputError``): an empty index never replaces
         a live one. ``strict`` and ``on_progress`` are as for ``add_files``.
         """
-        paths = [str(p) for p in paths]
-        records, progress = _read(paths, format, fields, on_progress)
+        names = [str(p) for p in paths]
+        records, progress = _read(names, format, fields, on_progress)
         return self._index(
             records,
-            paths,
+            names,
             delete_missing=False,
             strict=strict,
             on_problem=on_problem,

@@ -83,7 +83,10 @@ def _run_indexing(
         workers=options.pop("workers"),
         wait=options.pop("wait"),
     )
-    methods = {"rebuilding": indexer.rebuild, "checking": indexer.check_files}
+    methods: dict[str, Callable[..., IndexReport]] = {
+        "rebuilding": indexer.rebuild,
+        "checking": indexer.check_files,
+    }
     method = methods.get(action, indexer.add_files)
     problems = Problems()
     live = indexer.live_generation
@@ -148,7 +151,7 @@ def _print_check(index_dir: Path, report: IndexReport) -> None:
 
 
 def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True)),
         index_option,
         click.option(

@@ -6,14 +6,16 @@ are written in an unknown form indexes with no dates; both runs would otherwise 
 successes. ``DumpCheck`` watches the articles of each file and turns such a file into a
 warning ``Note`` that says what was lost and what to do (``--field body=NAME``, naming the
 field that holds the longest text when there is one). The first such file is reported as soon
-as it has been read; later ones are counted in a note at the end.
+as it has been read; later ones are counted in a note at the end. Files of fewer than ``FEW``
+articles (ANT and scraped pages hold one a file) are counted together and checked at the end.
 
 >>> from search.ingest.fields import FieldMap, to_article
 >>> fields = FieldMap()
 >>> check = DumpCheck(fields)
 >>> check.start("news.json", keyed=True)
->>> record = {"title": "عنوان", "matn": "نص طويل للخبر " * 10}
->>> check.see(to_article(record, fields, "news.json", 1, ""))
+>>> for n in range(FEW):
+...     record = {"title": f"عنوان {n}", "matn": "نص طويل للخبر " * 10}
+...     check.see(to_article(record, fields, "news.json", n + 1, ""))
 >>> note, = check.end()
 >>> note.kind, note.message.endswith("--field body=matn")
 ('title-only', True)
@@ -35,6 +37,9 @@ MOSTLY = 0.5
 SAMPLED = 50
 # A field is suggested for the body when its longest value has at least this many characters.
 BODY_LIKE = 80
+# A file of fewer articles says little alone (ANT and scraped pages hold one a file): such
+# files are counted together and checked at the end of the run.
+FEW = 20
 _SHOWN = 60  # characters of a sample value shown in a message
 
 
@@ -47,6 +52,23 @@ class _File:
     dated: int = 0  # articles with a date string
     unparsed: int = 0
     unparsed_sample: str | None = None
+    files: int = 1
+
+    def add(self, other: _File) -> None:
+        """Count ``other``'s articles with this file's (files of a few articles each)."""
+        self.files += other.files
+        self.keyed = self.keyed and other.keyed
+        self.articles += other.articles
+        self.title_only += other.title_only
+        self.dated += other.dated
+        self.unparsed += other.unparsed
+        self.unparsed_sample = self.unparsed_sample or other.unparsed_sample
+
+    @property
+    def named(self) -> str:
+        if self.files == 1:
+            return self.name
+        return f"{self.files:,} files of fewer than {FEW} articles each (the first: {self.name})"
 
 
 @dataclasses.dataclass
@@ -64,17 +86,12 @@ class DumpCheck:
     def __init__(self, fields: FieldMap) -> None:
         self.fields = fields
         self._file: _File | None = None
-        self._pages: _File | None = None  # every page of the run, as one file
+        self._few: _File | None = None  # the files of few articles, together
         self._later: dict[NoteKind, _Flagged] = {}  # kind -> files flagged after the first
 
-    def start(self, name: str, *, keyed: bool, pages: bool = False) -> None:
-        """A new file begins (``keyed``: its records name their fields). A scraped page is
-        one article a file, so pages are checked together, at the end of the run."""
-        if pages:
-            self._pages = self._pages or _File("the scraped pages (.txt)", keyed=False)
-            self._file = self._pages
-        else:
-            self._file = _File(name, keyed)
+    def start(self, name: str, *, keyed: bool) -> None:
+        """A new file begins (``keyed``: its records name their fields)."""
+        self._file = _File(name, keyed)
         self.fields.sampling = SAMPLED if keyed else 0
         self.fields.samples.clear()
 
@@ -98,7 +115,13 @@ class DumpCheck:
         """The warnings about the file just read: at most one title-only, one no-date."""
         file, self._file = self._file, None
         self.fields.sampling = 0
-        return [] if file is self._pages else self._check(file)
+        if file is None or file.articles >= FEW:
+            return self._check(file)
+        if self._few is None:
+            self._few = file
+        else:
+            self._few.add(file)
+        return []
 
     def _check(self, file: _File | None) -> list[Note]:
         if file is None or not file.articles:
@@ -113,9 +136,9 @@ class DumpCheck:
         return notes
 
     def notes(self) -> Iterator[Note]:
-        """The notes of the whole run, after its last file: the pages, later files flagged,
-        fields used."""
-        yield from self._check(self._pages)
+        """The notes of the whole run, after its last file: the files of few articles, later
+        files flagged, fields used."""
+        yield from self._check(self._few)
         for kind, later in self._later.items():
             if not later.files:  # only the first file was flagged: its note said it all
                 continue
@@ -159,7 +182,7 @@ class DumpCheck:
         return [Note("", 0, kind, message)]
 
     def _title_only(self, file: _File) -> str:
-        head = f"{file.title_only:,} of {file.articles:,} articles in {file.name} have a title "
+        head = f"{file.title_only:,} of {file.articles:,} articles in {file.named} have a title "
         if not file.keyed:
             return head + "and no body text"
         names = self.fields.named("body")
@@ -186,13 +209,13 @@ class DumpCheck:
         if not file.dated:
             names = self.fields.named("date")
             return (
-                f"the {file.articles:,} articles of {file.name} have no date: no field of theirs "
+                f"the {file.articles:,} articles of {file.named} have no date: no field of theirs "
                 f"is one of the date's names ({names}), {lost}. {fix}"
             )
         used = sorted({t for (o, t) in self.fields.used if o == "date"})
         field = f" (field {', '.join(map(repr, used))})" if file.keyed and used else ""
         return (
-            f"{file.unparsed:,} of {file.dated:,} dates in {file.name}{field} could not be read, "
+            f"{file.unparsed:,} of {file.dated:,} dates in {file.named}{field} could not be read, "
             f"e.g. {_show(file.unparsed_sample or '')}: those articles are indexed without a date "
             f"(the text is kept), {lost}. {fix}"
         )

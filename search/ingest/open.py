@@ -21,15 +21,15 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import BinaryIO
+from typing import IO, cast
 
 from search.errors import InputError
 
 _MAGIC = (("gzip", b"\x1f\x8b"), ("xz", b"\xfd7zXZ\x00"), ("bz2", b"BZh"))
 # "BZh" alone could start a text file, so bz2 also needs the block magic (pi in BCD) after it.
 _BZ2_BLOCK = b"1AY&SY"
-_DECOMPRESSORS: dict[str, Callable[[BinaryIO], BinaryIO]] = {
-    "gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+_DECOMPRESSORS: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
+    "gzip": lambda raw: cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")),
     "xz": lzma.LZMAFile,
     "bz2": bz2.BZ2File,
 }
@@ -65,7 +65,7 @@ class TextFile:
     def __init__(
         self,
         name: str,
-        raw: BinaryIO,
+        raw: IO[bytes],
         compression: str | None,
         size: int,
         where: Callable[[], int] | None = None,

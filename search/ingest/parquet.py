@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from search.article import Article
 from search.ingest.fields import FieldMap, to_article
@@ -31,7 +31,7 @@ MISSING = (
 )
 
 
-def read_parquet(raw: BinaryIO, file: str, fields: FieldMap) -> Iterator[Article | Reject]:
+def read_parquet(raw: IO[bytes], file: str, fields: FieldMap) -> Iterator[Article | Reject]:
     """Articles (or rejects) from the rows of the Parquet file ``raw`` (seekable).
 
     Raises ``StreamBroken`` when the file cannot be read on (not Parquet after all, damaged),

@@ -8,7 +8,7 @@ all, and the warnings of ``checks.DumpCheck`` (most articles without a body or a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 from search.article import Article
 from search.ingest.checks import DumpCheck
@@ -37,7 +37,7 @@ def read_source(
     fallback: Format | None,
     fields: FieldMap,
     check: DumpCheck,
-) -> Iterator[Article | Reject | Note]:
+) -> Generator[Article | Reject | Note, None, None]:
     """The records of ``source``, then its notes. ``kind`` is what its name says, ``format``
     what the caller asked for (None: choose), ``fallback`` the format of a stream whose content
     shows none (None: skip it, with a note). Closes ``source``."""
@@ -49,7 +49,7 @@ def read_source(
                 yield chosen
                 return
             format, records = chosen
-            check.start(source.name, keyed=format in _KEYED, pages=format == "pages")
+            check.start(source.name, keyed=format in _KEYED)
             for record in records:
                 count += 1
                 yield record

@@ -119,7 +119,7 @@ def _members(
                 continue
             try:
                 stream = opened.open(info)
-                head = stream.peek(16)[:16]
+                head = stream.peek(16)[:16]  # type: ignore[attr-defined]  # a ZipExtFile
             except (NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as e:
                 yield Reject(member, 0, f"cannot be read from the archive: {e}")
                 continue

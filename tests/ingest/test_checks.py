@@ -43,18 +43,18 @@ def test_the_warnings_are_field_title_only_and_no_date() -> None:
 def test_a_body_under_an_unknown_name_gives_one_note_after_its_file(
     write: Write, tmp_path: Path
 ) -> None:
-    write("d/a.jsonl", jsonl(*matn_records(5)))
+    write("d/a.jsonl", jsonl(*matn_records(25)))
     write("d/b.jsonl", jsonl({"title": "عنوان", "body": MATN, "date": "2015-07-22"}))
     records = list(read_dump(tmp_path / "d"))
     # title-only articles are still articles; the note comes right after the file's last one
-    assert kinds(records) == ["Article"] * 5 + ["title-only", "Article"]
-    assert all(isinstance(r, Article) and r.body == "" for r in records[:5])
-    assert [r.title for r in records[:5] if isinstance(r, Article)] == [
-        f"عنوان الخبر {n}" for n in range(5)
+    assert kinds(records) == ["Article"] * 25 + ["title-only", "Article"]
+    assert all(isinstance(r, Article) and r.body == "" for r in records[:25])
+    assert [r.title for r in records[:25] if isinstance(r, Article)] == [
+        f"عنوان الخبر {n}" for n in range(25)
     ]
-    note = records[5]
+    note = records[25]
     assert isinstance(note, Note) and (note.file, note.line) == ("", 0)
-    assert note.message.startswith(f"5 of 5 articles in {tmp_path / 'd' / 'a.jsonl'} have a title")
+    assert note.message.startswith(f"25 of 25 articles in {tmp_path / 'd' / 'a.jsonl'} have a")
     assert note.message.endswith("--field body=matn")
     assert f"The field 'matn' holds the longest text ('{MATN[:40]}" in note.message
     assert str(note) == note.message
@@ -88,19 +88,38 @@ def test_without_a_long_text_field_the_note_lists_the_fields(write: Write) -> No
 def test_later_flagged_files_are_counted_in_one_note_at_the_end(
     write: Write, tmp_path: Path
 ) -> None:
-    write("d/1.jsonl", jsonl(*matn_records(4)))
-    write("d/2.jsonl", jsonl(*matn_records(3, 10), {"title": "ب", "body": MATN}))
+    write("d/1.jsonl", jsonl(*matn_records(20)))
+    write("d/2.jsonl", jsonl(*matn_records(20, 100), {"title": "ب", "body": MATN}))
     write("d/3.jsonl", jsonl({"title": "ج", "body": MATN}))  # not flagged
-    write("d/4.jsonl", jsonl(*matn_records(2, 20)))
+    write("d/4.jsonl", jsonl(*matn_records(20, 200)))
     records = list(read_dump(tmp_path / "d"))
     assert kinds(records) == (
-        ["Article"] * 4 + ["title-only"] + ["Article"] * 4 + ["Article"] + ["Article"] * 2
+        ["Article"] * 20 + ["title-only"] + ["Article"] * 21 + ["Article"] + ["Article"] * 20
         + ["title-only"]
     )  # fmt: skip
     first, last = (r for r in records if isinstance(r, Note))
     assert "1.jsonl" in first.message and first.message.endswith("--field body=matn")
     assert last == Note(
-        "", 0, "title-only", "and in 2 more files, 5 of 6 articles without a body (as above)"
+        "", 0, "title-only", "and in 2 more files, 40 of 41 articles without a body (as above)"
+    )
+
+
+def test_files_of_a_few_articles_are_checked_together_at_the_end(
+    write: Write, tmp_path: Path
+) -> None:
+    # ANT holds one <DOC> a file: one without a body among many is no warning...
+    doc = "<DOC>\n<DOCNO>{n}</DOCNO>\n<TITLE>عنوان {n}</TITLE>\n<TEXT>\n{text}\n</TEXT>\n</DOC>\n"
+    for n in range(30):
+        write(f"ant/{n:02}.txt", doc.format(n=n, text=MATN if n else ""))
+    assert kinds(list(read_dump(tmp_path / "ant"))) == ["Article"] * 30
+    # ... but most without one is, once, at the end, naming the files
+    for n in range(16):
+        write(f"ant/{n:02}.txt", doc.format(n=n, text=""))
+    records = list(read_dump(tmp_path / "ant"))
+    assert kinds(records) == ["Article"] * 30 + ["title-only"]
+    assert records[-1].message == (  # type: ignore[union-attr]
+        f"16 of 30 articles in 30 files of fewer than 20 articles each (the first: "
+        f"{tmp_path / 'ant' / '00.txt'}) have a title and no body text"
     )
 
 
@@ -129,7 +148,8 @@ def test_pages_without_a_body_are_flagged_without_a_field_to_map(
     assert kinds(records) == ["Article", "Article", "Article", "title-only"]
     assert records[-1] == Note(
         "", 0, "title-only",
-        "2 of 3 articles in the scraped pages (.txt) have a title and no body text",
+        f"2 of 3 articles in 3 files of fewer than 20 articles each (the first: "
+        f"{tmp_path / 'pages' / 'a.txt'}) have a title and no body text",
     )  # fmt: skip
     # one page without a body among others is no warning
     write("pages/d.txt", "عنوان الصفحة الرابعة\nنص الصفحة.\n")
