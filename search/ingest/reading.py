@@ -12,6 +12,7 @@ from collections.abc import Generator, Iterator
 
 from search.article import Article
 from search.ingest.checks import DumpCheck
+from search.ingest.dates import date_problem
 from search.ingest.delimited import read_delimited
 from search.ingest.fields import FieldMap
 from search.ingest.formats import Format, Kind, binary, sniff
@@ -56,12 +57,7 @@ def read_source(
                 if type(record) is Article:
                     check.see(record)
                     if record.date is None and record.date_text:
-                        yield Note(
-                            source.name,
-                            _line_of(record),
-                            "date",
-                            f"unparsed date {record.date_text!r}",
-                        )
+                        yield _unparsed(source.name, record)
         except StreamBroken as e:
             count += 1
             yield Reject(source.name, e.line, e.reason)
@@ -119,6 +115,14 @@ def _choose(
     if format == "sgml":
         return format, read_sgml(lines, name)
     return format, read_page(lines, name)
+
+
+def _unparsed(file: str, article: Article) -> Note:
+    """The note about an article whose date could not be read, saying why when that is known
+    (a Hijri year outside the calendar)."""
+    problem = date_problem(article.date_text)
+    why = f": {problem}" if problem else ""
+    return Note(file, _line_of(article), "date", f"unparsed date {article.date_text!r}{why}")
 
 
 def _line_of(article: Article) -> int:

@@ -107,6 +107,22 @@ def test_date_note_follows_its_article(write: Write) -> None:
     assert (records[0].date, records[0].date_text) == (None, "أمس")
 
 
+def test_a_hijri_date_outside_the_calendar_is_kept_and_the_note_says_why(write: Write) -> None:
+    path = write("n.jsonl", line(title="أ", body="نص", date="1 محرم 1300هـ"))
+    article, note, *_ = read_dump(path)
+    assert isinstance(article, Article) and (article.date, article.date_text) == (
+        None,
+        "1 محرم 1300هـ",
+    )
+    assert note == Note(
+        str(path),
+        1,
+        "date",
+        "unparsed date '1 محرم 1300هـ': Hijri year 1300 is outside the Umm al-Qura calendar "
+        "(1343-1500 AH)",
+    )
+
+
 def test_invalid_utf8_gives_one_note_per_file_after_its_records(write: Write, split: Split) -> None:
     data = (
         line(title="أ", body="نص").encode()
