@@ -234,9 +234,13 @@ def to_article(
     for ours, names in fields.plan(record).items():
         for name in names:
             value = record[name]
-            if _has_value(value):
-                found[ours] = (name, value)
-                break
+            # Inlined: this runs for every field of every record of a dump.
+            if value is None or value == "" or value == [] or (
+                type(value) is str and value.isspace()
+            ):
+                continue
+            found[ours] = (name, value)
+            break
     try:
         title = _text(found, "title").strip()
         body = _body(found).strip()
@@ -258,16 +262,12 @@ def to_article(
         )
     except _WrongType as e:
         return Reject(file, line, str(e), raw.rstrip("\r\n"))
-    fields.used.update((ours, name) for ours, (name, _) in found.items())
+    used = fields.used
+    for ours, (name, _) in found.items():
+        used[ours, name] += 1
     if fields.sampling > 0:
         fields.sample(record, (name for name, _ in found.values()))
     return article
-
-
-def _has_value(value: object) -> bool:
-    if isinstance(value, str):
-        return bool(value) and not value.isspace()
-    return value is not None and value != []
 
 
 def _describe(ours: str, theirs: str) -> str:
