@@ -7,11 +7,16 @@ Terminal layout (wrapping, bidi reordering, the pager) is in ``search.terminal``
 
 Every renderer of many hits also comes as a stream (``to_csv``, ``json_stream``, ``html_page``,
 ``hit_text``), so that ``bahth search --all`` writes each hit as it comes and holds none.
+
+``hijri=True`` (``--hijri``) shows each date with its Umm al-Qura Hijri date too (made by
+``hijri_date``): ``2015-08-06 (21 شوال 1436 هـ)`` in text and HTML, a ``date_hijri`` key in
+JSON and column in CSV (null or empty outside 1924-2077).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -20,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from .article import Article
+from .ingest.hijri import format_hijri
 from .results import Hit, IndexStats, Results, Span
 from .terminal import (
     MARK,
@@ -44,6 +50,7 @@ __all__ = [
     "copies_line",
     "did_you_mean",
     "facets_text",
+    "hijri_date",
     "hit_text",
     "html_page",
     "json_stream",
@@ -82,8 +89,35 @@ def apply_marks(text: str, spans: list[Span], marker: Marker, escape: Marker = s
     return "".join(out)
 
 
-def _meta_line(hit: Hit) -> str:
-    parts = [p for p in (hit.source, hit.date.isoformat() if hit.date else None, hit.category) if p]
+def hijri_date(day: dt.date | None) -> str | None:
+    """``day``'s Umm al-Qura date as papers print it, or None (no date, or outside 1924-2077).
+
+    >>> hijri_date(dt.date(2015, 8, 6)), hijri_date(dt.date(1900, 1, 1)), hijri_date(None)
+    ('21 شوال 1436 هـ', None, None)
+    """
+    return format_hijri(day) if day else None
+
+
+def _date_text(day: dt.date | None, hijri: bool) -> str | None:
+    """``2015-08-06``, with ``hijri`` ``2015-08-06 (21 شوال 1436 هـ)``; None without a date."""
+    if day is None:
+        return None
+    shown = hijri_date(day) if hijri else None
+    return f"{day.isoformat()} ({shown})" if shown else day.isoformat()
+
+
+def _with_hijri(document: dict[str, object], day: dt.date | None) -> dict[str, object]:
+    """``document`` with ``date_hijri`` (``hijri_date(day)``) right after its ``date``."""
+    out: dict[str, object] = {}
+    for key, value in document.items():
+        out[key] = value
+        if key == "date":
+            out["date_hijri"] = hijri_date(day)
+    return out
+
+
+def _meta_line(hit: Hit, hijri: bool = False) -> str:
+    parts = [p for p in (hit.source, _date_text(hit.date, hijri), hit.category) if p]
     if hit.partial:
         parts.append("partial match")
     return " · ".join(parts)
@@ -143,11 +177,13 @@ def hit_text(
     *,
     columns: int | None = None,
     bidi: bool = False,
+    hijri: bool = False,
 ) -> str:
     """One hit for the terminal: numbered title, source/date line, snippet, url and id.
 
     ``columns``: wrap at word boundaries to that width (a word, date or URL is never cut).
     ``bidi``: reorder each line for a terminal that does no bidi (see ``terminal.visual``).
+    ``hijri``: the date with its Hijri date, ``2015-08-06 (21 شوال 1436 هـ)``.
     """
     prefix = f"{number}. "
     indent = " " * len(prefix)
@@ -157,7 +193,7 @@ def hit_text(
         *_layout(
             _toggled(hit.title, hit.title_highlights), prefix, indent, marker, str, columns, bidi
         ),
-        *_layout(clean(_meta_line(hit) + score), "   ", "   ", marker, dim, columns, bidi),
+        *_layout(clean(_meta_line(hit, hijri) + score), "   ", "   ", marker, dim, columns, bidi),
         *_layout(_toggled(hit.snippet, hit.highlights), "   ", "   ", marker, str, columns, bidi),
         *_layout(clean(link), "   ", "   ", marker, dim, columns, bidi),
     ]
@@ -204,11 +240,12 @@ def to_text(
     *,
     columns: int | None = None,
     bidi: bool = False,
+    hijri: bool = False,
 ) -> str:
     """The terminal listing of a page: ``hit_text`` for each hit, a blank line between."""
     first = (results.page - 1) * results.limit + 1
     return "\n\n".join(
-        hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
+        hit_text(hit, number, marker, dim, columns=columns, bidi=bidi, hijri=hijri)
         for number, hit in enumerate(results.hits, first)
     )
 
@@ -286,13 +323,27 @@ def json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
-def to_json(results: Results) -> str:
-    """One JSON document, UTF-8 text (not \\u escapes), every documented key present."""
-    return json_text(results.to_dict())
+def _hit_dict(hit: Hit, hijri: bool) -> dict[str, object]:
+    """``hit.to_dict()``, with ``date_hijri`` after ``date`` when ``hijri``."""
+    document = hit.to_dict()
+    return _with_hijri(document, hit.date) if hijri else document
+
+
+def to_json(results: Results, *, hijri: bool = False) -> str:
+    """One JSON document, UTF-8 text (not \\u escapes), every documented key present; with
+    ``hijri``, each hit's ``date_hijri`` too."""
+    document = results.to_dict()
+    if hijri:
+        document["hits"] = [_hit_dict(hit, hijri) for hit in results.hits]
+    return json_text(document)
 
 
 def json_stream(
-    results: Results, hits: Iterable[Hit], took_ms: Callable[[], float]
+    results: Results,
+    hits: Iterable[Hit],
+    took_ms: Callable[[], float],
+    *,
+    hijri: bool = False,
 ) -> Iterator[str]:
     """The JSON document of ``--all``, piece by piece: the keys of ``results.to_dict()`` with
     every hit of ``hits`` (one per line), ``page`` 1, ``limit`` null (no limit), and
@@ -304,7 +355,7 @@ def json_stream(
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "hits": ['
     separator = "\n"
     for hit in hits:
-        yield separator + json.dumps(hit.to_dict(), ensure_ascii=False)
+        yield separator + json.dumps(_hit_dict(hit, hijri), ensure_ascii=False)
         separator = ",\n"
     yield f'\n], "took_ms": {round(took_ms(), 1)}}}\n'
 
@@ -312,7 +363,8 @@ def json_stream(
 # --- CSV -----------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("id", "date", "source", "title", "url", "score", "partial")
-"""The columns of ``bahth search --csv``, in order (the header row)."""
+"""The columns of ``bahth search --csv``, in order (the header row); ``--hijri`` adds
+``date_hijri`` after them."""
 
 # A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...) from a
 # hostile dump): such text cells get a leading apostrophe, which spreadsheets hide.
@@ -325,10 +377,11 @@ def _cell(value: str | None) -> str:
     return "'" + value if _FORMULA.match(value) else value
 
 
-def to_csv(hits: Iterable[Hit]) -> Iterator[str]:
+def to_csv(hits: Iterable[Hit], *, hijri: bool = False) -> Iterator[str]:
     """CSV (RFC 4180: comma, double quotes, CRLF) of ``CSV_COLUMNS``, the header row first,
     then one row per hit as it comes. ``date`` is YYYY-MM-DD or empty, ``score`` has four
-    decimals, ``partial`` is true or false."""
+    decimals, ``partial`` is true or false. ``hijri``: a last column, ``date_hijri``
+    (``21 شوال 1436 هـ``, or empty)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -338,19 +391,18 @@ def to_csv(hits: Iterable[Hit]) -> Iterator[str]:
         writer.writerow(values)
         return buffer.getvalue()
 
-    yield row(CSV_COLUMNS)
+    yield row((*CSV_COLUMNS, "date_hijri") if hijri else CSV_COLUMNS)
     for hit in hits:
-        yield row(
-            (
-                _cell(hit.id),
-                hit.date.isoformat() if hit.date else "",
-                _cell(hit.source),
-                _cell(hit.title),
-                _cell(hit.url),
-                f"{hit.score:.4f}",
-                "true" if hit.partial else "false",
-            )
+        values = (
+            _cell(hit.id),
+            hit.date.isoformat() if hit.date else "",
+            _cell(hit.source),
+            _cell(hit.title),
+            _cell(hit.url),
+            f"{hit.score:.4f}",
+            "true" if hit.partial else "false",
         )
+        yield row((*values, hijri_date(hit.date) or "") if hijri else values)
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -393,7 +445,7 @@ li { margin-bottom: 1.5em; }
 """
 
 
-def _hit_html(hit: Hit) -> str:
+def _hit_html(hit: Hit, hijri: bool = False) -> str:
     title = mark_html(hit.title, hit.title_highlights)
     snippet = mark_html(hit.snippet, hit.highlights)
     target = link(hit.url)
@@ -401,7 +453,10 @@ def _hit_html(hit: Hit) -> str:
         title = f'<a href="{html.escape(target, quote=True)}" rel="noopener noreferrer">{title}</a>'
     meta = [f"<bdi>{html.escape(p)}</bdi>" for p in (hit.source, hit.category) if p]
     if hit.date:
-        meta.insert(1 if hit.source else 0, f'<time datetime="{hit.date}">{hit.date}</time>')
+        shown = f'<time datetime="{hit.date}">{hit.date}</time>'
+        if hijri and (day := hijri_date(hit.date)):
+            shown += f" (<bdi>{html.escape(day)}</bdi>)"
+        meta.insert(1 if hit.source else 0, shown)
     if hit.partial:
         meta.append("partial match")
     meta.append(f'score <span class="score">{hit.score:.2f}</span>')
@@ -422,6 +477,8 @@ def html_page(
     results: Results,
     hits: Iterable[Hit] | None = None,
     took_ms: Callable[[], float] | None = None,
+    *,
+    hijri: bool = False,
 ) -> Iterator[str]:
     """A complete HTML page of results, piece by piece: doctype, UTF-8, right-to-left Arabic,
     the query as title and heading, the counts and time, and each hit's title (linked only to
@@ -430,7 +487,8 @@ def html_page(
     made from a hostile dump is safe to open.
 
     ``hits`` (with ``took_ms``) lists those instead of ``results.hits``: every match for
-    ``--all``, and the time it took at the end.
+    ``--all``, and the time it took at the end. ``hijri``: each date followed by its Hijri
+    date, ``(21 شوال 1436 هـ)``.
     """
     query = html.escape(results.query)
     listing_all = hits is not None
@@ -450,7 +508,7 @@ def html_page(
         f'<ol class="hits" start="{first}">\n'
     )
     for hit in results.hits if hits is None else hits:
-        yield _hit_html(hit)
+        yield _hit_html(hit, hijri)
     yield "</ol>\n"
     if results.facets:
         text = html.escape(facets_text(results.facets))
@@ -460,14 +518,17 @@ def html_page(
     yield "</body>\n</html>\n"
 
 
-def to_html(results: Results) -> str:
+def to_html(results: Results, *, hijri: bool = False) -> str:
     """``html_page`` of one page of results, as one string."""
-    return "".join(html_page(results))
+    return "".join(html_page(results, hijri=hijri))
 
 
-def article_dict(article: Article, copies: list[str] | None = None) -> dict[str, object]:
-    """The JSON object of ``bahth show --json``; ``copies``: the ids of its near-copies."""
-    return {
+def article_dict(
+    article: Article, copies: list[str] | None = None, *, hijri: bool = False
+) -> dict[str, object]:
+    """The JSON object of ``bahth show --json``; ``copies``: the ids of its near-copies;
+    ``hijri``: with ``date_hijri`` after ``date``."""
+    document: dict[str, object] = {
         "id": article.id,
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
@@ -479,15 +540,17 @@ def article_dict(article: Article, copies: list[str] | None = None) -> dict[str,
         "body": article.body,
         "copies": list(copies or []),
     }
+    return _with_hijri(document, article.date) if hijri else document
 
 
-def article_text(article: Article, copies: list[str] | None = None) -> str:
-    """One article for reading in a terminal, with the ids of its near-copies."""
+def article_text(article: Article, copies: list[str] | None = None, *, hijri: bool = False) -> str:
+    """One article for reading in a terminal, with the ids of its near-copies; ``hijri``: its
+    date with the Hijri date, ``2015-08-06 (21 شوال 1436 هـ)``."""
     meta = " · ".join(
         p
         for p in (
             article.source,
-            article.date.isoformat() if article.date else article.date_text,
+            _date_text(article.date, hijri) if article.date else article.date_text,
             article.category,
         )
         if p

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 # --- search, show, stats -----------------------------------------------------------------------
 
+HIJRI_HELP = (
+    "Also show each date in the Hijri calendar (Umm al-Qura), e.g. 2015-08-06 (21 شوال 1436 هـ)."
+)
+
 
 @main.command("search", cls=QueryCommand)
 @click.argument("query", metavar="QUERY...")
@@ -45,7 +49,8 @@ if TYPE_CHECKING:
     "--since",
     metavar="DATE",
     help="Only articles dated on or after DATE: 2015-08-01, 1/8/2015 (day first), "
-    "'1 أغسطس 2015'; a month (2015-08, 'أغسطس 2015') or year (2015) from its first day.",
+    "'1 أغسطس 2015', or Hijri: 1436-10-01h, '1/10/1436هـ'; a month (2015-08, 'أغسطس 2015', "
+    "1436-09h, 'رمضان 1436') or year (2015, 1436h) from its first day.",
 )
 @click.option(
     "--until",
@@ -98,6 +103,7 @@ if TYPE_CHECKING:
     help="On a terminal, put Arabic mixed with Latin and digits in display order, for "
     "terminals (and tmux) that do no bidi; text output only (or set BAHTH_BIDI=1).",
 )
+@click.option("--hijri", is_flag=True, help=HIJRI_HELP)
 @click.option(
     "--no-pager",
     is_flag=True,
@@ -122,6 +128,7 @@ def search_command(
     facets: bool,
     collapse: bool,
     bidi: bool,
+    hijri: bool,
     no_pager: bool,
     output: str,
 ) -> None:
@@ -173,13 +180,13 @@ def search_command(
     with Searcher(index_dir) as searcher:
         if not list_all:
             results = searcher.search(query, **options.arguments())
-            _print_results(results, None, output, started, bidi, not no_pager)
+            _print_results(results, None, output, started, bidi, not no_pager, hijri)
             return
         # The counts first, and a malformed query refused before anything is written.
         counts = {"facets": options.facets}
         results = searcher.search(query, limit=1, sort="date", **options.filters(), **counts)
         every = searcher.scan(query, **options.filters())
-        _print_results(results, every, output, started, bidi, not no_pager)
+        _print_results(results, every, output, started, bidi, not no_pager, hijri)
 
 
 def _print_results(
@@ -189,8 +196,10 @@ def _print_results(
     started: float,
     bidi: bool,
     page_it: bool,
+    hijri: bool = False,
 ) -> None:
-    """Write ``results`` in the chosen format, with ``every`` hit instead of its page for --all.
+    """Write ``results`` in the chosen format, with ``every`` hit instead of its page for --all;
+    ``hijri``: each date with its Hijri date (--hijri).
 
     Only when stdout is a terminal: text is wrapped to its width, bidi reordered when asked and
     coloured, and any format longer than the screen is paged (unless --no-pager), as git does.
@@ -216,16 +225,18 @@ def _print_results(
         with render.Pager(write, pager, size.lines) as out:
             if output == "json":
                 if every is None:
-                    out.write(render.to_json(results) + "\n")
+                    out.write(render.to_json(results, hijri=hijri) + "\n")
                 else:
-                    for piece in render.json_stream(results, every, elapsed):
+                    for piece in render.json_stream(results, every, elapsed, hijri=hijri):
                         out.write(piece)
                 return
             if output in ("csv", "html"):
                 pieces = (
-                    render.to_csv(hits)
+                    render.to_csv(hits, hijri=hijri)
                     if output == "csv"
-                    else render.html_page(results, every, elapsed if every is not None else None)
+                    else render.html_page(
+                        results, every, elapsed if every is not None else None, hijri=hijri
+                    )
                 )
                 for piece in pieces:
                     out.write(piece)
@@ -238,7 +249,9 @@ def _print_results(
                 out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
             first = 1 if every is not None else (results.page - 1) * results.limit + 1
             for number, hit in enumerate(hits, first):
-                text = render.hit_text(hit, number, marker, dim, columns=columns, bidi=bidi)
+                text = render.hit_text(
+                    hit, number, marker, dim, columns=columns, bidi=bidi, hijri=hijri
+                )
                 out.write("\n" + text + "\n")
             facets = render.facets_text(results.facets) if results.facets else ""
             if facets:  # none when nothing matched
@@ -252,7 +265,8 @@ def _print_results(
 @click.argument("article_id")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def show_command(article_id: str, index_dir: Path, as_json: bool) -> None:
+@click.option("--hijri", is_flag=True, help=HIJRI_HELP)
+def show_command(article_id: str, index_dir: Path, as_json: bool, hijri: bool) -> None:
     """Print one article, and the ids of its near-copies (other articles of its story).
 
     Example: bahth show seed-001
@@ -265,9 +279,9 @@ def show_command(article_id: str, index_dir: Path, as_json: bool) -> None:
     if article is None:
         raise click.ClickException(f"No article with id {article_id!r} in {index_dir}.")
     if as_json:
-        click.echo(dump_json(render.article_dict(article, copies)))
+        click.echo(dump_json(render.article_dict(article, copies, hijri=hijri)))
         return
-    click.echo(render.article_text(article, copies))
+    click.echo(render.article_text(article, copies, hijri=hijri))
 
 
 @main.command("stats")

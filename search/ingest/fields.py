@@ -235,8 +235,11 @@ def to_article(
         for name in names:
             value = record[name]
             # Inlined: this runs for every field of every record of a dump.
-            if value is None or value == "" or value == [] or (
-                type(value) is str and value.isspace()
+            if (
+                value is None
+                or value == ""
+                or value == []
+                or (type(value) is str and value.isspace())
             ):
                 continue
             found[ours] = (name, value)

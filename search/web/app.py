@@ -6,6 +6,9 @@
     /api/search?q=…    the document of bahth search --json, for the same options
     /api/article/ID    the document of bahth show --json
 
+``score=1`` (pages) and ``hijri=1`` (pages and API: each date with its Hijri date, the JSON's
+``date_hijri``) change what is shown, not what is searched; the page links keep them.
+
 Read-only: the app only searches. Routes are plain functions, which Starlette runs in a thread
 pool, beside one shared ``Searcher`` (see ``live``).
 
@@ -56,6 +59,8 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 SCORE = "score"  # a parameter of the pages only: show each hit's score
+HIJRI = "hijri"  # pages and API: each date with its Hijri date too (bahth search --hijri)
+_YES = ("1", "on", "true", "yes")
 PAGES_AROUND = 2  # page links on each side of the current one
 _POSITION = re.compile(r"\bposition (\d+)\b")
 
@@ -167,13 +172,21 @@ def search_url(query: str, options: SearchOptions, **extra: str | None) -> str:
     return "/search?" + params.encode(query, options, **extra)
 
 
-def _form(query: str, options: SearchOptions, show_score: bool) -> dict[str, Any]:
+def _shown(request: Request, name: str) -> bool:
+    """Whether a display parameter (``score``, ``hijri``) is on in the request's URL."""
+    return request.query_params.get(name, "") in _YES
+
+
+def _form(
+    query: str, options: SearchOptions, show_score: bool, show_hijri: bool = False
+) -> dict[str, Any]:
     """What the search form shows: the query and options being searched."""
     return {
         **dataclasses.asdict(options),
         "q": query,
         "match": options.effective_match,
         "score": show_score,
+        "hijri": show_hijri,
         "filtered": bool(
             options.since or options.until or options.source or options.category or options.exact
         ),
@@ -184,7 +197,13 @@ def _raw_form(request: Request) -> dict[str, Any]:
     """What the search form shows when the parameters could not be read: what was sent."""
     form = {p.field: request.query_params.get(p.name, "") for p in params.parameters()}
     sent = request.query_params
-    return {**form, "q": sent.get(params.QUERY, ""), SCORE: sent.get(SCORE, ""), "filtered": True}
+    return {
+        **form,
+        "q": sent.get(params.QUERY, ""),
+        SCORE: sent.get(SCORE, ""),
+        HIJRI: sent.get(HIJRI, ""),
+        "filtered": True,
+    }
 
 
 def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
@@ -206,6 +225,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         article_path=article_path,
         article_url=article_url,
         link=render.link,
+        hijri_date=render.hijri_date,
         changed=dataclasses.replace,  # options for a link to another page, order or filter
         css_version=hashlib.sha256(css).hexdigest()[:12],
         max_query_chars=params.MAX_QUERY_CHARS,
@@ -243,12 +263,13 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         return page("home.html", form=form)
 
     def search_page(request: Request) -> Response:
-        show_score = request.query_params.get(SCORE, "") in ("1", "on", "true", "yes")
+        show_score = _shown(request, SCORE)
+        show_hijri = _shown(request, HIJRI)
         try:
             query, options = params.parse(request.query_params)
         except QueryError as error:
             return error_page(400, "خطأ في البحث", error, form=_raw_form(request))
-        form = _form(query, options, show_score)
+        form = _form(query, options, show_score, show_hijri)
         if not query.strip():
             return page("home.html", form=form)
         try:
@@ -258,7 +279,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             return error_page(400, "خطأ في صيغة البحث", error, form=form, query=query)
         except BahthError as error:
             return error_page(503, "الفهرس غير متاح", error, form=form)
-        extra = {SCORE: "1" if show_score else None}
+        extra = {SCORE: "1" if show_score else None, HIJRI: "1" if show_hijri else None}
         return page(
             "results.html",
             form=form,
@@ -269,6 +290,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             pages=_Pages(results, query, options, extra),
             summary=render.summary(results),
             show_score=show_score,
+            show_hijri=show_hijri,
         )
 
     def article_page(request: Request) -> Response:
@@ -276,7 +298,9 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             query, options = params.parse(request.query_params)
         except QueryError:
             query, options = "", SearchOptions()  # the article, unmarked
-        form = {**_form(query, options, False), "filtered": False}  # the options stay shut
+        show_hijri = _shown(request, HIJRI)
+        # The options stay shut; a search from here keeps showing Hijri dates.
+        form = {**_form(query, options, False, show_hijri), "filtered": False}
         try:
             searcher = live.get()
             article = searcher.get(request.path_params["article_id"])
@@ -291,7 +315,8 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         if article is None:
             return error_page(404, "لا مقال بهذا المعرّف", form=form)
         show_score = request.query_params.get(SCORE)
-        back = search_url(query, options, **{SCORE: show_score}) if query else None
+        shown = {SCORE: show_score, HIJRI: "1" if show_hijri else None}
+        back = search_url(query, options, **shown) if query else None
         return page(
             "article.html",
             form=form,
@@ -299,12 +324,14 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             title=_marked(article.title, spans[0]),
             paragraphs=_paragraphs(article.body, spans[1]),
             back=back,
+            show_hijri=show_hijri,
         )
 
     def api_search(request: Request) -> Response:
-        unknown = sorted(set(request.query_params) - params.names())
+        taken_names = params.names() | {HIJRI}
+        unknown = sorted(set(request.query_params) - taken_names)
         if unknown:
-            taken = ", ".join(sorted(params.names()))
+            taken = ", ".join(sorted(taken_names))
             return json_error(400, f"unknown parameter {', '.join(unknown)}; taken: {taken}")
         try:
             query, options = params.parse(request.query_params)
@@ -313,7 +340,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             return json_error(400, error)
         except BahthError as error:
             return json_error(503, error)
-        return _json(render.to_json(results) + "\n")
+        return _json(render.to_json(results, hijri=_shown(request, HIJRI)) + "\n")
 
     def api_article(request: Request) -> Response:
         article_id = request.path_params["article_id"]
@@ -325,7 +352,8 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             return json_error(503, error)
         if article is None:
             return json_error(404, f"no article with id {article_id!r}")
-        return _json(render.json_text(render.article_dict(article, copies)) + "\n")
+        document = render.article_dict(article, copies, hijri=_shown(request, HIJRI))
+        return _json(render.json_text(document) + "\n")
 
     def style(request: Request) -> Response:
         return Response(
