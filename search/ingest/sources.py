@@ -20,6 +20,7 @@ reading goes on with the next member or file. An archive with no member to read 
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from collections.abc import Callable, Iterator
@@ -33,6 +34,7 @@ from search.ingest.open import TextFile, compression_of, open_text
 from search.ingest.records import Note, Reject
 
 MAX_DEPTH = 3
+_BUFFER = 1024 * 1024
 
 
 class ParquetSource:
@@ -118,8 +120,10 @@ def _members(
                 yield Reject(member, 0, "encrypted: extract the archive with its password first")
                 continue
             try:
-                stream = opened.open(info)
-                head = stream.peek(16)[:16]  # type: ignore[attr-defined]  # a ZipExtFile
+                # A zip member reads lines 512 bytes at a time in Python; a buffer in front
+                # of it halves the time to read a JSONL member.
+                stream = io.BufferedReader(opened.open(info), _BUFFER)  # type: ignore[type-var]
+                head = stream.peek(16)[:16]
             except (NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as e:
                 yield Reject(member, 0, f"cannot be read from the archive: {e}")
                 continue
