@@ -255,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     saved = report.write_json(args, info, steps, verdicts)
     progress(f"results: {saved}")
     if not args.no_docs:
-        args.docs.write_text(docs_page.render(args, info, steps, verdicts), encoding="utf-8")
+        existing = args.docs.read_text(encoding="utf-8") if args.docs.exists() else ""
+        generated = docs_page.render(args, info, steps, verdicts)
+        args.docs.write_text(docs_page.page(generated, existing), encoding="utf-8")
         progress(f"rewrote {args.docs}")
     return 0

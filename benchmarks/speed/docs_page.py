@@ -1,7 +1,8 @@
 """``docs/benchmarks.md``: the latest figures, the machine, the method and the targets.
 
-The page is rewritten whole by each run that does not pass ``--no-docs``; edit this module,
-not the page.
+Each run that does not pass ``--no-docs`` rewrites the page down to ``KEPT``, the line above
+the sections other benchmarks and people write (re-indexing, start-up, stories, reading dumps
+...), which are kept as they are; edit this module, not the page's first part.
 """
 
 from __future__ import annotations
@@ -65,6 +66,19 @@ def _revision(machine: dict[str, object]) -> str:
     if end in (None, start):
         return code
     return f"{code} at start and `{end}` at end: it changed during the run"
+
+
+KEPT = "<!-- Below: sections of other benchmarks, kept by python -m benchmarks.speed -->"
+
+
+def page(generated: str, existing: str) -> str:
+    """The page: ``generated`` (``render``), then what ``existing`` holds from ``KEPT`` on.
+
+    >>> page("# Speed", "# Old " + KEPT + " ## Stories").endswith(KEPT + " ## Stories")
+    True
+    """
+    _, marker, kept = existing.partition(KEPT)
+    return generated.rstrip("\n") + "\n\n" + marker + kept if marker else generated
 
 
 def render(
