@@ -175,7 +175,7 @@ def _read_all(
     if on_progress is not None and files:  # the size of the whole, before the first record
         on_progress(Progress(str(files[0][0]), 0, len(files), 0, total, 0))
     for number, ((path, fallback), size) in enumerate(zip(files, sizes, strict=True)):
-        for opened in open_sources(path):
+        for opened in open_sources(path, every=format is not None):
             if isinstance(opened, Reject | Note):
                 read += isinstance(opened, Reject)
                 yield opened

@@ -9,8 +9,9 @@ by member, streamed from the archive without extracting anything to disk; a Parq
 ``archive.zip:member``, so its records read ``archive.zip:member:line``. Members are taken in
 the order they are stored; directories, hidden files and macOS's ``__MACOSX/`` folder are
 passed over silently, and members whose extension names no dump format are skipped with a
-``Note``, as files are when a directory is walked. A zip inside a zip is opened the same way
-(a GitHub download of a repository of zips), up to ``MAX_DEPTH`` levels.
+``Note`` (unless a format is given for every file), as files are when a directory is walked.
+A zip inside a zip is opened the same way (a GitHub download of a repository of zips), up to
+``MAX_DEPTH`` levels.
 
 A file that cannot be opened or whose archive is damaged gives a ``Reject`` for the whole file
 (line 0), and so does a member that is encrypted or compressed with a method Python cannot read;
@@ -70,10 +71,11 @@ Source: TypeAlias = TextFile | ParquetSource
 
 
 def open_sources(
-    path: str | os.PathLike[str], kind: Kind | None = None
+    path: str | os.PathLike[str], *, every: bool = False
 ) -> Iterator[tuple[Source, Kind | None] | Reject | Note]:
-    """The streams of the file at ``path``, each with what its name says (``formats.format_of``);
-    ``kind`` overrides that for the file itself. Each stream is open: the caller closes it."""
+    """The streams of the file at ``path``, each with what its name says (``formats.format_of``).
+    Each stream is open: the caller closes it. ``every``: read an archive's members whatever
+    their extensions (a format was given for every file)."""
     name = os.fspath(path)
     try:
         text = open_text(path)
@@ -84,15 +86,15 @@ def open_sources(
     raw = text.raw
     if head.startswith(ZIP_MAGIC):
         with text:
-            yield from _members(raw, name, raw.tell, 1)
+            yield from _members(raw, name, raw.tell, 1, every)
     elif head.startswith(PARQUET_MAGIC):
         yield ParquetSource(name, raw, text.size, raw.tell), "parquet"
     else:
-        yield text, kind or format_of(name)
+        yield text, format_of(name)
 
 
 def _members(
-    archive: IO[bytes], name: str, where: Callable[[], int], depth: int
+    archive: IO[bytes], name: str, where: Callable[[], int], depth: int, every: bool
 ) -> Iterator[tuple[Source, Kind | None] | Reject | Note]:
     try:
         opened = zipfile.ZipFile(archive)
@@ -112,7 +114,7 @@ def _members(
                 continue
             member = f"{name}:{info.filename}"
             kind = format_of(info.filename)
-            if kind is None:
+            if kind is None and not every:
                 yield Note(member, 0, "skipped", "skipped: its extension names no dump format")
                 continue
             dumps += 1
@@ -130,7 +132,7 @@ def _members(
             if head.startswith(ZIP_MAGIC):
                 with stream:
                     if depth < MAX_DEPTH:
-                        yield from _members(stream, member, where, depth + 1)
+                        yield from _members(stream, member, where, depth + 1, every)
                     else:
                         yield Reject(
                             member,

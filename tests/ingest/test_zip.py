@@ -339,3 +339,10 @@ def test_saudinewsnet_as_published_upstream(tmp_path: Path, split: Split) -> Non
     assert [key(a) for a in upstream] == [key(a) for a in ours]  # in the same order
     assert [n.kind for n in notes] == ["fields"]  # no title-only, no no-date
     assert notes[0].message == "fields: body ← content, date ← date_extracted"
+
+
+def test_a_format_for_every_file_reads_members_of_any_extension(write: Write) -> None:
+    archive = write("dump.zip", zipped([("export.dat", jsonl({"title": "عنوان", "body": BODY}))]))
+    assert [type(r).__name__ for r in read_dump(archive)] == ["Note", "Note"]  # skipped, empty
+    (article,) = read_dump(archive, format="jsonl")
+    assert isinstance(article, Article) and article.origin == f"{archive}:export.dat:1"
