@@ -232,7 +232,7 @@ def index_command(
     date_extracted, ...) and the ones used are named at the end; --field sets one.
     Articles already in the index are updated by id; unchanged ones are skipped. Bad records
     are reported as file:line, counted, and written to rejects.jsonl beside the index; a file
-    that is not text is rejected whole. An empty file, a file whose articles mostly have no
+    that is no dump (binary, a PDF, a damaged zip) is rejected whole. An empty file, a file whose articles mostly have no
     body or no readable date, and a --field naming a field no record has are warned about
     (--strict: fail on them); when no article at all could be read, the exit code is 1.
 
