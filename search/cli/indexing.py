@@ -232,9 +232,10 @@ def index_command(
     date_extracted, ...) and the ones used are named at the end; --field sets one.
     Articles already in the index are updated by id; unchanged ones are skipped. Bad records
     are reported as file:line, counted, and written to rejects.jsonl beside the index; a file
-    that is no dump (binary, a PDF, a damaged zip) is rejected whole. An empty file, a file whose articles mostly have no
-    body or no readable date, and a --field naming a field no record has are warned about
-    (--strict: fail on them); when no article at all could be read, the exit code is 1.
+    that is no dump (binary, a PDF, a damaged zip) is rejected whole. An empty file, a file
+    whose articles mostly have no body or no readable date, and a --field naming a field no
+    record has are warned about (--strict: fail on them); when no article at all could be
+    read, the exit code is 1.
 
     On a terminal, a bar shows the bytes read, articles, articles/s, MB/s and the time left
     to read; the commit (writing and merging segments) follows as a step of its own.
