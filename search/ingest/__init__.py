@@ -33,9 +33,37 @@ symlinked directories.
 
 Compression is detected by content (see ``open.py``). Records stream: a dump of any size is
 read line by line (a JSON array in pieces, Parquet a batch of rows at a time), never whole
-(except pages, which hold one article each). A file whose start is not text (NUL or other
-control bytes, or the signature of a PDF, tar, UTF-16 ...) is rejected whole, with what it looks
-like.
+(except pages, which hold one article each). A file whose start is not text (a tenth of it NUL
+or other control bytes, or the signature of a PDF, tar, UTF-16 ...) is rejected whole, with what
+it looks like; a text file with a few NUL bytes loses the lines they are on.
+
+Limits (``limits.py``), so that memory and time follow the records, not the input:
+
+- A record is at most ``max_record_bytes`` (``MAX_RECORD_BYTES``, 16 MiB; ``bahth index
+  --max-record-mb``): a line (JSON Lines), an element of a JSON array, a CSV/TSV row, a
+  ``<DOC>``, a page, the text of a Parquet row (multi-line records and Parquet rows are
+  measured in characters). A larger one is a ``Reject`` naming the limit, read past without
+  being held, and reading goes on after it: with the next line, element, row or ``<DOC>`` (a
+  page is the whole file; a CSV row whose quote never closes takes the rest of the file).
+- An element of a JSON array is nested at most 100 levels deep (``MAX_NESTING``), checked
+  while it streams, before it is built: deeper, it is a ``Reject`` and the next element is
+  read. A JSON line deeper than Python's parser goes (about 1,000 levels) is a ``Reject``.
+- More than 64 MiB of blank lines in a row (``BLANK_BYTES``: whitespace only; a gigabyte of
+  newlines is a gzip of a few MB) end the file with a ``Reject`` saying so; runs of blank lines
+  are read in bulk, not a line at a time. A record over the limit is read past however long it
+  is (a quote or bracket that never closes: to the end of the file), in bounded memory: time
+  follows the input, memory does not.
+
+One bad record never costs more than itself:
+
+- A line holding a raw NUL byte is not read: it is a ``Reject`` (the record it is part of, for
+  a CSV row, a ``<DOC>`` or a page), and the lines after it are read. An escaped ``\\u0000``
+  in JSON is a character like any other and is kept.
+- Lone surrogates that JSON escapes (``"\\ud800"``, common in scraped text) are replaced with
+  U+FFFD in field names and values, and counted: no article carries one.
+- A record whose reading raises one of the errors its data can cause (``ValueError``,
+  ``OverflowError``, ``RecursionError``: ``records.DATA_ERRORS``) is a ``Reject`` with the
+  error's message; any other exception is a bug and is not hidden.
 
 What comes out, in file order and then line order:
 
@@ -44,7 +72,8 @@ What comes out, in file order and then line order:
   compressed data is truncated or corrupt (after the records before the damage).
 - ``Note(file, line, kind, message)``: ``"date"`` right after an article whose date string did
   not parse (the article has ``date=None`` and ``date_text`` as published); ``"encoding"``
-  once per file with invalid UTF-8, after its records; ``"skipped"`` for a skipped file;
+  once per file with invalid UTF-8, after its records; ``"repaired"`` once per file with lone
+  surrogates replaced, after its records (``count``: how many); ``"skipped"`` for a skipped file;
   ``"empty"`` for a file with no record at all; ``"title-only"`` and ``"no-date"`` after a
   file whose articles mostly have no body or no readable date (see ``checks.py``); at the very
   end, ``"field"`` for each mapped field (``fields``) that no article had a value for, and
@@ -69,6 +98,7 @@ from search.ingest.checks import DumpCheck
 from search.ingest.dates import parse_date
 from search.ingest.fields import ALIASES, FIELDS, FieldMap
 from search.ingest.formats import FORMATS, Format, format_of
+from search.ingest.limits import MAX_RECORD_BYTES, Limits
 from search.ingest.open import open_text
 from search.ingest.reading import read_source
 from search.ingest.records import WARNINGS, Note, NoteKind, Progress, Reject
@@ -78,6 +108,7 @@ __all__ = [
     "ALIASES",
     "FIELDS",
     "FORMATS",
+    "MAX_RECORD_BYTES",
     "WARNINGS",
     "Format",
     "Note",
@@ -117,16 +148,17 @@ def read_file(
     *,
     format: Format | None = None,
     fields: Mapping[str, str] | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[Record]:
     """The records of one file (or of the members of one archive). Opens it now:
     ``InputError`` if it cannot be opened at all.
 
-    ``format`` and ``fields`` are as for ``read_dump``.
+    ``format``, ``fields`` and ``max_record_bytes`` are as for ``read_dump``.
 
     >>> records = list(read_file("news.csv.gz", fields={"body": "texte"}))  # doctest: +SKIP
     """
     open_text(path).close()
-    return read_dump([path], format=format, fields=fields)
+    return read_dump([path], format=format, fields=fields, max_record_bytes=max_record_bytes)
 
 
 def read_dump(
@@ -135,6 +167,7 @@ def read_dump(
     format: Format | None = None,
     fields: Mapping[str, str] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[Record]:
     """Stream the records of every file in ``paths`` (files, directories, zip archives).
 
@@ -142,7 +175,8 @@ def read_dump(
     module doc). ``fields``: our field name -> the dump's, e.g. ``{"body": "texte"}``, for the
     fields the alias table (``ALIASES``) does not find; our names are ``FIELDS``. ``on_progress``
     is called with a ``Progress`` before the first record, every hundred records, and after
-    each file.
+    each file. ``max_record_bytes``: the largest record read (see the module doc); a larger
+    one is a ``Reject``.
 
     Checks its arguments and the paths at once (``ValueError``, ``InputError``); files are
     opened as they are reached.
@@ -154,8 +188,11 @@ def read_dump(
     mapping = FieldMap.of(fields)
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
+    if type(max_record_bytes) is not int or max_record_bytes < 1:
+        raise ValueError(f"max_record_bytes must be a positive integer, not {max_record_bytes!r}")
     files, skipped = _walk(paths, format)
-    return _read_all(files, skipped, format, mapping, on_progress)
+    limits = Limits(record_bytes=max_record_bytes)
+    return _read_all(files, skipped, format, mapping, on_progress, limits)
 
 
 def _read_all(
@@ -164,6 +201,7 @@ def _read_all(
     format: Format | None,
     fields: FieldMap,
     on_progress: Callable[[Progress], None] | None,
+    limits: Limits,
 ) -> Iterator[Record]:
     for path in skipped:
         yield Note(str(path), 0, "skipped", "skipped: its extension names no dump format")
@@ -184,7 +222,9 @@ def _read_all(
             # A file named directly may be a page; a member of an archive is probed, as a
             # file found by walking a directory is.
             member = source.name != str(path)
-            records = read_source(source, kind, format, None if member else fallback, fields, check)
+            records = read_source(
+                source, kind, format, None if member else fallback, fields, check, limits
+            )
             with contextlib.closing(records):
                 for record in records:
                     yield record

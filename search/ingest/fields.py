@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 
 from search.article import Article, article_id
 from search.ingest.dates import parse_date
-from search.ingest.records import Reject
+from search.ingest.records import DATA_ERRORS, Reject, unreadable
 
 FIELDS = ("id", "title", "body", "date", "source", "category", "url", "keywords")
 
@@ -226,7 +226,8 @@ def to_article(
     for ``id``; a list of strings for ``body`` (paragraphs), ``keywords`` and ``category``
     (the first); an object with a ``name`` for ``source``/``category`` (NewsAPI); a date,
     datetime or epoch number for ``date``. Anything else, or a record with neither title nor
-    body, gives a ``Reject`` carrying ``raw`` (without its final line ending).
+    body, gives a ``Reject`` carrying ``raw`` (without its final line ending), and so does a
+    value that makes reading it raise one of ``DATA_ERRORS`` (``ValueError``, ...).
     """
     if not fields.keys:
         fields.keys.extend(record)
@@ -265,6 +266,8 @@ def to_article(
         )
     except _WrongType as e:
         return Reject(file, line, str(e), raw.rstrip("\r\n"))
+    except DATA_ERRORS as e:  # one record's data must not end the run
+        return unreadable(file, line, e, raw.rstrip("\r\n"))
     used = fields.used
     for ours, (name, _) in found.items():
         used[ours, name] += 1

@@ -23,6 +23,7 @@ from pathlib import PurePath
 from typing import Literal, TypeAlias
 
 from search.ingest.fields import FieldMap
+from search.ingest.limits import SkippedLine
 
 Format: TypeAlias = Literal["jsonl", "csv", "tsv", "pages", "sgml", "parquet"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv", "tsv", "pages", "sgml", "parquet")
@@ -63,8 +64,11 @@ _SIGNATURES = (
     (b"Rar!", "a RAR archive (extract it first)"),
     (b"\x28\xb5\x2f\xfd", "zstd-compressed (decompress it first: zstd -d)"),
 )
-# Bytes that text never holds (controls other than tab, newlines, form feed and escape).
+# Bytes that text never holds (controls other than tab, newlines, form feed and escape). NUL
+# is one: a few in a text file are damage, rejected line by line (``TextFile.lines()``); a
+# tenth of the start of a file is no text.
 _CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+_BLANKS = 64 * 1024  # characters of the blank lines sniff() passes on in one string
 
 
 def format_of(name: str | os.PathLike[str]) -> Kind | None:
@@ -84,11 +88,11 @@ def binary(head: bytes) -> str | None:
             return what
     if len(head) > 262 and head[257:262] == b"ustar":
         return "a tar archive (extract it first: tar -xf)"
-    if b"\x00" in head:
-        return f"binary data (a NUL byte at offset {head.index(0)}), not text"
     controls = len(head) - len(head.translate(None, _CONTROLS))
     if controls > len(head) // 10:
-        return f"binary data ({controls} control bytes in its first {len(head)}), not text"
+        nuls = head.count(0)
+        which = f", {nuls} of them NUL," if nuls else ""
+        return f"binary data ({controls} control bytes{which} in its first {len(head)}), not text"
     # A few invalid bytes are damage, replaced and reported; mostly invalid is another encoding.
     text = head.decode("utf-8", "replace")
     if text.count("\ufffd") > len(text) // 4:
@@ -103,14 +107,20 @@ def sniff(
     lines: Iterator[str], fields: FieldMap, fallback: Format | None
 ) -> tuple[Format | None, Iterator[str]]:
     """The format the first non-blank line shows (``{``/``[``: JSON; ``<DOC``: SGML; a header
-    naming a title or body column: TSV or CSV), else ``fallback``; and the lines, unconsumed."""
+    naming a title or body column: TSV or CSV), else ``fallback``; and the lines, unconsumed
+    (the blank lines before the first as newlines, however many: they are not held)."""
+    blank = 0  # lines before the first that is not blank
+    first = ""
     head: list[str] = []
     for line in lines:
+        if line and line.isspace():
+            blank += line.count("\n")
+            continue
         head.append(line)
-        if not line.isspace():
-            break
-    first = head[-1].strip() if head else ""
-    lines = itertools.chain(head, lines)
+        # A line that was not read is sniffed by its start.
+        first = (line.raw if type(line) is SkippedLine else line).strip()
+        break
+    lines = itertools.chain(_newlines(blank), head, lines)
     if first[:1] in ("{", "["):
         return "jsonl", lines
     if first[:4].upper() == "<DOC" and (first[4:5] in (">", "") or first[4:5].isspace()):
@@ -124,3 +134,10 @@ def sniff(
         if plan["title"] or plan["body"]:
             return format, lines
     return fallback, lines
+
+
+def _newlines(count: int) -> Iterator[str]:
+    """``count`` blank lines, as ``TextFile.lines()`` gives runs of them: a few strings."""
+    while count > 0:
+        yield "\n" * min(count, _BLANKS)
+        count -= _BLANKS

@@ -5,14 +5,15 @@
 >>> article.id, article.date
 ('7', datetime.date(2017, 1, 21))
 
-Blank lines are skipped. A line that is not valid JSON, is not an object, has a field of the
-wrong type, or has neither title nor body becomes a ``Reject`` with its line number.
+Blank lines are skipped. A line that is not valid JSON (nested deeper than Python's parser
+goes, its recursion limit of about 1,000 levels, included), is not an object, has a field of
+the wrong type, or has neither title nor body becomes a ``Reject`` with its line number, and
+so does a line that ``TextFile.lines()`` did not read (longer than the limit, or holding a NUL
+byte: a ``SkippedLine``). Lone surrogates escaped in a line (``"\\ud800"``) are replaced with
+U+FFFD and counted in ``repairs``.
 
-A JSON array (``[{...}, {...}]``, pretty-printed or on one line, as exports write them) is
-parsed as a stream by ``read_json_array`` (ijson), so a file of any size needs little memory.
-An element that is not an object or that ``to_article`` refuses is a ``Reject`` naming the
-element's number and the line it starts on; invalid JSON stops the file there (a parser cannot
-tell where the next element would start) with a ``Reject`` saying where.
+A JSON array (``[{...}, {...}]``, pretty-printed or on one line, as exports write them) is read
+as a stream by ``read_json_array`` (``jsonarray.py``).
 """
 
 from __future__ import annotations
@@ -20,27 +21,29 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-import ijson
-
 from search.article import Article
 from search.ingest.fields import FieldMap, to_article
+from search.ingest.jsonarray import KINDS as _KINDS
+from search.ingest.jsonarray import read_json_array
+from search.ingest.limits import SkippedLine, extra_lines
 from search.ingest.records import Reject
+from search.ingest.repair import Repairs, may_hold_surrogates, repair_record
 
-_KINDS = {
-    list: "an array",
-    str: "a string",
-    int: "a number",
-    float: "a number",
-    bool: "a boolean",
-    type(None): "null",
-}
+__all__ = ["read_json_array", "read_jsonl"]
 
 
-def read_jsonl(lines: Iterable[str], file: str, fields: FieldMap) -> Iterator[Article | Reject]:
+def read_jsonl(
+    lines: Iterable[str], file: str, fields: FieldMap, repairs: Repairs | None = None
+) -> Iterator[Article | Reject]:
     """Articles (or rejects) from the JSON lines ``lines``, numbered from 1, of ``file``."""
     loads = json.loads
-    for number, line in enumerate(lines, 1):
+    number = 0
+    for line in lines:
+        number += 1
         if not line or line.isspace():
+            if type(line) is SkippedLine:
+                yield Reject(file, number, line.reason, line.raw)
+            number += extra_lines(line)
             continue
         try:
             value = loads(line)
@@ -57,6 +60,8 @@ def read_jsonl(lines: Iterable[str], file: str, fields: FieldMap) -> Iterator[Ar
             kind = _KINDS.get(type(value), type(value).__name__)
             yield Reject(file, number, f"{kind}, not a JSON object", _raw(line))
             continue
+        if repairs is not None and may_hold_surrogates(line):
+            value = repair_record(value, repairs, number)
         yield to_article(value, fields, file, number, line)
 
 
@@ -68,92 +73,3 @@ def _json_error(error: json.JSONDecodeError, raw: str) -> str:
 
 def _raw(line: str) -> str:
     return line.rstrip("\r\n")
-
-
-def read_json_array(
-    pieces: Iterable[tuple[int, bytes]],
-    file: str,
-    fields: FieldMap,
-) -> Iterator[Article | Reject]:
-    """Articles (or rejects) from a JSON array of objects, given as ``(line, bytes)`` pieces
-    (``TextFile.pieces()``). An article's origin is the line its element starts on; a
-    reject's ``raw`` is its element re-serialized.
-
-    >>> text = '[\\n {"title": "عنوان"},\\n 7\\n]'.encode()
-    >>> article, reject = read_json_array(enumerate(text.splitlines(True), 1), "a.json",
-    ...                                   FieldMap())
-    >>> article.title, article.origin
-    ('عنوان', 'a.json:2')
-    >>> str(reject)
-    'a.json:3: element 2 of the JSON array is a number, not a JSON object'
-    """
-    events = ijson.sendable_list()
-    parser = ijson.parse_coro(events, use_float=True)
-    element = 0  # elements started so far
-    builder: ijson.ObjectBuilder | None = None
-    depth = 0  # of the current element's containers
-    start = line = 0  # the line the current element starts on; the line being parsed
-    error: ijson.JSONError | None = None
-    pieces = iter(pieces)
-    while error is None:
-        piece = next(pieces, None)
-        try:
-            if piece is None:
-                parser.close()
-            else:
-                line, data = piece
-                parser.send(data)
-        except ijson.JSONError as e:
-            error = e  # after taking the events parsed before it
-        for prefix, event, value in events:
-            if builder is None:
-                if prefix == "" and event in ("start_array", "end_array"):
-                    continue
-                if prefix == "":  # cannot be: the caller saw "[" first
-                    yield Reject(file, line, "not a JSON array, though it starts with '['")
-                    return
-                element += 1  # the first event of a new element
-                start = line
-                builder = ijson.ObjectBuilder()
-            builder.event(event, value)
-            if event in ("start_map", "start_array"):
-                depth += 1
-            elif event in ("end_map", "end_array"):
-                depth -= 1
-            if depth == 0:
-                yield _element(builder.value, element, file, start, fields)
-                builder = None
-        del events[:]
-        if piece is None:
-            break
-    if error is not None:
-        yield Reject(file, line, _array_error(error, element, builder is not None))
-
-
-def _array_error(error: Exception, element: int, inside: bool) -> str:
-    detail = str(error).strip().splitlines()[0].rstrip(".") if str(error).strip() else ""
-    if not detail or "premature EOF" in detail or "Incomplete" in detail:
-        detail = "the file ends before the array is closed (truncated?)"
-    elif "trailing garbage" in detail:
-        return f"text after the end of the JSON array (after element {element}) was not read"
-    # The events parsed just before the error are not handed over: the error may be in the
-    # element being read or in the one after the last complete one.
-    where = f"in or after element {element}" if element else "at the start"
-    if inside:
-        where = f"in element {element}"
-    return f"invalid JSON array {where}: {detail}; the rest of the file cannot be read"
-
-
-def _element(
-    value: object, number: int, file: str, line: int, fields: FieldMap
-) -> Article | Reject:
-    if type(value) is not dict:
-        kind = _KINDS.get(type(value), type(value).__name__)
-        reason = f"element {number} of the JSON array is {kind}, not a JSON object"
-    else:
-        record = to_article(value, fields, file, line, "")
-        if not isinstance(record, Reject):
-            return record
-        reason = f"element {number} of the JSON array: {record.reason}"
-    # Re-serialized for the rejects file only: a good element is not encoded again.
-    return Reject(file, line, reason, json.dumps(value, ensure_ascii=False, default=str))

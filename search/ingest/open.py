@@ -7,7 +7,11 @@
 Compression is told by the file's magic bytes, not its name: dumps get renamed, and a ``.gz``
 that a server already inflated is plain text. Text is UTF-8, a leading BOM is dropped, and
 invalid bytes become U+FFFD and are counted (``replaced``) rather than stopping a long run at
-the first bad byte. Lines are read one at a time, so a file of any size streams.
+the first bad byte. Lines are read one at a time, so a file of any size streams, and each line
+is bounded (``limits.py``): a line longer than the limit, or holding a NUL byte, is read past
+and given as a ``SkippedLine`` for the reader to reject; blank lines are read in runs, and a
+file with more than ``Limits.blank_bytes`` of them in a row (a gigabyte of newlines in a small
+gzip) is given up with a ``StreamBroken``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import codecs
 import gzip
 import lzma
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -24,6 +29,7 @@ from types import TracebackType
 from typing import IO, cast
 
 from search.errors import InputError
+from search.ingest.limits import RAW_CHARS, Limits, SkippedLine, size_text
 
 _MAGIC = (("gzip", b"\x1f\x8b"), ("xz", b"\xfd7zXZ\x00"), ("bz2", b"BZh"))
 # "BZh" alone could start a text file, so bz2 also needs the block magic (pi in BCD) after it.
@@ -39,6 +45,17 @@ _DECOMPRESSORS: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
 _CORRUPT = (OSError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 
 _UTF8_REPLACEMENT = "\ufffd".encode()
+
+_DEFAULT = Limits()
+# A line over the limit is read past in chunks of this size, none of it kept but its start.
+_SKIP_CHUNK = 1024 * 1024
+_RAW_BYTES = RAW_CHARS * 2  # UTF-8 Arabic: two bytes a character
+# Blank lines after a blank line are taken in runs of up to this many bytes: a gigabyte of
+# newlines (a hostile gzip of a few MB) is then 16,000 strings, not a billion.
+_BLANK_RUN = 64 * 1024
+_WHITESPACE = b" \t\r\n"
+_SPACE = frozenset(_WHITESPACE)
+_BLANK_LINES = re.compile(rb"(?:[ \t\r]*\n)+")
 
 
 class StreamBroken(InputError):
@@ -79,42 +96,128 @@ class TextFile:
         self._where = where or raw.tell
         self._stream = _DECOMPRESSORS[compression](raw) if compression else raw
 
-    def lines(self) -> Iterator[str]:
-        """The file's lines, decoded, each with its line ending (as ``open()`` would give them).
+    def lines(self, limits: Limits = _DEFAULT) -> Iterator[str]:
+        """The file's lines, decoded, each with its line ending (as ``open()`` would give them),
+        a line at most ``limits.record_bytes`` long: in its place, a longer line or one holding
+        a NUL byte (binary data in a text file) comes as a ``SkippedLine`` (an empty string
+        saying why), read past without being held. Blank lines (whitespace only) after a blank
+        line come as one string, up to ``_BLANK_RUN`` bytes, so that a file of newlines is not
+        read a line at a time (``limits.extra_lines()`` tells the lines such a string stands for).
 
         Raises ``StreamBroken`` where the file stops being readable, after yielding every
-        complete line before that point.
+        complete line before that point, and after ``limits.blank_bytes`` of blank lines in a
+        row.
         """
-        number = 0
+        readline = self._stream.readline
+        limit = limits.record_bytes
+        blank = 0  # bytes of blank lines in a row
+        number = 0  # complete lines before the current one
         try:
-            for data in self._stream:
+            while data := readline(limit + 1):
+                if len(data) > limit and data[-1] != 0x0A:  # no newline within the limit
+                    size, quotes = len(data), data.count(b'"')
+                    raw = data[:_RAW_BYTES].decode("utf-8", "replace")
+                    data = b""  # not held while the rest of the line is skipped
+                    number += 1
+                    blank = 0
+                    yield self._skip_line(number, raw, size, quotes, limits)
+                    continue
                 number += 1
+                if data.isspace():  # stops at the first byte that is not: free for text
+                    run = self._blank_run(data)
+                    blank += len(run)
+                    if blank > limits.blank_bytes:
+                        raise self._blank(number, limits)
+                    number += run.count(b"\n") - 1
+                    yield run.decode("ascii")
+                    continue
+                blank = 0
+                if 0 in data:  # memchr: free for the lines that have none
+                    yield _nul_line(data, number)
+                    continue
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
                     text = self._decode_replacing(data, number)
+                del data  # not held beside its text while the reader works (a long line)
                 if number == 1 and text.startswith("\ufeff"):
                     text = text[1:]
                 yield text
         except (EOFError, *_CORRUPT) as e:
             raise self._broken(e, number) from e
 
-    def pieces(self, size: int = 64 * 1024) -> Iterator[tuple[int, bytes]]:
+    def _blank(self, number: int, limits: Limits) -> StreamBroken:
+        """The ``StreamBroken`` for more than ``limits.blank_bytes`` of blank text in a row."""
+        return StreamBroken(
+            self.name,
+            number,
+            f"more than {size_text(limits.blank_bytes)} of blank lines in a row, up to line "
+            f"{number:,}: the rest of the file is not read",
+        )
+
+    def _skip_line(
+        self, number: int, raw: str, size: int, quotes: int, limits: Limits
+    ) -> SkippedLine:
+        """Read past the rest of a line longer than the limit, a chunk at a time."""
+        readline = self._stream.readline
+        while data := readline(_SKIP_CHUNK):
+            size += len(data)
+            quotes += data.count(b'"')
+            if data[-1] == 0x0A:
+                break
+        return SkippedLine(limits.too_large(f"line {number}", size), raw, size, quotes)
+
+    def _blank_run(self, first: bytes) -> bytes:
+        """``first`` (a blank line) and the blank lines right after it, taken from the
+        decompressor's buffer in bulk, up to ``_BLANK_RUN`` bytes."""
+        if not first.endswith(b"\n"):
+            return first
+        stream = self._stream
+        parts = [first]
+        size = len(first)
+        while size < _BLANK_RUN:
+            try:
+                buffered = stream.peek(1)[: _BLANK_RUN - size]  # type: ignore[attr-defined]
+            except AttributeError:  # a stream without peek: one line at a time
+                break
+            space = len(buffered) - len(buffered.lstrip(_WHITESPACE))
+            end = buffered.rfind(b"\n", 0, space) + 1  # whole lines only
+            if not end:
+                break
+            parts.append(stream.read(end))
+            size += end
+        return b"".join(parts)
+
+    def pieces(
+        self, size: int = 64 * 1024, limits: Limits = _DEFAULT
+    ) -> Iterator[tuple[int, bytes]]:
         """The file as ``(line number, UTF-8 bytes)`` pieces of at most about ``size`` bytes,
-        none spanning two lines, invalid bytes replaced as ``lines()`` does.
+        none spanning two lines but pieces of whitespace only (numbered by their first line),
+        invalid bytes replaced as ``lines()`` does.
 
         For readers that parse a stream rather than lines (a JSON array): a dump written on one
         line of 2 GB still comes in small pieces, and each piece says which line it is on.
+        Raises ``StreamBroken`` as ``lines()`` does, also after ``limits.blank_bytes`` of
+        whitespace in a row.
         """
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         number = 1
         first = True
+        blank = 0  # bytes of whitespace in a row
         try:
             while data := self._stream.read1(size):  # type: ignore[attr-defined]
+                if data.isspace():
+                    blank += len(data)
+                    if blank > limits.blank_bytes:
+                        raise self._blank(number, limits)
+                else:
+                    blank = 0
                 start = 0
                 while start < len(data):
-                    # Lines end at "\n" only, as in lines(), so both number lines alike.
-                    end = data.find(b"\n", start) + 1 or len(data)
+                    run = _BLANK_LINES.match(data, start) if data[start] in _SPACE else None
+                    # Blank lines are one piece, however many; other lines end at "\n" only,
+                    # as in lines(), so that both number lines alike.
+                    end = run.end() if run is not None else data.find(b"\n", start) + 1 or len(data)
                     part = data[start:end]
                     start = end
                     text = decoder.decode(part)
@@ -128,7 +231,9 @@ class TextFile:
                         if self.first_replaced_line is None:
                             self.first_replaced_line = number
                     yield number, text.encode("utf-8")
-                    if part.endswith(b"\n"):
+                    if run is not None:
+                        number += part.count(b"\n")
+                    elif part.endswith(b"\n"):
                         number += 1
             tail = decoder.decode(b"", final=True)  # a sequence cut off by the end of the file
             if tail:
@@ -197,6 +302,17 @@ class TextFile:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _nul_line(data: bytes, number: int) -> SkippedLine:
+    """Line ``number``, holding a NUL byte: binary data where text should be. Its text is kept
+    for the reject (as JSON escapes in the rejects file), not read as a record."""
+    reason = (
+        f"line {number} holds a NUL byte, at column {data.index(0) + 1} (binary data in a text "
+        "file?): not read"
+    )
+    raw = data.decode("utf-8", "replace").rstrip("\r\n")
+    return SkippedLine(reason, raw, len(data), data.count(b'"'))
 
 
 def _read_so_far(lines: int) -> str:

@@ -22,6 +22,10 @@ as ``split_keywords`` says: on commas if any, else on spaces.
 A page has no id of its own; it gets ``article_id(url, title, body)``: a hash of its url when
 it states one, else of its text. So the id does not change when the file is renamed or moved,
 and the same page saved twice gets one id.
+
+A page is one record: one of more than ``Limits.record_bytes`` characters of text, or with a
+line that ``TextFile.lines()`` did not read (a ``SkippedLine``: too long, a NUL byte), is a
+``Reject`` and the rest of the file is not read.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from search.article import Article, article_id
 from search.ingest.dates import parse_date
 from search.ingest.fields import split_keywords
 from search.ingest.fold import fold
-from search.ingest.records import Reject
+from search.ingest.limits import Limits, SkippedLine, extra_lines
+from search.ingest.records import DATA_ERRORS, Reject, unreadable
 
 _LABELS: dict[str, str] = {
     fold(label): field
@@ -62,7 +67,9 @@ _SHARE_LINE = re.compile(
 )
 
 
-def read_page(lines: Iterable[str], file: str) -> Iterator[Article | Reject]:
+def read_page(
+    lines: Iterable[str], file: str, limits: Limits | None = None
+) -> Iterator[Article | Reject]:
     """The one article of a scraped page, or a ``Reject`` if the page has no text.
 
     >>> page = ["عنوان الخبر\\n", "تاريخ النشر: 21/01/2017\\n", "نص الخبر. أخبار ذات صلة\\n"]
@@ -70,14 +77,26 @@ def read_page(lines: Iterable[str], file: str) -> Iterator[Article | Reject]:
     >>> article.title, article.body, article.date
     ('عنوان الخبر', 'نص الخبر.', datetime.date(2017, 1, 21))
     """
+    limits = limits or Limits()
     title: str | None = None
     title_line = 1
     body: list[str] = []
     meta: dict[str, str] = {}
-    for number, line in enumerate(lines, 1):
+    size = 0
+    number = 0
+    for line in lines:
+        number += 1
         text = line.strip()
         if not text:
+            if type(line) is SkippedLine:
+                yield Reject(file, number, f"the page is not read: {line.reason}", line.raw)
+                return
+            number += extra_lines(line)
             continue
+        size += len(text)
+        if size > limits.record_bytes:
+            yield Reject(file, 1, limits.too_large("the page"))
+            return
         folded = fold(text)
         if _CUT.match(folded):
             break
@@ -100,11 +119,16 @@ def read_page(lines: Iterable[str], file: str) -> Iterator[Article | Reject]:
         return
     url = meta.get("url") or None
     date_text = meta.get("date") or None
+    try:
+        date = parse_date(date_text)
+    except DATA_ERRORS as error:  # one page's date must not end the run
+        yield unreadable(file, title_line, error)
+        return
     yield Article(
         id=article_id(url, title, text),
         title=title,
         body=text,
-        date=parse_date(date_text),
+        date=date,
         date_text=date_text,
         source=meta.get("source") or None,
         url=url,

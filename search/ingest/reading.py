@@ -2,8 +2,9 @@
 
 The format is the one asked for, else what the name says, else what the content shows
 (``formats.sniff``): a ``.txt`` file holding ``<DOC>``s is TREC/SGML (the ANT corpus), not a
-scraped page. After the records come the notes about the stream: invalid UTF-8, no record at
-all, and the warnings of ``checks.DumpCheck`` (most articles without a body or a date).
+scraped page. After the records come the notes about the stream: invalid UTF-8, lone
+surrogates replaced, no record at all, and the warnings of ``checks.DumpCheck`` (most articles
+without a body or a date). Every reader keeps ``limits`` (see ``limits.py``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from search.ingest.delimited import read_delimited
 from search.ingest.fields import FieldMap
 from search.ingest.formats import Format, Kind, binary, sniff
 from search.ingest.jsonl import read_json_array, read_jsonl
+from search.ingest.limits import Limits
 from search.ingest.open import StreamBroken, TextFile
 from search.ingest.pages import read_page
 from search.ingest.parquet import read_parquet
 from search.ingest.records import Note, Reject
+from search.ingest.repair import Repairs
 from search.ingest.sgml import read_sgml
 from search.ingest.sources import ParquetSource, Source
 
@@ -38,14 +41,16 @@ def read_source(
     fallback: Format | None,
     fields: FieldMap,
     check: DumpCheck,
+    limits: Limits | None = None,
 ) -> Generator[Article | Reject | Note, None, None]:
     """The records of ``source``, then its notes. ``kind`` is what its name says, ``format``
     what the caller asked for (None: choose), ``fallback`` the format of a stream whose content
     shows none (None: skip it, with a note). Closes ``source``."""
     count = 0  # articles and rejects
+    repairs = Repairs()
     with source:
         try:
-            chosen = _choose(source, kind, format, fallback, fields)
+            chosen = _choose(source, kind, format, fallback, fields, limits or Limits(), repairs)
             if isinstance(chosen, Note | Reject):  # the stream is skipped, or not text
                 yield chosen
                 return
@@ -62,6 +67,15 @@ def read_source(
             count += 1
             yield Reject(source.name, e.line, e.reason)
         yield from check.end()
+        if repairs.count:
+            yield Note(
+                source.name,
+                repairs.first_line or 0,
+                "repaired",
+                f"{repairs.count} lone surrogate(s) (JSON escapes such as \\ud800) replaced "
+                "with U+FFFD (the first on this line)",
+                count=repairs.count,
+            )
         if isinstance(source, TextFile) and source.replaced:
             yield Note(
                 source.name,
@@ -81,6 +95,8 @@ def _choose(
     format: Format | None,
     fallback: Format | None,
     fields: FieldMap,
+    limits: Limits,
+    repairs: Repairs,
 ) -> tuple[Format, Iterator[Article | Reject]] | Reject | Note:
     """The format of ``source`` and its records, or a ``Reject``/``Note`` saying why nothing
     of it is read."""
@@ -88,7 +104,7 @@ def _choose(
     if isinstance(source, ParquetSource):
         if format not in (None, "parquet"):
             return Reject(name, 0, f"a Parquet file, not {format}")
-        return "parquet", read_parquet(source.raw, name, fields)
+        return "parquet", read_parquet(source.raw, name, fields, limits)
     head = source.head()
     what = binary(head)
     if what:
@@ -99,8 +115,9 @@ def _choose(
     if format is None and kind in _BY_NAME:
         format = _BY_NAME[kind]
     if format in (None, "jsonl") and head.lstrip(_BOM_AND_SPACE)[:1] == b"[":
-        return "jsonl", read_json_array(source.pieces(), name, fields)
-    lines = source.lines()
+        pieces = source.pieces(limits=limits)
+        return "jsonl", read_json_array(pieces, name, fields, limits, repairs)
+    lines = source.lines(limits)
     if format is None:
         format, lines = sniff(lines, fields, "pages" if kind == "pages" else fallback)
         if kind == "pages" and format != "sgml":
@@ -108,13 +125,13 @@ def _choose(
     if format is None:
         return Note(name, 0, "skipped", "skipped: its content is no dump format")
     if format == "jsonl":
-        return format, read_jsonl(lines, name, fields)
+        return format, read_jsonl(lines, name, fields, repairs)
     if format in ("csv", "tsv"):
         delimiter = "," if format == "csv" else "\t"
-        return format, read_delimited(lines, name, fields, delimiter=delimiter)
+        return format, read_delimited(lines, name, fields, delimiter=delimiter, limits=limits)
     if format == "sgml":
-        return format, read_sgml(lines, name)
-    return format, read_page(lines, name)
+        return format, read_sgml(lines, name, limits)
+    return format, read_page(lines, name, limits)
 
 
 def _unparsed(file: str, article: Article) -> Note:

@@ -6,8 +6,9 @@ import dataclasses
 from typing import Literal
 
 NoteKind = Literal[
-    "date", "encoding", "skipped", "empty", "field", "fields", "title-only", "no-date"
-]
+    "date", "encoding", "repaired", "skipped", "empty", "field", "fields", "title-only",
+    "no-date",
+]  # fmt: skip
 #: The notes that say a dump was probably read wrongly (``strict`` indexing fails on them).
 WARNINGS: frozenset[NoteKind] = frozenset({"field", "title-only", "no-date"})
 
@@ -29,6 +30,27 @@ class Reject:
         return f"{self.file}:{self.line}: {self.reason}"
 
 
+# What a record's data can make the code that reads it raise (a date past year 9999, a value
+# nested deeper than Python recurses): a reject of that record. Other exceptions are bugs, and
+# are let through.
+DATA_ERRORS = (ValueError, OverflowError, RecursionError)
+
+
+def unreadable(file: str, line: int, error: BaseException, raw: str | None = None) -> Reject:
+    """The reject of a record whose reading raised ``error`` (one of ``DATA_ERRORS``).
+
+    >>> str(unreadable("a.jsonl", 3, OverflowError("date value out of range")))
+    'a.jsonl:3: cannot be read: date value out of range (OverflowError)'
+    """
+    return Reject(file, line, cannot_read(error), raw)
+
+
+def cannot_read(error: BaseException) -> str:
+    """What ``error`` says, as the reason of a reject: its first line, and its type."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else "no detail"
+    return f"cannot be read: {detail[:200]} ({type(error).__name__})"
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Note:
     """Something the caller should count or report, though nothing was lost.
@@ -39,6 +61,9 @@ class Note:
       could not be parsed; it keeps ``date=None`` and ``date_text`` as published.
     - ``"encoding"``: the file had invalid UTF-8 bytes, replaced with U+FFFD. One note per file,
       after its records; ``line`` is the first line affected.
+    - ``"repaired"``: records of the file had lone surrogates (JSON's ``"\\ud800"``), replaced
+      with U+FFFD; ``count`` says how many. One note per file, after its records; ``line`` is
+      the first line affected.
     - ``"skipped"``: a file found while walking a directory was not read because its type is
       unknown (``line`` is 0).
     - ``"empty"``: a file held no record at all (empty, blank, only a header, ``[]``);
@@ -63,6 +88,7 @@ class Note:
     kind: NoteKind
     message: str
     mapping: tuple[tuple[str, str, int], ...] = ()
+    count: int = 0
 
     @property
     def is_warning(self) -> bool:

@@ -40,9 +40,13 @@ Tolerance, because dumps are untrusted and a broken DOC must not cost the rest o
   ``AT&T`` or ``?a=1&copy=2``, stays as written (``html.unescape`` alone would make a ``©``).
 - A field that never closes runs to the next field tag or the DOC's end, and is read.
 - A ``Reject`` (its ``raw`` the DOC's first ``RAW_LIMIT`` characters) for: a DOC not closed
-  before the next ``<DOC``, or before the end of the file; a DOC longer than ``MAX_DOC_CHARS``
-  without ``</DOC>`` (skipped up to its ``</DOC>`` or the next ``<DOC``, so memory stays
-  bounded); a DOC with no title and no text. Text outside every DOC that is not blank is one
+  before the next ``<DOC``, or before the end of the file; a DOC longer than
+  ``Limits.record_bytes`` characters (16 MiB) without ``</DOC>`` (skipped up to its ``</DOC>``
+  or the next ``<DOC``, so memory stays bounded); a DOC holding a line that
+  ``TextFile.lines()`` did not read (a NUL byte; a ``SkippedLine``); a DOC with no title and
+  no text; a DOC whose fields cannot be read (a ``ValueError``, ``OverflowError`` or
+  ``RecursionError`` while making its article). A line not read outside any DOC is a reject
+  of its own. Text outside every DOC that is not blank is one
   ``Reject`` per gap between DOCs, at its first line. Markup alone there (``<?xml ...?>``,
   a wrapper element) is ignored.
 
@@ -70,11 +74,13 @@ from collections.abc import Iterable, Iterator
 
 from search.article import Article, article_id
 from search.ingest.dates import MAX_YEAR, MIN_YEAR, parse_date
-from search.ingest.records import Reject
+from search.ingest.limits import MAX_RECORD_BYTES, Limits, SkippedLine, extra_lines, size_text
+from search.ingest.records import DATA_ERRORS, Reject, unreadable
 
-# The most text one DOC may hold before it is given up: far above any news article, low enough
-# that a dump missing its </DOC> tags cannot take the machine's memory.
-MAX_DOC_CHARS = 16 * 1024 * 1024
+# The most text one DOC may hold by default before it is given up (``Limits.record_bytes``):
+# far above any news article, low enough that a dump missing its </DOC> tags cannot take the
+# machine's memory.
+MAX_DOC_CHARS = MAX_RECORD_BYTES
 # How much of a rejected DOC is kept in ``Reject.raw``: enough to recognise it.
 RAW_LIMIT = 4096
 
@@ -94,20 +100,36 @@ _FIELDS = {
 _VERBATIM = frozenset({"id", "url"})
 
 
-def read_sgml(lines: Iterable[str], file: str) -> Iterator[Article | Reject]:
+def read_sgml(
+    lines: Iterable[str], file: str, limits: Limits | None = None
+) -> Iterator[Article | Reject]:
     """Articles (or rejects) from the ``<DOC>`` records in ``lines``, numbered from 1."""
+    limit = (limits or Limits()).record_bytes
+    too_long = (
+        f"runs past the limit of {size_text(limit)} a record (--max-record-mb) without "
+        "</DOC>: skipped"
+    )
     doc: _Doc | None = None
     stray: _Stray | None = None
     skipping = False  # after a DOC too long: up to its </DOC> or the next <DOC
     number = 0
-    for number, line in enumerate(lines, 1):
+    for line in lines:
+        number += 1
+        if not line and type(line) is SkippedLine:
+            if doc is not None:
+                doc.size += line.size
+                doc.broken = doc.broken or line.reason
+                if doc.size > limit:
+                    yield doc.reject(file, too_long)
+                    doc, skipping = None, True
+            elif not skipping:
+                yield Reject(file, number, line.reason, line.raw)
+            continue
         if doc is not None:
             doc.at = 0
             doc.size += len(line)
-            if doc.size > MAX_DOC_CHARS:
-                yield doc.reject(
-                    file, f"runs past {MAX_DOC_CHARS} characters without </DOC>: skipped"
-                )
+            if doc.size > limit:
+                yield doc.reject(file, too_long)
                 doc, skipping = None, True
         pos = 0
         # Most lines of a dump are text: no need to look for tags in them.
@@ -149,6 +171,8 @@ def read_sgml(lines: Iterable[str], file: str) -> Iterator[Article | Reject]:
         elif not skipping and text and not text.isspace():
             stray = stray or _Stray(number)
             stray.keep(number, line)
+        if line.isspace():  # a run of blank lines comes as one string
+            number += extra_lines(line)
     if doc is not None:
         yield doc.reject(file, f"is not closed: the file ends at line {number}")
     if stray is not None:
@@ -173,6 +197,7 @@ class _Doc:
         self.size = size
         self.raw: list[str] = []  # its first RAW_LIMIT characters, for a reject
         self.raw_size = 0
+        self.broken = ""  # why a line of it was not read
 
     def keep(self, raw: str) -> None:
         if self.raw_size < RAW_LIMIT:
@@ -218,6 +243,14 @@ class _Doc:
         return Reject(file, self.start, f"<DOC> at line {self.start} {why}", "".join(self.raw))
 
     def build(self, file: str) -> Article | Reject:
+        if self.broken:
+            return self.reject(file, f"has a line that cannot be read: {self.broken}")
+        try:
+            return self._article(file)
+        except DATA_ERRORS as error:
+            return unreadable(file, self.start, error, "".join(self.raw))
+
+    def _article(self, file: str) -> Article | Reject:
         self.flush()
         title = self.one("title") or ""
         # Text outside every field (<TRAILER>, <SLUG>) is not the article's, unless the DOC has

@@ -62,16 +62,29 @@ def test_bad_elements_are_rejects_naming_their_number_and_the_rest_is_read(write
     ("text", "reason"),
     [
         ('[{"title": "أ", "body": "ن"}, {"title": "ب"', "invalid JSON array in element 2: the"),
-        ('[{"title": "أ", "body": "ن"},\n{"title": no}]', "invalid JSON array in element 2: lexi"),
         ('[{"title": "أ", "body": "ن"}]\n[{"title": "ب"}]', "text after the end of the JSON arr"),
     ],
 )
-def test_invalid_json_stops_the_file_with_a_reject_after_what_could_be_read(
+def test_a_cut_or_a_second_array_stops_the_file_with_a_reject_after_what_could_be_read(
     write: Write, text: str, reason: str
 ) -> None:
     first, reject = read_dump(write("a.json", text))
     assert isinstance(first, Article) and first.title == "أ"
     assert isinstance(reject, Reject) and reject.reason.startswith(reason), reject
+
+
+def test_an_element_that_is_not_json_is_a_reject_and_the_next_ones_are_read(
+    write: Write,
+) -> None:
+    # Each element is parsed alone, so invalid JSON costs its element only (it used to end
+    # the file there: one parser for the whole array cannot tell where the next one starts).
+    text = '[{"title": "أ", "body": "ن"},\n{"title": no},\n {"title": "ب", "body": "ن"}]'
+    first, reject, last = read_dump(write("a.json", text))
+    assert isinstance(first, Article) and isinstance(last, Article) and last.title == "ب"
+    assert isinstance(reject, Reject) and (reject.line, reject.raw) == (2, '{"title": no}')
+    assert reject.reason == (
+        "element 2 of the JSON array: invalid JSON at line 2 column 11: Expecting value"
+    )
 
 
 def test_a_truncated_compressed_array_is_a_reject_after_its_complete_elements(
@@ -120,7 +133,7 @@ def test_invalid_utf8_in_an_array_is_replaced_and_noted(write: Write, split: Spl
         (b"%PDF-1.7\n" + bytes(100), "a PDF document"),
         (b"SQLite format 3\x00" + bytes(100), "an SQLite database"),
         ("title,body\n".encode("utf-16"), "UTF-16 text (convert it to UTF-8"),
-        (bytes(range(256)) * 4, "binary data (a NUL byte at offset 0)"),
+        (bytes(range(256)) * 4, "binary data (108 control bytes, 4 of them NUL, in its first"),
         (b"\x01\x02\x03\x04 abc" * 100, "binary data (400 control bytes"),
         ("title,body\nنص,عربي\n".encode("cp1256") * 20, "not UTF-8: binary data, or text"),
     ],

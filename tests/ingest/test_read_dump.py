@@ -31,8 +31,9 @@ def line(**fields: object) -> str:
 
 def test_public_names() -> None:
     assert sorted(search.ingest.__all__) == [
-        "ALIASES", "FIELDS", "FORMATS", "Format", "Note", "NoteKind", "Progress", "Record",
-        "Reject", "WARNINGS", "find_files", "parse_date", "read_dump", "read_file",
+        "ALIASES", "FIELDS", "FORMATS", "Format", "MAX_RECORD_BYTES", "Note", "NoteKind",
+        "Progress", "Record", "Reject", "WARNINGS", "find_files", "parse_date", "read_dump",
+        "read_file",
     ]  # fmt: skip
 
 

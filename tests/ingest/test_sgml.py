@@ -397,7 +397,8 @@ def test_a_doc_without_end_is_given_up_at_the_limit() -> None:
     assert isinstance(first, Reject)
     assert (first.file, first.line) == ("big.sgml", 1)
     assert first.reason == (
-        f"<DOC> at line 1 runs past {MAX_DOC_CHARS} characters without </DOC>: skipped"
+        "<DOC> at line 1 runs past the limit of 16 MiB a record (--max-record-mb) without "
+        "</DOC>: skipped"
     )
     assert first.raw is not None and len(first.raw) == RAW_LIMIT
     # the rest of it is skipped up to its </DOC>; what follows is read as usual

@@ -1,0 +1,126 @@
+"""What every format of results shares: marks, dates (with their Hijri dates), the summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..ingest.hijri import format_hijri
+from ..results import Hit, Results, Span
+
+if TYPE_CHECKING:
+    pass
+
+
+Marker = Callable[[str], str]
+
+
+def brackets(word: str) -> str:
+    """The marker for text without colours: ``[word]``."""
+    return f"[{word}]"
+
+
+def apply_marks(text: str, spans: list[Span], marker: Marker, escape: Marker = str) -> str:
+    """``text`` with each span passed through ``marker`` and the rest through ``escape``."""
+    out, cursor = [], 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        out.append(escape(text[cursor:start]))
+        out.append(marker(escape(text[start:end])))
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return "".join(out)
+
+
+def hijri_date(day: dt.date | None) -> str | None:
+    """``day``'s Umm al-Qura date as papers print it, or None (no date, or outside 1924-2077).
+
+    >>> hijri_date(dt.date(2015, 8, 6)), hijri_date(dt.date(1900, 1, 1)), hijri_date(None)
+    ('21 شوال 1436 هـ', None, None)
+    """
+    return format_hijri(day) if day else None
+
+
+def date_text(day: dt.date | None, hijri: bool) -> str | None:
+    """``2015-08-06``, with ``hijri`` ``2015-08-06 (21 شوال 1436 هـ)``; None without a date."""
+    if day is None:
+        return None
+    shown = hijri_date(day) if hijri else None
+    return f"{day.isoformat()} ({shown})" if shown else day.isoformat()
+
+
+def with_hijri(document: dict[str, object], day: dt.date | None) -> dict[str, object]:
+    """``document`` with ``date_hijri`` (``hijri_date(day)``) right after its ``date``."""
+    out: dict[str, object] = {}
+    for key, value in document.items():
+        out[key] = value
+        if key == "date":
+            out["date_hijri"] = hijri_date(day)
+    return out
+
+
+def meta_line(hit: Hit, hijri: bool = False) -> str:
+    parts = [p for p in (hit.source, date_text(hit.date, hijri), hit.category) if p]
+    if hit.partial:
+        parts.append("partial match")
+    return " · ".join(parts)
+
+
+def stories_count(count: int | None) -> str:
+    """ " (2 stories)" after a count of articles, when they were collapsed into stories."""
+    if count is None:
+        return ""
+    return f" ({count:,} {'story' if count == 1 else 'stories'})"
+
+
+def counts(results: Results) -> str:
+    """ "3 results", or, when some articles hold only some of the words,
+    "192 articles with all words, 8,596 more with some of them"; with the stories they
+    belong to when the hits are collapsed: "12 results (9 stories)"."""
+    full, total = results.total_all_words, results.total
+    if full == total:
+        return f"{total:,} {'result' if total == 1 else 'results'}" + stories_count(results.stories)
+    more = (
+        None
+        if results.stories is None or results.stories_all_words is None
+        else results.stories - results.stories_all_words
+    )
+    return (
+        f"{full:,} {'article' if full == 1 else 'articles'} with all words"
+        f"{stories_count(results.stories_all_words)}, "
+        f"{total - full:,} more with some of them{stories_count(more)}"
+    )
+
+
+def summary(results: Results, *, listing_all: bool = False) -> str:
+    """One line about the result set: counts and time, or why it is empty.
+
+    ``listing_all``: the line for ``--all`` (every match, newest first), without a time, which
+    would only be the time to count them.
+    """
+    if results.total == 0:
+        line = f"No results for {results.query!r}."
+        if results.unknown:
+            line += f" Not in the index: {', '.join(results.unknown)}."
+        return line
+    first = (results.page - 1) * results.limit + 1
+    if listing_all:
+        line = f"{counts(results)} (all listed, newest first)"
+    else:
+        if results.hits:
+            shown = f"{first}-{first + len(results) - 1} shown"
+        else:
+            shown = f"page {results.page} is past the last"
+        line = f"{counts(results)} ({shown}) in {results.took_ms:.0f} ms"
+    if results.unknown:
+        line += f"; not in the index: {', '.join(results.unknown)}"
+    if results.stopwords:
+        line += f"; ignored stopwords: {', '.join(results.stopwords)}"
+    return line
+
+
+def did_you_mean(results: Results) -> str | None:
+    """The line offering the suggested query (``Results.suggestion``), or None."""
+    return f"Did you mean: {results.suggestion}" if results.suggestion else None
