@@ -56,6 +56,72 @@ def text_of(title: list[T], body: list[T], keywords: list[T]) -> list[T]:
     return title + title + body + keywords
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An article a writer left out because it could not analyse or store it (one bad record
+    is a reject, not the end of a run). ``reason`` says what failed, in words for the rejects
+    file; ``origin`` is the article's (``file:line``), when it has one."""
+
+    article_id: str
+    content_hash: str
+    origin: str | None
+    reason: str
+
+
+def failure(article: Article, content_hash: str, what: str, error: BaseException) -> Failure:
+    """The ``Failure`` of an article on which ``what`` ("could not be analysed") raised
+    ``error``."""
+    return Failure(article.id, content_hash, article.origin, f"{what}: {describe(error)}")
+
+
+def describe(error: BaseException) -> str:
+    """An exception in one line of printable text: its type and message, a lone surrogate in
+    it escaped (the rejects file is UTF-8), cut at 300 characters."""
+    text = f"{type(error).__name__}: {error}".encode("utf-8", "backslashreplace").decode("utf-8")
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def unstorable(article: Article) -> str | None:
+    r"""Why no engine can store ``article``, or None: a text of it is not a string (an
+    ``Article`` made by a script), or not Unicode that UTF-8 can encode (a lone surrogate,
+    which JSON's ``\ud800`` escape or a broken scraper makes). Engines store and index UTF-8,
+    so the article would fail in the middle of its analysis; found first, it is rejected
+    before the run changes anything for it.
+
+    >>> unstorable(Article(id="a1", title="خبر \ud800", body=""))
+    'its title holds a lone surrogate (U+D800) at character 4: not valid Unicode text'
+    >>> unstorable(Article(id="a1", title="خبر", body=None))
+    'its body is NoneType, not text'
+    """
+    texts: list[tuple[str, object, bool]] = [
+        ("id", article.id, True),
+        ("title", article.title, True),
+        ("body", article.body, True),
+        ("date", article.date_text, False),
+        ("source", article.source, False),
+        ("category", article.category, False),
+        ("url", article.url, False),
+    ]
+    if not isinstance(article.keywords, tuple | list):
+        return f"its keywords are {type(article.keywords).__name__}, not a tuple of texts"
+    texts += [("keywords", keyword, True) for keyword in article.keywords]
+    for name, text, required in texts:
+        if not isinstance(text, str):
+            if text is None and not required:
+                continue
+            return f"its {name} is {type(text).__name__}, not text"
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            point = f"U+{ord(text[error.start]):04X}"
+            where = f"at character {error.start}"
+            return f"its {name} holds a lone surrogate ({point}) {where}: not valid Unicode text"
+    if article.date is not None and not isinstance(article.date, dt.date):
+        return f"its date is {type(article.date).__name__}, not a date"
+    return None
+
+
 def keyword_key(value: str) -> str:
     """The indexed form of a source or category name: normalized, spaces collapsed.
 
@@ -273,6 +339,15 @@ class EngineWriter(Protocol):
         number above every earlier commit's and at most this commit's (``committed``):
         what it writes under that number becomes part of the commit. If it raises, or the
         process dies before the commit is visible, nothing is committed."""
+
+    def failures(self) -> list[Failure]:
+        """The articles added so far that the engine could not take, each reported once:
+        ``add`` never raises for what one article holds, it leaves the article out (an
+        analysis that fails, a stored form that cannot be made). Analysis still under way (in
+        the writer's processes) is waited for first, so call it after the last ``add``, before
+        ``commit``. An article left out is in no commit, and neither is the version it was to
+        replace (``replace``, or ``delete`` then ``add``): the dump says that version is out of
+        date."""
 
     def cancel(self) -> None:
         """Drop every change, and the files written for them."""

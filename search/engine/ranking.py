@@ -68,6 +68,17 @@ def _ordered(hits: list[EngineHit], key: Callable[[EngineHit], object]) -> list[
     return hits
 
 
+def totals(
+    reader: EngineReader, compiled: CompiledQuery, filter_: Filter | None, match: Match
+) -> tuple[int, int]:
+    """How many articles match (with any of the words, unless ``match="all"``) and how many
+    hold all the words."""
+    total_all = reader.count(compiled.query, filter_)
+    if len(compiled.clauses) < 2 or match == "all":
+        return total_all, total_all
+    return reader.count(any_of(compiled.clauses, compiled.exclude), filter_), total_all
+
+
 def rank(
     reader: EngineReader,
     compiled: CompiledQuery,
@@ -75,18 +86,26 @@ def rank(
     filter_: Filter | None,
     sort: Sort,
     match: Match,
+    *,
+    start: int = 0,
 ) -> tuple[list[tuple[EngineHit, bool]], int, int]:
     """The first ``need`` hits with their partial flags, the total, and how many articles hold
-    all the words (see ``Searcher.search`` for the match modes)."""
+    all the words (see ``Searcher.search`` for the match modes).
+
+    The matches are counted first, and no engine is asked for more hits than there are: a
+    page past the last, where ``start`` (the hits before the page) is the total or more, is
+    answered by the counts alone.
+    """
+    total, total_all = totals(reader, compiled, filter_, match)
+    if start >= total:
+        return [], total, total_all
+    need = min(need, total)
     by_date = sort == "date"
     clauses, exclude = compiled.clauses, compiled.exclude
     if len(clauses) < 2 or match == "all":
         hits = top(reader, compiled.query, need, filter_, by_date=by_date)
-        total = reader.count(compiled.query, filter_)
         return [(h, False) for h in hits], total, total
-    total_all = reader.count(compiled.query, filter_)
     any_query = any_of(clauses, exclude)
-    total = reader.count(any_query, filter_)
     if match == "any":
         hits = top(reader, any_query, need, filter_, by_date=by_date)
         full = reader.matching(compiled.query, (h.ref for h in hits))
@@ -110,6 +129,20 @@ def rank(
     return [(h, False) for h in full] + [(h, True) for h in partial], total, total_all
 
 
+def story_totals(
+    reader: EngineReader,
+    compiled: CompiledQuery,
+    filter_: Filter | None,
+    total: int,
+    total_all: int,
+) -> tuple[int, int]:
+    """Distinct stories among the articles ``total`` and ``total_all`` count."""
+    full = reader.story_count(compiled.query, filter_) if total_all else 0
+    if total == total_all:
+        return full, full
+    return reader.story_count(any_of(compiled.clauses, compiled.exclude), filter_), full
+
+
 def rank_stories(
     reader: EngineReader,
     compiled: CompiledQuery,
@@ -117,16 +150,26 @@ def rank_stories(
     filter_: Filter | None,
     sort: Sort,
     match: Match,
-) -> tuple[list[tuple[EngineHit, bool, int]], int, int]:
+    *,
+    start: int = 0,
+) -> tuple[list[tuple[EngineHit, bool, int]], int, int, tuple[int, int]]:
     """``rank`` with one hit per story: the first ``need`` stories' best-ranked articles, with
-    their partial flags and story numbers; the totals are ``rank``'s (articles).
+    their partial flags and story numbers; ``rank``'s totals (articles), and the stories
+    among them (``story_totals``).
 
     The stories come in the order of their best article in ``rank``'s order, which does not
-    depend on the page, so neither does this one.
+    depend on the page, so neither does this one. A page past the last story (``start``
+    stories before it, or more) is answered by the counts alone: finding that the stories run
+    out would otherwise rank every match.
     """
+    total, total_all = totals(reader, compiled, filter_, match)
+    stories = story_totals(reader, compiled, filter_, total, total_all)
+    if start >= stories[0]:
+        return [], total, total_all, stories
+    need = min(need, stories[0])
     fetch = need * 2
     while True:
-        ranked, total, total_all = rank(reader, compiled, fetch, filter_, sort, match)
+        ranked, _, _ = rank(reader, compiled, fetch, filter_, sort, match)
         firsts: list[tuple[EngineHit, bool, int]] = []
         seen: set[int] = set()
         for hit, partial in ranked:
@@ -135,7 +178,7 @@ def rank_stories(
                 seen.add(story)
                 firsts.append((hit, partial, story))
                 if len(firsts) == need:
-                    return firsts, total, total_all
+                    return firsts, total, total_all, stories
         if len(ranked) < fetch:
-            return firsts, total, total_all
+            return firsts, total, total_all, stories
         fetch *= 4

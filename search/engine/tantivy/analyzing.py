@@ -7,7 +7,9 @@ module again in every process (a script without a ``__main__`` guard would run a
 read from stdin would fail), or fork a process in which tantivy's threads run.
 
 The processes run in a session of their own: a terminal's Ctrl-C reaches the parent alone,
-which cancels the run and ends them.
+which cancels the run and ends them. They are given the parent's PID, and end with it
+(``lifetime``): a killed run leaves none behind. Started with ``exec``, they inherit none of the
+parent's descriptors (Python opens them close-on-exec), the index's locks included.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from ...article import Article
-from .schema import Prepared
+from .schema import Prepared, Unprepared
 
 # Batches a process may hold beyond the one it works on: enough to keep it busy, few enough
 # that memory stays small.
@@ -33,7 +35,7 @@ class AnalysisPool:
     same order with ``next_result``."""
 
     def __init__(self, processes: int) -> None:
-        command = [sys.executable, "-m", f"{__package__}.analysis_process"]
+        command = [sys.executable, "-m", f"{__package__}.analysis_process", str(os.getpid())]
         # The processes import this copy of Bahth, wherever the caller found it.
         root = str(Path(__file__).resolve().parents[3])
         path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
@@ -67,8 +69,8 @@ class AnalysisPool:
         stdin.flush()
         self._pending.append(process)
 
-    def next_result(self) -> list[Prepared]:
-        """The result of the oldest batch not taken yet."""
+    def next_result(self) -> list[Prepared | Unprepared]:
+        """The result of the oldest batch not taken yet, an entry an article."""
         process = self._pending.popleft()
         try:
             return pickle.load(process.stdout)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from ..contract import (
     KEYWORD_SEPARATOR,
     STEMMED_FIELDS,
     STORY,
+    describe,
     keyword_key,
     text_of,
     version,
@@ -94,9 +95,25 @@ def prepare(article: Article) -> Prepared:
     return Prepared(tuple(texts), pack(article), None if values is None else values.tobytes())
 
 
-def prepare_all(articles: list[Article]) -> list[Prepared]:
-    """``prepare`` for a batch: the task an analysis process runs."""
-    return [prepare(article) for article in articles]
+@dataclass(frozen=True, slots=True)
+class Unprepared:
+    """What ``prepare_all`` gives for an article it could not prepare: why (the writer makes
+    it a ``Failure``, a reject of that article)."""
+
+    reason: str
+
+
+def prepare_all(articles: list[Article]) -> list[Prepared | Unprepared]:
+    """``prepare`` for a batch: the task an analysis process runs. An article whose analysis
+    or stored form fails is ``Unprepared``: the run goes on without it."""
+    return [_prepare_or_say_why(article) for article in articles]
+
+
+def _prepare_or_say_why(article: Article) -> Prepared | Unprepared:
+    try:
+        return prepare(article)
+    except Exception as error:  # one article's problem, whatever it is: not the run's end
+        return Unprepared(f"could not be analysed or stored: {describe(error)}")
 
 
 def document(

@@ -17,8 +17,9 @@ import tantivy
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
+from ..contract import Failure, failure
 from .analyzing import AnalysisPool
-from .schema import Prepared, document, prepare, schema
+from .schema import Prepared, Unprepared, document, prepare_all, schema
 
 if TYPE_CHECKING:
     from ...stories import Stories
@@ -61,7 +62,8 @@ class TantivyWriter:
     Bahth's analysis is Python and tantivy's indexing is not: with ``workers`` > 1, articles
     are analyzed in that many processes (``analyzing``) while tantivy indexes in that many
     threads. Documents reach the writer in the order they were added: a delete waits for
-    every article added before it.
+    every article added before it. An article that cannot be analysed or stored is left out
+    and reported by ``failures``.
     """
 
     def __init__(self, directory: Path, workers: int, stories: Stories) -> None:
@@ -83,10 +85,11 @@ class TantivyWriter:
         self._pool: AnalysisPool | None = None
         self._batch: list[tuple[Article, str]] = []
         self._submitted: deque[list[tuple[Article, str]]] = deque()
+        self._failures: list[Failure] = []
 
     def add(self, article: Article, content_hash: str) -> None:
         if self._workers == 1:
-            self._add_documents([(article, content_hash)], [prepare(article)])
+            self._add_documents([(article, content_hash)], prepare_all([article]))
             return
         self._batch.append((article, content_hash))
         if len(self._batch) >= BATCH_ARTICLES:
@@ -105,13 +108,27 @@ class TantivyWriter:
         assert self._pool is not None
         self._add_documents(self._submitted.popleft(), self._pool.next_result())
 
-    def _add_documents(self, batch: list[tuple[Article, str]], analyzed: list[Prepared]) -> None:
+    def _add_documents(
+        self, batch: list[tuple[Article, str]], analyzed: list[Prepared | Unprepared]
+    ) -> None:
+        prepared: list[tuple[Article, str, Prepared]] = []
+        for (article, content_hash), made in zip(batch, analyzed, strict=True):
+            if isinstance(made, Unprepared):
+                self._failures.append(
+                    Failure(article.id, content_hash, article.origin, made.reason)
+                )
+            else:
+                prepared.append((article, content_hash, made))
         # Stories are assigned here, in the order documents reach the writer, from the
         # signatures the analysis made: a batch at once, which costs a third of one by one.
-        pairs = zip(batch, analyzed, strict=True)
-        stories = self._stories.assign_all([(a.id, p.signature) for (a, _), p in pairs])
-        for (article, content_hash), prepared, story in zip(batch, analyzed, stories, strict=True):
-            self._writer.add_document(document(article, content_hash, story, prepared))
+        stories = self._stories.assign_all([(a.id, p.signature) for a, _, p in prepared])
+        for (article, content_hash, made), story in zip(prepared, stories, strict=True):
+            try:
+                doc = document(article, content_hash, story, made)
+            except Exception as error:  # a value tantivy cannot take: this article's reject
+                self._failures.append(failure(article, content_hash, "could not be stored", error))
+                continue
+            self._writer.add_document(doc)
 
     def _drain(self) -> None:
         """Give the writer every article added so far."""
@@ -136,6 +153,12 @@ class TantivyWriter:
         self._writer.delete_documents_by_term("id", article_id)
         self._deleted.add(article_id)
         return 1
+
+    def failures(self) -> list[Failure]:
+        """The articles left out since the last call, once every article added is analysed."""
+        self._drain()
+        found, self._failures = self._failures, []
+        return found
 
     def commit(self, prepare: Callable[[int], None]) -> None:
         self._drain()

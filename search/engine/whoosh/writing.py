@@ -6,7 +6,6 @@ import io
 import os
 import pickle
 import shutil
-import signal
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -18,13 +17,21 @@ from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.filedb import compound
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError, SegmentWriter
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
-from ..contract import KEYWORD_SEPARATOR, keyword_key, text_of
+from ..contract import (
+    KEYWORD_SEPARATOR,
+    Failure,
+    failure,
+    keyword_key,
+    text_of,
+    unstorable,
+)
+from .analysis import analyse_ahead
+from .processes import ORIGIN, ProcessWriter, analysed_texts
 from .schema import midnight, schema
 
 if TYPE_CHECKING:
@@ -216,55 +223,17 @@ class _SegmentWriter(_BeforeVisible, SegmentWriter):
     pass
 
 
-class _SubWriterTask(SubWriterTask):
-    """whoosh's analyzing process, deaf to Ctrl-C.
-
-    A terminal sends SIGINT to the whole process group: each process would print its own
-    KeyboardInterrupt traceback, or, still running while the parent cleans up, fail on a job
-    file the parent deleted. The parent alone decides: it cancels the run and ends them.
-    """
-
-    def run(self) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        super().run()
-
-
-class _MpWriter(_BeforeVisible, MpWriter):
-    def _new_task(self) -> SubWriterTask:
-        task = _SubWriterTask(
-            self.storage,
-            self.indexname,
-            self.jobqueue,
-            self.resultqueue,
-            self.subargs,
-            self.multisegment,
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
-
-    def cancel(self) -> None:
-        # whoosh's cancel only flags its copy of each task object, which the processes never
-        # see, then deletes the job files they are reading. End them first.
-        for task in self.tasks:
-            if task.is_alive():
-                task.terminate()
-        for task in self.tasks:
-            task.join()
-        # What is still buffered for a queue's pipe has no reader now: do not wait at exit to
-        # flush it.
-        self.jobqueue.cancel_join_thread()
-        self.resultqueue.cancel_join_thread()
-        self.tasks = []
-        SegmentWriter.cancel(self)
+class _MpWriter(_BeforeVisible, ProcessWriter):
+    pass
 
 
 class IndexWriter:
     """Adds and deletes articles in one whoosh transaction: ``commit`` or ``cancel``.
 
     ``procs`` > 1 analyzes in that many processes (whoosh's multiprocess writer, always with
-    ``multisegment`` to avoid its known merge bug); ``limitmb`` is the memory each may use
-    for buffered postings before spilling to disk.
+    ``multisegment`` to avoid its known merge bug; see ``processes``); ``limitmb`` is the
+    memory each may use for buffered postings before spilling to disk. An article that cannot
+    be analysed or stored is left out and reported by ``failures``.
     """
 
     def __init__(
@@ -288,14 +257,42 @@ class IndexWriter:
         except LockError as error:
             raise IndexLocked(f"{directory} is locked by another writer") from error
         self._committed_segments = {s.segment_id() for s in self._writer.segments}
-        self._replacing: dict[str, str] = {}  # id → content hash of its last version
+        # id → content hash of its last version; None when that version was left out (then
+        # no version of it is kept)
+        self._replacing: dict[str, str | None] = {}
+        self._failures: list[Failure] = []
 
     def add(self, article: Article, content_hash: str) -> None:
         """Add ``article``; the caller has deleted any older version first."""
-        # whoosh analyzes in its own processes, out of reach: the body's words are analyzed
-        # here once more for its signature (index_terms' memo makes that the cheaper pass).
-        story = self._stories.assign(article.id, self._signature(article.body))
-        fields: dict[str, object] = {"id": article.id, "hash": content_hash, "story": str(story)}
+        self._add(article, content_hash)
+
+    def _add(self, article: Article, content_hash: str) -> bool:
+        """``add``; False when the article was left out (a ``Failure``)."""
+        several = isinstance(self._writer, _MpWriter)
+        problem = unstorable(article)  # whoosh would fail on it half way through a document
+        if problem is not None:
+            self._failed(Failure(article.id, content_hash, article.origin, problem))
+            return False
+        try:
+            # whoosh analyzes in its own processes, out of reach: the body's words are
+            # analyzed here once more for its signature (index_terms' memo makes that the
+            # cheaper pass).
+            signature = self._signature(article.body)
+            fields = self._fields(article, content_hash)
+            if not several:  # analysed here: see that it can be before whoosh starts
+                analyse_ahead(analysed_texts(fields))
+        except Exception as error:  # one article's problem, whatever it is: its reject
+            self._failed(failure(article, content_hash, "could not be analysed or stored", error))
+            return False
+        fields["story"] = str(self._stories.assign(article.id, signature))
+        if several:
+            fields[ORIGIN] = article.origin  # for its reject, should its analysis fail there
+        self._writer.add_document(**fields)
+        return True
+
+    def _fields(self, article: Article, content_hash: str) -> dict[str, object]:
+        """The whoosh document of an article, but for its story."""
+        fields: dict[str, object] = {"id": article.id, "hash": content_hash}
         keywords = KEYWORD_SEPARATOR.join(article.keywords)
         for name, text in (("title", article.title), ("body", article.body)):
             if text:
@@ -322,14 +319,31 @@ class IndexWriter:
         fields.update({k: v for k, v in optional.items() if v})
         fields["source"] = keyword_key(article.source or "")
         fields["category"] = keyword_key(article.category or "")
-        self._writer.add_document(**fields)
+        return fields
 
     def replace(self, article: Article, content_hash: str) -> None:
         """Add ``article`` in place of every other version of it: the committed one and those
         added earlier in this transaction (the last version passed here is the one kept)."""
         self.delete(article.id)
-        self.add(article, content_hash)
-        self._replacing[article.id] = content_hash
+        self._replacing[article.id] = content_hash if self._add(article, content_hash) else None
+
+    def failures(self) -> list[Failure]:
+        """The articles left out since the last call, once every article added is analysed."""
+        self._settle()
+        found, self._failures = self._failures, []
+        return found
+
+    def _settle(self) -> None:
+        """Wait for the analysing processes to finish what they were given, taking the
+        articles they left out."""
+        if isinstance(self._writer, _MpWriter):
+            for found in self._writer.settle():
+                self._failed(found)
+
+    def _failed(self, found: Failure) -> None:
+        self._failures.append(found)
+        if self._replacing.get(found.article_id) == found.content_hash:
+            self._replacing[found.article_id] = None  # its last version is left out: keep none
 
     def delete(self, article_id: str) -> int:
         """Delete the committed article with this id; returns how many were deleted (0 or 1)."""
@@ -343,8 +357,11 @@ class IndexWriter:
         by ``committed(directory)``. If it raises, nothing is committed.
         """
         number: int = self._writer.generation
+        self._settle()  # what replaced versions are left out, before they are dropped
 
         def before_visible(segments: list[Segment]) -> None:
+            if isinstance(self._writer, _MpWriter):
+                self._writer.check_tasks()
             self._drop_replaced(segments)
             if prepare is not None:
                 prepare(number)
@@ -393,12 +410,14 @@ class IndexWriter:
                     if ("id", article_id) not in reader:
                         continue
                     for docnum in list(reader.postings("id", article_id).all_ids()):
-                        if article_id in kept or hashes[docnum] != content_hash:
+                        last = content_hash is not None and hashes[docnum] == content_hash
+                        if article_id in kept or not last:
                             segment.delete_document(docnum)
                         else:
                             kept.add(article_id)
             finally:
                 reader.close()
-        if len(kept) != len(self._replacing):
-            lost = sorted(set(self._replacing) - kept)[:5]
+        expected = {i for i, content_hash in self._replacing.items() if content_hash is not None}
+        if kept != expected:
+            lost = sorted(expected - kept)[:5]
             raise RuntimeError(f"the last versions of {lost} are missing from the new segments")
