@@ -3,7 +3,10 @@
 BahthError
 ├── IndexNotFound       no index at the given path (fix: ``bahth index``, ``--index``)
 ├── IndexIncompatible   built by another analysis or schema version (fix: ``bahth rebuild``)
+├── IndexDamaged        a file of the index is not as Bahth wrote it (fix: restore it)
 ├── IndexLocked         another process is writing the index (fix: wait, or ``--wait``)
+├── StorageError        the disk refused: no space left, read-only, permission denied
+│                       (fix: free space, or check the permissions)
 ├── InputError          a dump file cannot be read at all (fix: check the path)
 └── QueryError          the query string is malformed (fix: what to write instead)
 
@@ -13,7 +16,12 @@ A raise site that knows a better fix passes it; one that does not still gets its
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 from typing import ClassVar
+
+_RUST_OS_ERROR = re.compile(r"\bOs \{ code: (\d+)|\(os error (\d+)\)")
 
 
 class BahthError(Exception):
@@ -45,10 +53,106 @@ class IndexIncompatible(BahthError):
     default_fix = "Rebuild it with: bahth rebuild DUMP... --index DIR"
 
 
+class IndexDamaged(BahthError):
+    """A file of the index cannot be read as Bahth wrote it (truncated, not JSON, or naming
+    what is not there). Not a version mismatch: rebuilding is not the fix; the message names
+    the file."""
+
+    default_fix = "Restore the file from a backup of the index."
+
+
 class IndexLocked(BahthError):
     """Another process holds the index's write lock."""
 
     default_fix = "Wait for the other writer to finish, or pass --wait to queue behind it."
+
+
+class StorageError(BahthError):
+    """The operating system refused to read or write the index: no space left on the device,
+    a read-only file system, or permissions. ``path`` is where, ``code`` the ``errno``.
+
+    ``StorageError.of`` makes one from an ``errno`` in the user's terms; it is pure (no I/O),
+    so that any caller holding an ``OSError`` can translate it.
+    """
+
+    default_fix = "Check the disk (df -h) and the permissions of the index directory (ls -l)."
+
+    #: The errors the disk gives that are the user's to fix, not Bahth's bugs.
+    CODES: ClassVar[frozenset[int]] = frozenset(
+        {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+    )
+
+    def __init__(
+        self, message: str, fix: str | None = None, *, path: str | None = None, code: int = 0
+    ) -> None:
+        super().__init__(message, fix)
+        self.path = path
+        self.code = code
+
+    @staticmethod
+    def errno_in(message: str) -> int | None:
+        """The ``errno`` a compiled library's message names, if any: Rust's I/O errors (in
+        tantivy's) print ``Os { code: 28, kind: StorageFull, ... }`` or ``(os error 28)``.
+
+        >>> StorageError.errno_in("An IO error occurred: 'No space left on device (os error 28)'")
+        28
+        """
+        found = _RUST_OS_ERROR.search(message)
+        return int(found[1] or found[2]) if found else None
+
+    @classmethod
+    def of(cls, code: int, path: str | None, *, writing: bool | None = None) -> StorageError:
+        """The error for ``errno`` ``code`` at ``path`` (a file or directory; None: unknown).
+        ``writing`` says whether Bahth was writing (True), reading (False) or either (None),
+        which decides what a permission error means.
+
+        >>> print(StorageError.of(errno.ENOSPC, "indexes/news/gen-000002"))
+        No space left on device at indexes/news/gen-000002.
+        Free space on that disk (df -h indexes/news/gen-000002) and run the command again.
+        """
+        where = path or "the index"
+        at = f" at {path}" if path else ""
+        df = f"df -h {path}" if path else "df -h"
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            what = "No space left on device" if code == errno.ENOSPC else "Disk quota exceeded"
+            return cls(
+                f"{what}{at}.",
+                f"Free space on that disk ({df}) and run the command again.",
+                path=path,
+                code=code,
+            )
+        if code == errno.EROFS:
+            return cls(
+                f"{where} is on a read-only file system: Bahth cannot write there.",
+                "Remount it read-write, or write the index elsewhere (--index DIR); it can "
+                "be searched as it is.",
+                path=path,
+                code=code,
+            )
+        if code in (errno.EACCES, errno.EPERM):
+            ls = f"ls -ld {path}" if path else "ls -l"
+            if writing is False:
+                state, need = "is not readable", "read"
+            elif writing:
+                state, need = "is not writable", "write"
+            else:
+                state, need = "cannot be read or written", "read and write"
+            return cls(
+                f"{where} {state} by this user (permission denied).",
+                f"Check its permissions ({ls}): the user running bahth must be able to {need} "
+                "the index directory and every file in it.",
+                path=path,
+                code=code,
+            )
+        if code == errno.EIO:
+            return cls(
+                f"The disk reported an input/output error{at}.",
+                "The disk or file system may be failing: check it (dmesg, fsck), then run "
+                "the command again.",
+                path=path,
+                code=code,
+            )
+        return cls(f"The system refused{at}: {os.strerror(code)}.", path=path, code=code)
 
 
 class InputError(BahthError):

@@ -1,5 +1,7 @@
 """Terminal layout for text output: display width, wrapping at word boundaries, bidi reordering
-for terminals that do none, and a pager started the way git starts one. No click, no engine.
+for terminals that do none, a pager started the way git starts one, and ``neutral``, which
+keeps the characters of a dump that would act on a terminal from reaching it. No click, no
+engine.
 
 Highlights travel through wrapping and reordering as a toggle character, ``MARK``, around each
 marked span; ``styled`` turns the toggles into the marker's output last, so that wrapping counts
@@ -28,6 +30,65 @@ is reordered), and never meaningful in an article (``clean`` replaces it)."""
 def clean(text: str) -> str:
     """``text`` without ``MARK`` characters, so that only the renderer's marks toggle."""
     return text.replace(MARK, "\ufffd")
+
+
+# --- characters that act on a terminal instead of being shown --------------------------------
+
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+"""Unicode's bidi formatting characters (the Bidi_Control property): ALM, LRM and RLM; the
+embeddings LRE and RLE, the overrides LRO and RLO, and PDF, which ends them; the isolates LRI,
+RLI and FSI, and PDI, which ends them. Invisible; they only change the order in which the
+characters around them are shown, and an override that is never closed reverses everything
+after it, up to the end of the line, or of a terminal's paragraph."""
+
+_LINE_BREAKS = frozenset("\r\n\x0b\x0c\x85\u2028\u2029")
+# One alternation, so that a Windows line end (\r\n) is one break, not two.
+_NEUTRALISED = re.compile(
+    "\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+    + "".join(sorted(BIDI_CONTROLS))
+    + "]"
+)
+
+
+def neutral(text: str, *, lines: bool = False) -> str:
+    r"""``text`` from a dump made safe to print on a terminal, and in CSV.
+
+    - Bidi formatting characters (``BIDI_CONTROLS``) are removed: nothing a reader sees is
+      lost, and a title cannot reorder what is shown around it (Bahth puts lines in display
+      order itself with ``--bidi``; else the terminal does, from the letters).
+    - Line breaks (``\n``, ``\r\n``, a lone ``\r``, VT, FF, NEL, U+2028, U+2029) become
+      ``\n`` when ``lines`` (a body's paragraphs), else a space (a title, a snippet, a url:
+      one line each, so that no record prints lines that pass for others).
+    - Other C0 and C1 control characters and DEL are shown escaped, as Python writes them
+      (``\x1b``): a terminal would obey them (an escape sequence can rewrite the screen or
+      the window's title), and dropping them would hide that the dump holds them. A tab
+      stays.
+    - A lone surrogate (a ``\ud800`` escape in a JSON dump), which no output encoding
+      writes, becomes U+FFFD.
+
+    JSON output keeps the text as stored; HTML removes the bidi controls too.
+
+    >>> neutral("abc\u202edef\x1b[2Jghi")
+    'abcdef\\x1b[2Jghi'
+    >>> neutral("one\r\ntwo\rthree"), neutral("one\r\ntwo", lines=True)
+    ('one two three', 'one\ntwo')
+    """
+    if not _NEUTRALISED.search(text):
+        return text  # the common case, untouched and uncopied
+
+    def replace(found: re.Match[str]) -> str:
+        char = found.group()
+        if char in BIDI_CONTROLS:
+            return ""
+        if char == "\r\n" or char in _LINE_BREAKS:
+            return "\n" if lines else " "
+        if "\ud800" <= char <= "\udfff":
+            return "\ufffd"
+        return f"\\x{ord(char):02x}"
+
+    return _NEUTRALISED.sub(replace, text)
 
 
 def char_width(char: str) -> int:
