@@ -13,6 +13,12 @@ The language, for people who search news:
 The parser checks everything before an engine sees the query: whoosh's own parser silently
 repairs ``(غزة OR القاهرة`` and turns an unknown ``nofield:x`` into a search for "nofield".
 
+A query is bounded as a dump's record is, so that no string can hold a searcher for minutes
+or exhaust its stack: at most ``MAX_QUERY_CHARS`` characters, ``MAX_QUERY_WORDS`` words
+(those of phrases included), ``MAX_PREFIXES`` prefixes (each searches up to 64 forms per
+field) and ``MAX_NESTING`` levels of parentheses and NOTs. Each limit passed is a
+``QueryError`` naming it (``search.options`` lists every limit of a search).
+
 >>> parse('-"البيت الأبيض" بوتين').children[0]
 Not(child=Phrase(text='البيت الأبيض', field=None))
 """
@@ -29,6 +35,15 @@ TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("source", "category")
 FIELDS = TEXT_FIELDS + KEYWORD_FIELDS
 MIN_PREFIX = 3  # two Arabic letters start tens of thousands of words
+
+# The limits of a query (see the module's docstring). A search's cost grows with its words:
+# 64 words of a pasted paragraph took 0.06 s on tantivy and 1.1 s on whoosh over 31,525
+# articles (300 words: 0.55 s and 6.2 s), and 64 words still find the paragraph's article.
+# A prefix costs as much as dozens of words: 5 common ones took whoosh 6 s.
+MAX_QUERY_CHARS = 1_000
+MAX_QUERY_WORDS = 64
+MAX_PREFIXES = 8
+MAX_NESTING = 16  # groups within groups (and NOTs): news searches use two or three
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +184,11 @@ class _Parser:
         self.lexemes = lexemes
         self.i = 0
         self.open_groups: list[_Lexeme] = []  # the "(" lexemes we are inside
+        self.depth = 0  # the groups and NOTs we are inside: each is a call deeper
+        # Parts that ask for nothing where something must be asked for: raised once the whole
+        # query is known to ask for something, so that a query of excluded words alone is
+        # told so as a whole.
+        self.deferred: list[QueryError] = []
 
     def peek(self) -> _Lexeme | None:
         return self.lexemes[self.i] if self.i < len(self.lexemes) else None
@@ -187,12 +207,24 @@ class _Parser:
 
     def parse_or(self, field: str | None) -> Node:
         children = [self.parse_and(field)]
+        operators: list[_Lexeme] = []
         while (lexeme := self.peek()) is not None and lexeme.kind == "OR":
-            self.take()
+            operators.append(self.take())
             if self.peek() is None or self.peek().kind in {")", "OR", "AND"}:
                 raise QueryError(f"OR at position {lexeme.pos + 1} has nothing after it")
             children.append(self.parse_and(field))
-        return children[0] if len(children) == 1 else Or(tuple(children))
+        if len(children) == 1:
+            return children[0]
+        for n, child in enumerate(children):
+            if not _asks(child):  # a OR -b: every article without b would match
+                operator = operators[max(n - 1, 0)]
+                self.deferred.append(
+                    QueryError(
+                        f"OR at position {operator.pos + 1} has a side that only excludes words",
+                        "Each side of an OR must ask for a word: روسيا OR (أوكرانيا -قطر)",
+                    )
+                )
+        return Or(tuple(children))
 
     def parse_and(self, field: str | None) -> Node:
         children: list[Node] = []
@@ -225,11 +257,39 @@ class _Parser:
 
     def parse_unary(self, field: str | None) -> Node:
         lexeme = self.take()
+        if lexeme.kind not in {"NOT", "-", "("}:
+            return self.parse_leaf(lexeme, field)
+        # Each group and NOT is a level of recursion here, in compiling and in the engines:
+        # thousands of them were a RecursionError.
+        if self.depth == MAX_NESTING:
+            name = "'('" if lexeme.kind == "(" else lexeme.text
+            raise QueryError(
+                f"{name} at position {lexeme.pos + 1} is nested too deeply: at most "
+                f"{MAX_NESTING} groups and NOTs may stand within each other",
+                "Leave out parentheses: (a (b c)) searches what a b c does",
+            )
+        self.depth += 1
+        try:
+            return self.parse_nested(lexeme, field)
+        finally:
+            self.depth -= 1
+
+    def parse_nested(self, lexeme: _Lexeme, field: str | None) -> Node:
+        """What a NOT, a - or a ( that was just taken applies to."""
         if lexeme.kind in {"NOT", "-"}:
             nxt = self.peek()
             if nxt is None or nxt.kind in {")", "OR", "AND"}:
                 raise QueryError(f"{lexeme.text} at position {lexeme.pos + 1} has nothing after it")
-            return Not(self.parse_unary(field))
+            child = self.parse_unary(field)
+            if not _asks(child):  # NOT NOT x, -(-x): excluding the articles without x
+                self.deferred.append(
+                    QueryError(
+                        f"{lexeme.text} at position {lexeme.pos + 1} excludes words that are "
+                        "themselves excluded",
+                        "Write a word without NOT to require it: NOT NOT قطر is قطر",
+                    )
+                )
+            return Not(child)
         if lexeme.kind == "(":
             self.open_groups.append(lexeme)
             group = self.parse_or(lexeme.field or field)
@@ -238,6 +298,10 @@ class _Parser:
             self.take()
             self.open_groups.pop()
             return group
+        raise AssertionError(lexeme)  # parse_unary passes only NOT, - and (
+
+    def parse_leaf(self, lexeme: _Lexeme, field: str | None) -> Node:
+        """A word or a phrase (a stray ')' is an error)."""
         if lexeme.kind == ")":
             raise QueryError(f"')' at position {lexeme.pos + 1} has no matching '('")
         own_field = lexeme.field or field
@@ -286,11 +350,59 @@ def parse(query: str) -> Node:
     >>> parse("(روسيا OR أوكرانيا) title:قمة*").children[1]
     Word(text='قمة', field='title', prefix=True)
     """
+    _check_text(query)
     if not query.strip():
         raise QueryError("the query is empty", "Type one or more words to search for")
-    tree = _Parser(_lex(query)).parse()
+    lexemes = _lex(query)
+    _check_size(lexemes)
+    parser = _Parser(lexemes)
+    tree = parser.parse()
     _check_positive(tree)
+    if parser.deferred:
+        raise parser.deferred[0]
     return tree
+
+
+def _check_text(query: object) -> None:
+    """A ``QueryError`` unless ``query`` is a string of text within ``MAX_QUERY_CHARS``."""
+    if not isinstance(query, str):
+        raise QueryError(
+            f"the query must be a string (str), not {type(query).__name__}",
+            "Pass the words to search for as one string: search('بوتين روسيا')",
+        )
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are taken",
+            "Search for fewer words: the names, places and rare words find the articles",
+        )
+    try:
+        query.encode("utf-8")
+    except UnicodeEncodeError as error:  # half of a UTF-16 pair: a string cut in two
+        raise QueryError(
+            f"the character at position {error.start + 1} is not text "
+            f"(U+{ord(query[error.start]):04X}, half of a surrogate pair)",
+            "Pass the query as it was typed, not cut from UTF-16 text",
+        ) from None
+
+
+def _check_size(lexemes: list[_Lexeme]) -> None:
+    """A ``QueryError`` past ``MAX_QUERY_WORDS`` words or ``MAX_PREFIXES`` prefixes."""
+    words = sum(
+        len(x.text.split()) if x.kind == "phrase" else 1
+        for x in lexemes
+        if x.kind in ("word", "phrase")
+    )
+    if words > MAX_QUERY_WORDS:
+        raise QueryError(
+            f"the query has {words:,} words; at most {MAX_QUERY_WORDS} are taken",
+            "Keep the words that matter most (names, places, rare words), or search twice",
+        )
+    prefixes = sum(x.kind == "word" and x.text.endswith("*") for x in lexemes)
+    if prefixes > MAX_PREFIXES:
+        raise QueryError(
+            f"the query has {prefixes} prefix searches (word*); at most {MAX_PREFIXES} are taken",
+            "Write some of the words in full: each prefix searches dozens of words",
+        )
 
 
 def written_words(query: str) -> list[tuple[int, str]]:

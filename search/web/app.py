@@ -15,9 +15,12 @@ pool, beside one shared ``Searcher`` (see ``live``).
 Dumps are untrusted text that may hold HTML, and so is what a user types: templates escape
 every value (Jinja2 autoescaping); highlighted text goes through ``render.mark_html``, which
 escapes it before adding its ``<mark>``s; a dump's url becomes a link only when ``render.link``
-says it is http(s). Every response forbids scripts (Content-Security-Policy), and no request
-path reaches the file system: the templates and the style sheet are read from the package by
-fixed names, and articles from the index by id.
+says it is http(s). Every response forbids scripts (Content-Security-Policy), errors (404,
+405 with its ``Allow``, 500) included, and no request path reaches the file system: the
+templates and the style sheet are read from the package by fixed names, and articles from the
+index by id. What a request sends is echoed cut (``params.echoed``) once past the server's
+limits, and ``LoopbackHosts`` keeps other sites' pages from reaching a server bound to this
+computer through their own names (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -41,48 +44,20 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import render
 from ..errors import BahthError, QueryError
-from ..options import SearchOptions
+from ..options import SearchOptions, shown
 from ..results import Results
 from . import params
+from .guards import SECURITY_HEADERS, SecurityHeaders
 from .live import LiveSearcher
 
-SECURITY_HEADERS = {
-    # No script at all; the one style sheet is ours; forms submit only here.
-    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "x-content-type-options": "nosniff",
-    # Following an article's link must not hand the news site the query in the Referer.
-    "referrer-policy": "no-referrer",
-}
 SCORE = "score"  # a parameter of the pages only: show each hit's score
 HIJRI = "hijri"  # pages and API: each date with its Hijri date too (bahth search --hijri)
 _YES = ("1", "on", "true", "yes")
 PAGES_AROUND = 2  # page links on each side of the current one
 _POSITION = re.compile(r"\bposition (\d+)\b")
-
-
-class _SecurityHeaders:
-    """ASGI middleware adding ``SECURITY_HEADERS`` to every HTTP response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.headers = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> Markup:
@@ -195,13 +170,13 @@ def _form(
 
 def _raw_form(request: Request) -> dict[str, Any]:
     """What the search form shows when the parameters could not be read: what was sent."""
-    form = {p.field: request.query_params.get(p.name, "") for p in params.parameters()}
     sent = request.query_params
+    form = {p.field: params.echoed(sent.get(p.name, "")) for p in params.parameters()}
     return {
         **form,
-        "q": sent.get(params.QUERY, ""),
-        SCORE: sent.get(SCORE, ""),
-        HIJRI: sent.get(HIJRI, ""),
+        "q": params.echoed(sent.get(params.QUERY, "")),
+        SCORE: params.echoed(sent.get(SCORE, "")),
+        HIJRI: params.echoed(sent.get(HIJRI, "")),
         "filtered": True,
     }
 
@@ -332,7 +307,8 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         unknown = sorted(set(request.query_params) - taken_names)
         if unknown:
             taken = ", ".join(sorted(taken_names))
-            return json_error(400, f"unknown parameter {', '.join(unknown)}; taken: {taken}")
+            named = params.echoed(", ".join(unknown), params.ECHOED)
+            return json_error(400, f"unknown parameter {named}; taken: {taken}")
         try:
             query, options = params.parse(request.query_params)
             results = live.get().search(query, **options.arguments())
@@ -351,7 +327,7 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
         except BahthError as error:
             return json_error(503, error)
         if article is None:
-            return json_error(404, f"no article with id {article_id!r}")
+            return json_error(404, f"no article with id {shown(article_id)}")
         document = render.article_dict(article, copies, hijri=_shown(request, HIJRI))
         return _json(render.json_text(document) + "\n")
 
@@ -360,11 +336,33 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             css, media_type="text/css", headers={"cache-control": "public, max-age=31536000"}
         )
 
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
+    def http_error(request: Request, exc: Exception) -> Response:
+        """404, 405 (with the methods it takes, in ``Allow``) and the other HTTP errors."""
+        assert isinstance(exc, HTTPException)
+        status, headers = exc.status_code, exc.headers or {}
         if request.url.path.startswith("/api/"):
-            return json_error(status, "no such page" if status == 404 else "method not allowed")
-        return error_page(status, "الصفحة غير موجودة" if status == 404 else "طلب غير مقبول")
+            messages = {
+                404: "no such page",
+                405: f"method not allowed: {headers.get('Allow')} only",
+            }
+            response = json_error(status, messages.get(status, exc.detail.lower()))
+        else:
+            response = error_page(status, "الصفحة غير موجودة" if status == 404 else "طلب غير مقبول")
+        response.headers.update(headers)
+        return response
+
+    def server_error(request: Request, exc: Exception) -> Response:
+        """A 500: a bug. Starlette sends it from outside the middleware, so it carries the
+        security headers itself; the exception goes on to the server's log."""
+        try:
+            if request.url.path.startswith("/api/"):
+                response = json_error(500, "the server failed; the error is in its log")
+            else:
+                response = error_page(500, "خطأ في الخادم")
+        except Exception:  # the page itself failed: the plainest answer
+            response = Response("Internal Server Error", 500, media_type="text/plain")
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -380,8 +378,8 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
             Route("/api/article/{article_id:path}", api_article),
             Route("/static/bahth.css", style),
         ],
-        middleware=[Middleware(_SecurityHeaders)],
-        exception_handlers={HTTPException: http_error},
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.live = live

@@ -26,12 +26,12 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from ..errors import QueryError
-from ..options import SearchOptions
+from ..options import MAX_DEPTH, SearchOptions
 
 QUERY = "q"
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100  # hits a page: a thousand snippets would hold a whoosh server for seconds
-MAX_DEPTH = 10_000  # the deepest hit a page may reach (page x limit), as Elasticsearch's window
+ECHOED = 200  # characters of a value past the limits that a page or a message shows again
 
 _TRUE = frozenset({"1", "true", "on", "yes"})
 _FALSE = frozenset({"0", "false", "off", "no"})
@@ -68,21 +68,43 @@ def names() -> frozenset[str]:
     return frozenset({QUERY, *(p.name for p in parameters())})
 
 
+def echoed(text: str, longest: int = MAX_QUERY_CHARS) -> str:
+    """``text`` as a page or an error shows it again: whole up to ``longest`` characters (a
+    query the server takes is kept in the search box, to fix), else its first ``ECHOED``
+    and "…", so that a request of kilobytes is not sent back whole.
+
+    >>> echoed("ن" * 500) == "ن" * 500, len(echoed("ن" * 8000))
+    (True, 201)
+    """
+    return text if len(text) <= longest else text[:ECHOED] + "…"
+
+
 def _value(parameter: _Parameter, text: str) -> Any:
     """The typed value of one parameter, None for an empty one; a ``QueryError`` if wrong."""
     text = text.strip()
     if not text:
         return None
+    quoted = echoed(text, ECHOED)
     if parameter.kind is bool:
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise QueryError(f"{parameter.name}: '{text}' is not a yes or no", "Write 1 or 0")
+        raise QueryError(f"{parameter.name}: '{quoted}' is not a yes or no", "Write 1 or 0")
     if parameter.kind is int:
-        if not text.isascii() or not text.isdigit():
-            raise QueryError(f"{parameter.name}: '{text}' is not a whole number")
+        # Digits only, and few: int() of 5,000 digits is refused (and of 100,000, slow).
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            raise QueryError(
+                f"{parameter.name}: '{quoted}' is not a whole number of 1 to 18 digits"
+            )
         return int(text)
     if parameter.choices and text not in parameter.choices:
-        raise QueryError(f"{parameter.name}: '{text}' is not one of {', '.join(parameter.choices)}")
+        raise QueryError(
+            f"{parameter.name}: '{quoted}' is not one of {', '.join(parameter.choices)}"
+        )
+    if len(text) > MAX_QUERY_CHARS:  # no filter value (a date, a source) is as long as a query
+        raise QueryError(
+            f"{parameter.name}: a value of {len(text):,} characters; at most {MAX_QUERY_CHARS} "
+            "are taken"
+        )
     return text
 
 

@@ -1,16 +1,30 @@
-"""Running the web app: bind the address, say where it is, serve with uvicorn until stopped."""
+"""Running the web app: bind the address, say where it is, serve with uvicorn until stopped.
+
+A slow or idle client holds a connection, and its descriptor, only so long: its request's
+head (the request line and headers) must arrive within ``HEAD_TIMEOUT`` seconds of the
+connection or of the end of the previous response, and be at most ``MAX_HEAD_BYTES``; a kept-
+alive connection is closed after ``KEEP_ALIVE`` idle seconds. uvicorn has no deadline for a
+request's head (its keep-alive timer starts only once a response is sent, and stops at the
+first byte of the next request), so ``_HeadDeadline`` adds one to its HTTP/1.1 protocol.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .app import create_app
+from .guards import SECURITY_HEADERS, LoopbackHosts
 
 LOOPBACK = "127.0.0.1"
 BACKLOG = 2048  # uvicorn's
+HEAD_TIMEOUT = 10.0  # seconds; a browser sends a head in one packet
+MAX_HEAD_BYTES = 16 * 1024  # h11's default, said here: a 500-character query is 9 KB encoded
+KEEP_ALIVE = 5  # seconds; uvicorn's default
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -86,12 +100,78 @@ def serve(
             "(there is no login). Ctrl-C stops."
         )
     config = uvicorn.Config(
-        app,
+        # Bound to this computer, the server answers only requests naming it (DNS
+        # rebinding); bound to a network, the user chose who may reach it.
+        LoopbackHosts(app) if loopback_only else app,
         lifespan="on",  # closes the index on the way out
         log_level="warning",
         access_log=False,
         server_header=False,
         proxy_headers=False,
+        http=head_deadline_protocol(),
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        timeout_keep_alive=KEEP_ALIVE,
     )
     with sock:
         uvicorn.Server(config).run(sockets=[sock])
+
+
+def head_deadline_protocol(timeout: float = HEAD_TIMEOUT) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP/1.1 protocol (h11), closing a connection whose request head is not
+    complete ``timeout`` seconds after the connection was made, or after the previous response
+    when the client starts another. The deadline is not moved by each byte received: a client
+    sending a byte a second ("slowloris") is closed on time too. Its 400 for a head it cannot
+    read carries the security headers, as the app's responses do."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class _HeadDeadline(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._deadline = self.loop.call_later(timeout, self._expired)
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            waiting = self.conn.their_state is h11.IDLE  # no complete request head yet
+            if waiting and self._deadline is None and not self.transport.is_closing():
+                self._deadline = self.loop.call_later(timeout, self._expired)
+            elif not waiting:
+                self._cancel()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()  # may already read a pipelined request's head
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self._cancel()
+                self._deadline = self.loop.call_later(timeout, self._expired)
+
+        def send_400_response(self, msg: str) -> None:
+            """uvicorn's answer to a request head it cannot read (malformed, or larger than
+            ``MAX_HEAD_BYTES``), with the security headers every response carries."""
+            headers = [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"connection", b"close"),
+                *((k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()),
+            ]
+            response = h11.Response(status_code=400, headers=headers, reason=b"Bad Request")
+            for event in (response, h11.Data(data=msg.encode("ascii")), h11.EndOfMessage()):
+                self.transport.write(self.conn.send(event))
+            self.transport.close()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._cancel()
+            super().connection_lost(exc)
+
+        def _cancel(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _expired(self) -> None:
+            self._deadline = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.conn.send(h11.ConnectionClosed())
+                self.transport.close()
+
+    return _HeadDeadline
