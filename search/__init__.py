@@ -21,15 +21,19 @@ if TYPE_CHECKING:
     from .article import Article
     from .errors import (
         BahthError,
+        IndexDamaged,
         IndexIncompatible,
         IndexLocked,
         IndexNotFound,
         InputError,
         QueryError,
+        StorageError,
     )
-    from .indexer import Indexer, IndexReport
+    from .indexer import Indexer
     from .ingest import Note, Progress, Reject
     from .options import SearchOptions
+    from .rejects import RejectsRun, read_rejects
+    from .report import IndexReport
     from .results import Hit, IndexStats, Results
     from .searcher import Searcher
 
@@ -41,10 +45,11 @@ _HOMES = {
     "Article": ".article",
     "BahthError": ".errors",
     "Hit": ".results",
+    "IndexDamaged": ".errors",
     "IndexIncompatible": ".errors",
     "IndexLocked": ".errors",
     "IndexNotFound": ".errors",
-    "IndexReport": ".indexer",
+    "IndexReport": ".report",
     "IndexStats": ".results",
     "Indexer": ".indexer",
     "InputError": ".errors",
@@ -52,11 +57,14 @@ _HOMES = {
     "Progress": ".ingest",
     "QueryError": ".errors",
     "Reject": ".ingest",
+    "RejectsRun": ".rejects",
     "Results": ".results",
     "SearchOptions": ".options",
     "Searcher": ".searcher",
+    "StorageError": ".errors",
     "analyze": ".arabic",
     "normalize": ".arabic",
+    "read_rejects": ".rejects",
     "render": ".render",
     "stem": ".arabic",
     "tokenize": ".arabic",
@@ -84,6 +92,7 @@ __all__ = [
     "Article",
     "BahthError",
     "Hit",
+    "IndexDamaged",
     "IndexIncompatible",
     "IndexLocked",
     "IndexNotFound",
@@ -95,11 +104,14 @@ __all__ = [
     "Progress",
     "QueryError",
     "Reject",
+    "RejectsRun",
     "Results",
     "SearchOptions",
     "Searcher",
+    "StorageError",
     "analyze",
     "normalize",
+    "read_rejects",
     "render",
     "stem",
     "tokenize",

@@ -16,301 +16,41 @@ and published only when complete.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, Literal
 
 from . import engine as engines
 from . import layout
+from . import rejects as rejects_history
 from .arabic import ANALYSIS_VERSION
 from .article import Article
-from .engine import Engine, EngineWriter
-from .engine.contract import version as content_version
+from .engine import Engine
 from .errors import IndexIncompatible, InputError
-from .ingest import FIELDS, Format, Note, Progress, Reject, find_files, read_dump
+from .ingest import (
+    FIELDS,
+    MAX_RECORD_BYTES,
+    Format,
+    Note,
+    Progress,
+    Reject,
+    find_files,
+    read_dump,
+)
+from .report import IndexReport
+from .run import Run, prepare_commit
 from .spelling import vocabulary
-from .stories import Stories
+from .storage import storage_errors
 
-HASH_BATCH = 1000
 # Several workers (whoosh: analyzing processes; tantivy: analyzing processes and indexing
 # threads) pay from dumps of this size, one per core up to MAX_AUTO_WORKERS (SaudiNewsNet on
 # 2 cores, whoosh: about 1.7x faster with 2); below, starting them costs more than it saves.
 SEVERAL_WORKERS_BYTES = 16 * 1024 * 1024
 MAX_AUTO_WORKERS = 4
-
-
-@dataclass
-class IndexReport:
-    """What an indexing run did (or, ``dry_run``, would do). Every record read is counted in
-    exactly one of ``added``, ``updated``, ``unchanged``, ``duplicates`` or ``rejected``.
-
-    ``title_only`` counts the articles read with a title and no body (indexed all the same);
-    ``fields`` says which dump field filled each of ours and for how many articles
-    (``{"body": {"content": 31030}, ...}``); ``warnings`` holds the messages about dumps that
-    look misread (a file whose articles mostly have no body or no readable date, a mapping no
-    record had); ``first`` is the first article read, to show what was made of the dump.
-    """
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    duplicates: int = 0
-    deleted: int = 0
-    unparsed_dates: int = 0
-    encoding_problems: int = 0
-    empty_files: int = 0
-    seconds: float = 0.0
-    commit_seconds: float = 0.0
-    rejects_file: Path | None = None
-    generation: str | None = None
-    engine: str | None = None
-    stale_lock: int | None = None
-    title_only: int = 0
-    fields: dict[str, dict[str, int]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    first: Article | None = None
-    dry_run: bool = False
-
-    @property
-    def read(self) -> int:
-        """Records read: articles plus rejects."""
-        return self.added + self.updated + self.unchanged + self.duplicates + self.rejected
-
-    @property
-    def articles(self) -> int:
-        """Articles read (records that were not rejected); 0 means nothing could be used."""
-        return self.read - self.rejected
-
-    @property
-    def articles_per_second(self) -> float:
-        """Records read per second of the whole run, commit included."""
-        return self.read / self.seconds if self.seconds else 0.0
-
-    def summary(self) -> str:
-        """One line, as ``bahth index`` prints it."""
-        would = " to be" if self.dry_run else ""
-        parts = [
-            f"{self.read:,} read",
-            f"{self.added:,}{would} added",
-            f"{self.updated:,}{would} updated",
-            f"{self.unchanged:,} unchanged",
-            f"{self.rejected:,} rejected",
-        ]
-        if self.title_only:
-            parts.append(f"{self.title_only:,} title only (no body)")
-        if self.duplicates:
-            parts.append(f"{self.duplicates:,} duplicate ids (last one kept)")
-        if self.deleted:
-            parts.append(f"{self.deleted:,}{would} deleted")
-        if self.unparsed_dates:
-            parts.append(f"{self.unparsed_dates:,} unparsed dates kept as text")
-        if self.encoding_problems:
-            parts.append(f"{self.encoding_problems:,} files with invalid UTF-8 (replaced)")
-        if self.empty_files:
-            parts.append(f"{self.empty_files:,} empty files")
-
-        speed = self.articles_per_second
-        rate = f"{speed:,.0f} articles/s" if speed >= 10 else f"{speed:.2f} articles/s"
-        return f"{', '.join(parts)} in {self.seconds:.1f} s ({rate})"
-
-
-def _id_digest(article_id: str) -> bytes:
-    # Ids seen in this run are remembered as 8-byte digests: duplicate detection must not hold
-    # a whole dump's ids as strings.
-    return hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-
-
-class _Run:
-    """One indexing pass into one generation: one writer, duplicate handling, counting.
-
-    A dry run (``dry``) counts the same against the generation, if any, and writes nothing.
-    """
-
-    def __init__(
-        self,
-        engine: Engine,
-        generation: Path | None,
-        report: IndexReport,
-        workers: int,
-        dry: bool = False,
-    ) -> None:
-        self.engine = engine
-        self.generation = generation
-        self.report = report
-        self.workers = workers
-        self.dry = dry
-        # id digest → version of the last record with that id. The version costs about 50
-        # bytes an id more than a set of ids would; it makes the commonest duplicate, the
-        # same record again, free: no second analysis, nothing to set aside at commit.
-        self.seen: dict[bytes, int] = {}
-        # The index as it was before the run (a dry run of a new index has none).
-        self.searcher = engine.open_reader(generation) if generation else None
-        self._searcher_open = self.searcher is not None
-        self._empty = self.searcher is None or self.searcher.doc_count() == 0
-        self._writer: EngineWriter | None = None
-        # Articles wait here so that their stored hashes are looked up in one call a batch
-        # (tantivy: one query for a thousand ids instead of a thousand queries); memory holds
-        # one batch, whatever the size of the index.
-        self._batch: list[Article] = []
-        self._stored: dict[str, int] = {}
-        self._stories: Stories | None = None
-
-    @property
-    def stories(self) -> Stories:
-        # Read on the first change: an unchanged re-index loads no signatures.
-        if self._stories is None:
-            assert self.generation is not None, "a dry run reads no stories"
-            self._stories = layout.read_stories(self.generation)
-        return self._stories
-
-    @property
-    def writer(self) -> EngineWriter:
-        # Opened on the first change: re-indexing an unchanged dump starts no writer processes
-        # and commits nothing.
-        if self._writer is None:
-            if self.dry:
-                self._writer = _NoWriter()
-            else:
-                assert self.generation is not None, "a run writes into a generation"
-                self._writer = self.engine.open_writer(self.generation, self.workers, self.stories)
-        return self._writer
-
-    def _stored_version(self, article_id: str) -> int | None:
-        return self._stored.get(article_id)
-
-    def add(self, article: Article) -> None:
-        """Take ``article`` into the run (indexed with its batch)."""
-        self._batch.append(article)
-        if len(self._batch) >= HASH_BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        """Index the articles waiting in the batch."""
-        if self.searcher is not None and not self._empty:  # a new index: nothing to look up
-            self._stored = self.searcher.versions([a.id for a in self._batch])
-        for article in self._batch:
-            self._add(article)
-        self._batch = []
-        self._stored = {}
-
-    def _add(self, article: Article) -> None:
-        content_hash = article.content_hash()
-        digest = _id_digest(article.id)
-        version = content_version(content_hash)
-        previous = self.seen.get(digest)
-        self.seen[digest] = version
-        if previous is not None:
-            self._add_again(article, content_hash, version, previous)
-            return
-        stored = self._stored_version(article.id)
-        if stored == version:
-            self.report.unchanged += 1
-        elif stored is None:
-            self.writer.add(article, content_hash)
-            self.report.added += 1
-        else:
-            self.writer.delete(article.id)
-            self.writer.add(article, content_hash)
-            self.report.updated += 1
-
-    def _add_again(self, article: Article, content_hash: str, version: int, previous: int) -> None:
-        # A later record of an id this run has seen: its version takes the previous one's
-        # place, in the index and in the report (an id counts as added, updated or unchanged
-        # by its last version; its other records count as duplicates).
-        self.report.duplicates += 1
-        if version == previous:
-            return
-        stored_version = self._stored_version(article.id)
-        before, after = _outcome(stored_version, previous), _outcome(stored_version, version)
-        setattr(self.report, before, getattr(self.report, before) - 1)
-        setattr(self.report, after, getattr(self.report, after) + 1)
-        # Written even when it is the stored version: the committed article was deleted when
-        # a version in between was written. An earlier version may be in the writer,
-        # uncommitted: ``replace`` drops it too.
-        self.writer.replace(article, content_hash)
-
-    def missing(self) -> list[str]:
-        """The ids of the index that this run has not read (for ``delete_missing``)."""
-        if self.searcher is None:
-            return []
-        return [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
-
-    def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
-        """Commit the run with ``meta`` as its metadata, in one atomic step."""
-        assert self.generation is not None and not self.dry, "a dry run commits nothing"
-        self.flush()
-        if delete_missing:
-            missing = self.missing()
-            self.report.deleted = sum(self.writer.delete(i) for i in missing)
-            for article_id in missing:
-                self.stories.remove(article_id)
-        self._close_searcher()
-        if self._writer is None:
-            # Nothing changed in the engine: replacing the last commit's metadata (one rename)
-            # is the run's atomic step.
-            layout.write_meta(self.generation, meta)
-        else:
-            self._writer.commit(_prepare(self.generation, meta, self._stories))
-        layout.remove_old_meta(self.generation)
-
-    def cancel(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-        self._close_searcher()
-
-    def _close_searcher(self) -> None:
-        # Once: a commit that fails after closing it is cancelled, and whoosh refuses to close
-        # a reader twice (which would hide the commit's error).
-        if self._searcher_open and self.searcher is not None:
-            self._searcher_open = False
-            self.searcher.close()
-
-
-class _NoWriter:
-    """What a dry run writes to: nothing. Says every delete would find its article, as the
-    ids it is given come from the index."""
-
-    def add(self, article: Article, content_hash: str) -> None:
-        pass
-
-    def replace(self, article: Article, content_hash: str) -> None:
-        pass
-
-    def delete(self, article_id: str) -> int:
-        return 1
-
-    def commit(self, prepare: Callable[[int], None]) -> None:
-        pass
-
-    def cancel(self) -> None:
-        pass
-
-
-def _prepare(
-    generation: Path, meta: dict[str, Any], stories: Stories | None
-) -> Callable[[int], None]:
-    """What a commit writes under its number: its metadata, and the stories if they changed."""
-
-    def prepare(number: int) -> None:
-        if stories is not None and stories.changed:
-            layout.write_stories(generation, stories, commit=number)
-        layout.write_meta(generation, meta, commit=number)
-
-    return prepare
-
-
-def _outcome(stored: int | None, version: int) -> str:
-    """How the report counts an article: by its version against the one stored before."""
-    if stored is None:
-        return "added"
-    return "unchanged" if stored == version else "updated"
 
 
 class Indexer:
@@ -362,12 +102,14 @@ class Indexer:
         strict: bool = False,
         on_problem: Callable[[Reject | Note], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
+        max_record_bytes: int = MAX_RECORD_BYTES,
     ) -> IndexReport:
         """Index the dumps at ``paths`` (files, directories, zip archives), updating articles
         by id.
 
-        Bad records are counted, passed to ``on_problem`` and written to ``rejects.jsonl``
-        beside the index; nothing is silently dropped. Dumps that look misread (a file whose
+        Bad records are counted, passed to ``on_problem`` and written to the run's rejects
+        file beside the index (``report.rejects_file``, kept after later runs: see
+        ``read_rejects``); nothing is silently dropped. Dumps that look misread (a file whose
         articles mostly have no body or no readable date, a ``fields`` mapping no record has)
         are warned about (``report.warnings``); with ``strict``, the first such warning raises
         ``InputError`` and nothing is committed. With ``delete_missing``, articles not in
@@ -375,10 +117,11 @@ class Indexer:
         article at all, that raises ``InputError`` and nothing is deleted (an empty or
         unreadable snapshot is not a request to empty the index). ``on_progress`` gets a
         ``Progress`` every hundred records read, after each file, and at the start and end of
-        the commit (``phase``).
+        the commit (``phase``). A record larger than ``max_record_bytes`` is rejected (see
+        ``search.ingest``).
         """
         names = [str(p) for p in paths]
-        records, progress = _read(names, format, fields, on_progress)
+        records, progress = _read(names, format, fields, on_progress, max_record_bytes)
         return self._index(
             records,
             names,
@@ -388,6 +131,7 @@ class Indexer:
             progress=progress,
         )
 
+    @storage_errors(writing=False)
     def check_files(
         self,
         paths: Iterable[str | os.PathLike[str]],
@@ -397,18 +141,20 @@ class Indexer:
         delete_missing: bool = False,
         on_problem: Callable[[Reject | Note], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
+        max_record_bytes: int = MAX_RECORD_BYTES,
     ) -> IndexReport:
         """Read the dumps as ``add_files`` would and report what it would do, writing nothing
         (``bahth index --dry-run``): no lock, no index, no rejects file. ``report.first`` is
         the first article read and ``report.fields`` the dump fields that filled ours."""
-        records, progress = _read([str(p) for p in paths], format, fields, on_progress)
+        names = [str(p) for p in paths]
+        records, progress = _read(names, format, fields, on_progress, max_record_bytes)
         report = IndexReport(dry_run=True)
         start = time.perf_counter()
         live = layout.current(self.path)
         if live is not None:
             self._check(live)
         engine = engines.engine_of(live) if live else engines.load(engines.chosen_engine(None))
-        run = _Run(engine, live, report, 1, dry=True)
+        run = Run(engine, live, report, 1, dry=True)
         try:
             self._consume(records, run, report, None, on_problem, strict=False)
             if delete_missing and report.articles:
@@ -432,16 +178,18 @@ class Indexer:
         strict: bool = False,
         on_problem: Callable[[Reject | Note], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
+        max_record_bytes: int = MAX_RECORD_BYTES,
     ) -> IndexReport:
         """Build a complete new index from ``paths`` beside the live one, then switch to it.
 
         Searchers already open keep their snapshot; new ones see the new index. If the
         rebuild fails, the live index is untouched and the partial generation is removed; so it
         is when the dumps hold no article at all (``InputError``): an empty index never replaces
-        a live one. ``strict`` and ``on_progress`` are as for ``add_files``.
+        a live one. ``strict``, ``on_progress`` and ``max_record_bytes`` are as for
+        ``add_files``.
         """
         names = [str(p) for p in paths]
-        records, progress = _read(names, format, fields, on_progress)
+        records, progress = _read(names, format, fields, on_progress, max_record_bytes)
         return self._index(
             records,
             names,
@@ -452,6 +200,7 @@ class Indexer:
             progress=progress,
         )
 
+    @storage_errors(writing=True, outcome="Nothing was deleted.")
     def delete(self, ids: Iterable[str], *, on_missing: Callable[[str], None] | None = None) -> int:
         """Delete articles by id; returns how many were in the index. Each id that was not
         is passed to ``on_missing``."""
@@ -470,7 +219,7 @@ class Indexer:
                     stories.remove(article_id)
                     if not found and on_missing is not None:
                         on_missing(article_id)
-                writer.commit(_prepare(generation, meta, stories))
+                writer.commit(prepare_commit(generation, meta, stories))
             except BaseException:
                 writer.cancel()
                 raise
@@ -504,6 +253,7 @@ class Indexer:
     def _check(self, generation: Path) -> None:
         layout.check_versions(self.path, layout.read_meta(generation))
 
+    @storage_errors(writing=True)
     def _index(
         self,
         records: Iterable[Article | Reject | Note],
@@ -515,7 +265,7 @@ class Indexer:
         fresh: bool = False,
         progress: _Phases | None = None,
     ) -> IndexReport:
-        report = IndexReport(rejects_file=self.path / layout.REJECTS)
+        report = IndexReport()
         start = time.perf_counter()
         with layout.write_lock(self.path, wait=self.wait) as stale:
             report.stale_lock = stale
@@ -524,9 +274,10 @@ class Indexer:
                 self._check(live)
             engine = self._engine(live)
             generation = live or self._new_generation(engine)
-            run = _Run(engine, generation, report, self._workers(paths))
+            run = Run(engine, generation, report, self._workers(paths))
             try:
-                with open(self.path / layout.REJECTS, "w", encoding="utf-8") as rejects:
+                # Each run's rejects in a file of its own, kept after the next runs.
+                with rejects_history.new_run(self.path) as (report.rejects_file, rejects):
                     self._consume(records, run, report, rejects, on_problem, strict)
                 replacing = fresh and layout.current(self.path) is not None
                 self._refuse_nothing(report, paths, replacing, delete_missing)
@@ -538,9 +289,13 @@ class Indexer:
                 vocabulary.refresh(generation)
                 report.commit_seconds = time.perf_counter() - committing
             except BaseException:
-                run.cancel()
-                if generation is not live:
-                    shutil.rmtree(generation, ignore_errors=True)
+                try:
+                    run.cancel()
+                finally:
+                    # Also when cancelling fails too (a full disk refuses the engine's list
+                    # of files): the new generation holds the space the user lacks.
+                    if generation is not live:
+                        shutil.rmtree(generation, ignore_errors=True)
                 raise
             if generation is not live:
                 layout.publish(self.path, generation)
@@ -555,7 +310,7 @@ class Indexer:
     def _consume(
         self,
         records: Iterable[Article | Reject | Note],
-        run: _Run,
+        run: Run,
         report: IndexReport,
         rejects: IO[str] | None,
         on_problem: Callable[[Reject | Note], None] | None,
@@ -566,9 +321,11 @@ class Indexer:
             if isinstance(record, Article):
                 if report.first is None:
                     report.first = record
-                if not record.body:
+                rejected = run.add(record)
+                for reject in rejected:
+                    self._problem(reject, report, rejects, on_problem)
+                if not record.body and not rejected:
                     report.title_only += 1
-                run.add(record)
             else:
                 self._problem(record, report, rejects, on_problem)
                 if strict and isinstance(record, Note) and record.is_warning:
@@ -578,7 +335,8 @@ class Indexer:
                         "(--field OURS=THEIRS), or index without strict to accept the dump "
                         "as it is read.",
                     )
-        run.flush()
+        for reject in run.settle():  # what the engine could not take
+            self._problem(reject, report, rejects, on_problem)
 
     @staticmethod
     def _refuse_nothing(
@@ -597,7 +355,12 @@ class Indexer:
 
     def _new_generation(self, engine: Engine) -> Path:
         generation = layout.new_generation(self.path)
-        engines.create(generation, engine.NAME)
+        try:
+            engines.create(generation, engine.NAME)
+        except BaseException:
+            # A full disk, say: leave no empty generation behind (the space is short).
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
         return generation
 
     @staticmethod
@@ -616,6 +379,8 @@ class Indexer:
             report.unparsed_dates += 1
         elif record.kind == "encoding":
             report.encoding_problems += 1
+        elif record.kind == "repaired":
+            report.repaired += record.count
         elif record.kind == "empty":
             report.empty_files += 1
         elif record.is_warning:
@@ -650,11 +415,19 @@ def _read(
     format: Format | None,
     fields: Mapping[str, str] | None,
     on_progress: Callable[[Progress], None] | None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> tuple[Iterator[Article | Reject | Note], _Phases]:
     """The records of the dumps, reporting progress through the returned ``_Phases``."""
     progress = _Phases(on_progress)
     listen = progress if on_progress is not None else None
-    return read_dump(paths, format=format, fields=fields, on_progress=listen), progress
+    records = read_dump(
+        paths,
+        format=format,
+        fields=fields,
+        on_progress=listen,
+        max_record_bytes=max_record_bytes,
+    )
+    return records, progress
 
 
 class _Phases:

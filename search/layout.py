@@ -7,13 +7,15 @@
                        next run needs to give new articles their stories (search.stories)
       gen-000001/      the previous generation, removed once no reader holds it
       write.lock       held (flock) by the one process writing; holds its PID
-      rejects.jsonl    the records the last indexing run could not read
+      rejects/         the records each indexing run could not read (search.rejects);
+      rejects.jsonl    a link to the latest run's
 
 A rebuild writes a new generation beside the live one and then replaces ``CURRENT`` with
 ``os.replace``, which is atomic on POSIX: a reader sees the old index or the new one, never a
 mix. Readers hold a shared lock on their generation's ``readers.lock`` so that a generation is
 only deleted when nobody searches it. Locks are ``flock``s: the kernel drops them when a process
-dies, so a killed writer never leaves the index locked.
+dies, and the processes a writer forks neither keep its lock nor outlive it, so a killed writer
+never leaves the index locked (``locking``; a lock an older Bahth's orphans hold is taken back).
 
 Within a generation, the engine's commit (whoosh renames its table of contents into place,
 tantivy its meta.json) is the one atomic step of an indexing run, and the metadata must change
@@ -22,12 +24,18 @@ commit becomes visible and numbered above every earlier commit and at most this 
 engine's ``committed`` numbers only grow); ``read_meta`` reads the file with the highest number
 up to the engine's last commit. A run killed before its commit leaves a file numbered above
 every commit, which nothing reads and the next run overwrites.
+
+What the disk refuses is said in the user's terms: ``storage_errors`` turns an ``OSError`` of a
+full disk, a read-only file system or a permission (or an engine's message naming one) into a
+``StorageError`` naming the path; a ``CURRENT`` or metadata file that cannot be read as Bahth
+wrote it is ``IndexDamaged``, naming the file, never a reason to rebuild.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -37,9 +45,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from . import locking
 from .arabic import ANALYSIS_VERSION
 from .engine import engine_of, load
-from .errors import IndexIncompatible, IndexLocked, IndexNotFound
+from .errors import (
+    BahthError,
+    IndexDamaged,
+    IndexIncompatible,
+    IndexNotFound,
+)
+from .storage import refused
 
 if TYPE_CHECKING:
     from .stories import Stories
@@ -77,14 +92,63 @@ def write_atomically(path: Path, content: str | Callable[[IO[bytes]], None]) -> 
     _fsync_dir(path.parent)
 
 
-def current(index: Path) -> Path | None:
-    """The live generation directory, or None when ``index`` holds no index yet."""
+def _pointer(index: Path) -> str | None:
+    """The generation ``CURRENT`` names (None: no ``CURRENT``, so no index yet)."""
+    path = index / POINTER
     try:
-        name = (index / POINTER).read_text(encoding="utf-8").strip()
+        return path.read_text(encoding="utf-8", errors="replace").strip()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    generation = index / name
-    return generation if name.startswith(PREFIX) and generation.is_dir() else None
+    except OSError as error:
+        raise refused(error, path, writing=False) from error
+
+
+def current(index: Path) -> Path | None:
+    """The live generation directory, or None when ``index`` holds no index yet.
+
+    A ``CURRENT`` that names no generation of the index raises ``IndexDamaged``: treating it
+    as "no index" would let the next run start a new index and delete the old generations.
+    """
+    name = _pointer(index)
+    while name is not None:
+        generation = index / name
+        if name.startswith(PREFIX) and os.sep not in name and generation.is_dir():
+            return generation
+        # A rebuild may have switched CURRENT and removed the generation it named a moment
+        # ago: only a pointer that still names nothing is damaged.
+        again = _pointer(index)
+        if again == name:
+            raise _damaged_pointer(index, name)
+        name = again
+    return None
+
+
+def _damaged_pointer(index: Path, name: str) -> IndexDamaged:
+    path = index / POINTER
+    named = f"names {name!r}, which is not a generation of this index" if name else "is empty"
+    found = generations(index)
+    if not found:
+        fix = (
+            f"No generation is left in {index}. Restore the index from a backup, or delete "
+            f"{path} and index the dumps again: bahth index DUMP... --index {index}"
+        )
+    else:
+        # The newest generation with a commit: a newer one may be a rebuild that never
+        # finished.
+        complete = [g for g in found if _has_commit(g)] or found
+        fix = (
+            f"Write the name of the generation to search into it (here: "
+            f"{', '.join(g.name for g in found)}), e.g.: echo {complete[-1].name} > {path}"
+        )
+    return IndexDamaged(f"{path} is damaged: it {named}.", fix)
+
+
+def _has_commit(generation: Path) -> bool:
+    """Whether ``generation`` has a commit with Bahth's metadata (a finished run)."""
+    try:
+        return bool(_meta_numbers(generation, last_commit(generation)))
+    except (BahthError, OSError):
+        return False
 
 
 def require_current(index: Path) -> Path:
@@ -154,6 +218,20 @@ def publish(index: Path, generation: Path) -> None:
     write_atomically(index / POINTER, generation.name + "\n")
 
 
+def last_commit(generation: Path) -> int:
+    """The number of the generation's last visible commit (``Engine.committed``); a damaged
+    record of it (tantivy's ``meta.json`` cut short) is ``IndexDamaged``."""
+    try:
+        return engine_of(generation).committed(generation)
+    except OSError as error:
+        raise refused(error, generation, writing=False) from error
+    except (ValueError, KeyError, TypeError) as error:
+        raise IndexDamaged(
+            f"The engine's record of the last commit in {generation} is damaged ({error}).",
+            "Restore the index directory from a backup.",
+        ) from error
+
+
 def _meta_path(generation: Path, commit: int) -> Path:
     return generation / f"bahth.{commit:06d}.json"
 
@@ -183,7 +261,7 @@ def read_stories(generation: Path) -> Stories:
     # Imported here: stories need numpy, which a search (that never reads them) need not load.
     from .stories import Stories
 
-    numbers = numbered(generation, STORIES_FILE, engine_of(generation).committed(generation))
+    numbers = numbered(generation, STORIES_FILE, last_commit(generation))
     return Stories.load(_stories_path(generation, numbers[0])) if numbers else Stories.empty()
 
 
@@ -193,18 +271,44 @@ def write_stories(generation: Path, stories: Stories, *, commit: int) -> None:
 
 
 def read_meta(generation: Path) -> dict[str, Any]:
-    """The metadata of the generation's last commit (``{}`` when it has none)."""
-    committed = engine_of(generation).committed
+    """The metadata of the generation's last commit (``{}`` when it has none).
+
+    A file that is not the JSON object Bahth wrote (truncated, emptied, overwritten) raises
+    ``IndexDamaged`` naming it; one the system will not let us read, ``StorageError``.
+    """
     while True:
-        commit = committed(generation)
+        commit = last_commit(generation)
         numbers = _meta_numbers(generation, commit)
         path = _meta_path(generation, numbers[0]) if numbers else generation / META
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            data = path.read_bytes()
         except FileNotFoundError:
-            if committed(generation) == commit:
+            if last_commit(generation) == commit:
                 return {}
-            # a commit landed meanwhile and removed the file we looked for
+            continue  # a commit landed meanwhile and removed the file we looked for
+        except OSError as error:
+            raise refused(error, path, writing=False) from error
+        return _parse_meta(path, data)
+
+
+def _parse_meta(path: Path, data: bytes) -> dict[str, Any]:
+    """The metadata in ``data``, read from ``path``; ``IndexDamaged`` if it is not a JSON
+    object."""
+    try:
+        meta = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        problem = f"not UTF-8 text (byte {error.start})"
+    except json.JSONDecodeError as error:
+        problem = "empty" if not data.strip() else f"not valid JSON: {error}"
+    else:
+        if isinstance(meta, dict):
+            return meta
+        problem = f"JSON, but not an object ({type(meta).__name__})"
+    raise IndexDamaged(
+        f"The metadata file {path} is damaged ({problem}): without it Bahth cannot tell "
+        "which engine, schema and analysis built the index.",
+        "Restore that file from a backup of the index; the articles themselves are untouched.",
+    )
 
 
 def write_meta(generation: Path, meta: dict[str, Any], *, commit: int | None = None) -> None:
@@ -214,7 +318,7 @@ def write_meta(generation: Path, meta: dict[str, Any], *, commit: int | None = N
     commit becomes visible; without a number it replaces the metadata of the last commit.
     """
     if commit is None:
-        last = engine_of(generation).committed(generation)
+        last = last_commit(generation)
         commit = next(iter(_meta_numbers(generation, last)), last)
     text = json.dumps({**meta, "commit": commit}, ensure_ascii=False, indent=2) + "\n"
     write_atomically(_meta_path(generation, commit), text)
@@ -223,7 +327,7 @@ def write_meta(generation: Path, meta: dict[str, Any], *, commit: int | None = N
 def remove_old_meta(generation: Path) -> None:
     """Delete the metadata and stories of other commits than the last, once that one is
     visible (the stories of the last commit that changed them)."""
-    committed = engine_of(generation).committed(generation)
+    committed = last_commit(generation)
     numbers = _meta_numbers(generation, committed)
     if not numbers:
         return  # the last commit's metadata is still the file of an older version of Bahth
@@ -253,12 +357,20 @@ def hold_live_generation(index: Path) -> tuple[Path, IO[str]]:
         generation = require_current(index)
         lock = generation / READERS_LOCK
         try:
-            handle = open(lock, encoding="utf-8")  # noqa: SIM115
-        except FileNotFoundError:
-            if current(index) != generation:
-                continue  # switched under us
-            # A live generation is never deleted, so creating its lock file is safe here.
-            handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115
+            try:
+                handle = open(lock, encoding="utf-8")  # noqa: SIM115
+            except FileNotFoundError:
+                if current(index) != generation:
+                    continue  # switched under us
+                # A live generation is never deleted, so creating its lock file is safe here.
+                handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115
+        except OSError as error:
+            if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            # A read-only index must still be searchable. On a read-only file system no
+            # rebuild can delete the generation either; where only permissions stop us, the
+            # reader goes unprotected, as the lock is not ours to take.
+            return generation, open(os.devnull, encoding="utf-8")
         fcntl.flock(handle, fcntl.LOCK_SH)
         if os.fstat(handle.fileno()).st_nlink:
             return generation, handle
@@ -299,43 +411,37 @@ def writer_pid(index: Path) -> int | None:
 
 
 def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    # A zombie (killed, not yet reaped by its parent) counts as dead: it holds nothing.
+    return locking.alive(pid)
 
 
 @contextlib.contextmanager
 def write_lock(index: Path, *, wait: bool = False) -> Iterator[int | None]:
     """Hold the index's write lock; yields the PID of a writer that died holding it, if any.
 
-    A second writer gets ``IndexLocked`` naming the PID that writes (or, with ``wait``, blocks
-    until it is done).
+    A second writer gets ``IndexLocked`` naming the PID that writes (or, with ``wait``, waits
+    until it is done). A lock that a dead writer's children still hold is taken back when
+    they are provably its own, left behind; else ``IndexLocked`` names them (``locking``).
+    Children forked while the lock is held do not keep it (``locking.keep_from_children``):
+    it dies with this process.
     """
     index.mkdir(parents=True, exist_ok=True)
     with open(index / WRITE_LOCK, "a+", encoding="utf-8") as handle:
+        locking.keep_from_children(handle.fileno())  # from before it is locked: no child has it
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
+            locking.acquire(handle, index, wait=wait)
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise IndexLocked(
-                f"{index} is being written by PID {holder}.",
-                "Wait for it to finish, or pass --wait to queue behind it.",
-            ) from None
-        handle.seek(0)
-        previous = handle.read().strip()
-        stale = int(previous) if previous.isdigit() and not _pid_alive(int(previous)) else None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        try:
-            yield stale
-        finally:
+            previous = handle.read().strip()
+            stale = int(previous) if previous.isdigit() and not _pid_alive(int(previous)) else None
             handle.seek(0)
             handle.truncate()
+            handle.write(f"{os.getpid()}\n")
             handle.flush()
+            try:
+                yield stale
+            finally:
+                handle.seek(0)
+                handle.truncate()
+                handle.flush()
+        finally:
+            locking.forget(handle.fileno())

@@ -12,7 +12,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import layout
@@ -21,17 +21,18 @@ from .engine import EngineHit, EngineReader, Filter, engine_of
 from .engine.compiling import CompiledQuery, compile_query
 from .engine.contract import STORY, AllOf, Everything, Query, Term, any_of, keyword_key
 from .engine.ranking import Match, Sort, rank, rank_stories
-from .errors import IndexIncompatible, QueryError
+from .errors import BahthError, QueryError
 from .facets import Facets
 from .facets import facets as make_facets
 from .ingest.dates import date_problem, parse_date
 from .ingest.hijri import hijri_period
+from .options import check_keyword, check_scan, check_search
 from .query import parse
 from .results import Hit, IndexStats, Results, Span
 from .snippets import make_snippet, mark
 from .spelling.speller import Speller
+from .storage import storage_errors
 
-MAX_LIMIT = 1000
 MAX_COPIES = 100
 """A collapsed hit names at most this many other copies of its story."""
 
@@ -111,24 +112,28 @@ class Searcher:
         self._lock = threading.RLock()
         self._open()
 
+    @storage_errors(writing=False)
     def _open(self) -> None:
         generation, lock = layout.hold_live_generation(self.path)
-        meta = layout.read_meta(generation)
         try:
+            meta = layout.read_meta(generation)
             layout.check_versions(self.path, meta)
-        except IndexIncompatible:
+            engine: EngineReader = engine_of(generation).open_reader(generation)
+        except BaseException:
             lock.close()  # this Searcher will not read the generation: a rebuild may delete it
             raise
         self._generation_lock = lock
         self.generation = generation
         self._meta = meta
-        self._engine: EngineReader = engine_of(generation).open_reader(generation)
+        self._engine = engine
         self._labels: dict[str, dict[str, str]] | None = None  # facet keys → labels
         self._speller = Speller(self._engine, generation)
 
     def refresh(self) -> bool:
         """Reopen if another generation or newer commits are live; True if it changed."""
         with self._lock:
+            if self._engine is _CLOSED:
+                raise _closed()
             live = layout.current(self.path)
             if live == self.generation and layout.read_meta(live) == self._meta:
                 return False
@@ -137,9 +142,12 @@ class Searcher:
             return True
 
     def close(self) -> None:
+        """Close the index; closing again does nothing, and any other use raises BahthError."""
         with self._lock:
-            self._engine.close()
-            self._generation_lock.close()
+            if self._engine is not _CLOSED:
+                self._engine.close()
+                self._generation_lock.close()
+                self._engine = _CLOSED
 
     def __enter__(self) -> Searcher:
         return self
@@ -186,28 +194,30 @@ class Searcher:
         ``collapse=True`` lists one hit per story (near-copies of one article, see
         ``search.stories``): its best-ranked copy, with the ids of the other copies that match
         in ``Hit.duplicates``; pages count stories, and ``Results.stories`` counts them too.
+
+        A wrong type or value, or a query or page past a limit (``search.options`` lists them),
+        is a ``QueryError``; a page past the last hit is empty, with the totals.
         """
         started = time.perf_counter()
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-        if page < 1:
-            raise QueryError(f"page must be 1 or more, not {page}")
-        if sort not in ("relevance", "date") or match not in ("auto", "all", "any"):
-            raise QueryError(f"unknown sort '{sort}' or match '{match}'")
+        check_search(
+            limit=limit, page=page, since=since, until=until, source=source, category=category,
+            sort=sort, match=match, stemming=stemming, facets=facets, collapse=collapse,
+        )  # fmt: skip
         need = page * limit
         with self._lock:
             engine = self._engine
             compiled, first, last = self._compile(query, since, until, source, category, stemming)
             filter_ = _filter(first, last, source, category)
             stories: tuple[int | None, int | None] = (None, None)
-            ranked: list[tuple[EngineHit, bool, int | None]]
+            ranked: Sequence[tuple[EngineHit, bool, int | None]]
             if collapse:
-                ranked, total, total_all = rank_stories(
-                    engine, compiled, need, filter_, sort, match
+                ranked, total, total_all, stories = rank_stories(
+                    engine, compiled, need, filter_, sort, match, start=need - limit
                 )
-                stories = self._story_counts(engine, compiled, filter_, total, total_all)
             else:
-                found, total, total_all = rank(engine, compiled, need, filter_, sort, match)
+                found, total, total_all = rank(
+                    engine, compiled, need, filter_, sort, match, start=need - limit
+                )
                 ranked = [(hit, partial, None) for hit, partial in found]
             page_hits = [
                 (hit, partial, engine.stored(hit.ref), story)
@@ -266,20 +276,6 @@ class Searcher:
         return make_facets(counts, self._labels)
 
     @staticmethod
-    def _story_counts(
-        engine: EngineReader,
-        compiled: CompiledQuery,
-        filter_: Filter | None,
-        total: int,
-        total_all: int,
-    ) -> tuple[int, int]:
-        """Distinct stories among the articles ``total`` and ``total_all`` count."""
-        full = engine.story_count(compiled.query, filter_) if total_all else 0
-        if total == total_all:
-            return full, full
-        return engine.story_count(any_of(compiled.clauses, compiled.exclude), filter_), full
-
-    @staticmethod
     def _copies(
         engine: EngineReader,
         compiled: CompiledQuery,
@@ -316,7 +312,7 @@ class Searcher:
         tree = parse(query)
         for name, value in (("source", source), ("category", category)):
             if value is not None:
-                _check_keyword(self._engine, name, value)
+                check_keyword(self._engine, name, value)
         return compile_query(self._engine, tree, exact_only=not stemming), first, last
 
     def scan(
@@ -353,10 +349,10 @@ class Searcher:
         ``refresh()`` during a scan makes its next window raise ``RuntimeError`` (its article
         numbers belong to the old snapshot).
         """
-        if batch < 1:
-            raise QueryError(f"batch must be 1 or more, not {batch}")
-        if match not in ("auto", "all", "any"):
-            raise QueryError(f"unknown match '{match}'")
+        check_scan(
+            since=since, until=until, source=source, category=category, match=match,
+            stemming=stemming, batch=batch,
+        )  # fmt: skip
         with self._lock:
             engine = self._engine
             compiled, first, last = self._compile(query, since, until, source, category, stemming)
@@ -550,12 +546,18 @@ def _filter(
     return Filter(since, until, source, category)
 
 
-def _check_keyword(engine: EngineReader, field_name: str, value: str) -> None:
-    """Raise a QueryError naming the known values when no article has ``value`` in the field."""
-    if engine.has_keyword(field_name, value):
-        return
-    names = ", ".join(name for name, _ in engine.keyword_counts(field_name)) or "none"
-    raise QueryError(
-        f"no article has {field_name} {value!r}",
-        f"The {field_name} values in this index: {names}",
-    )
+class _Closed:
+    """The engine's reader of a closed Searcher: any use of it says the Searcher is closed
+    (tantivy's reader, once dropped, gave an AttributeError)."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):  # Python's own questions (doctest's, copy's): not a use
+            raise AttributeError(name)
+        raise _closed()
+
+
+def _closed() -> BahthError:
+    return BahthError("this Searcher is closed", "Open a new Searcher(path) to search again")
+
+
+_CLOSED: EngineReader = _Closed()  # type: ignore[assignment]

@@ -303,7 +303,8 @@ def test_bad_records_are_counted_reported_and_written_to_rejects(
     assert reasons[2] == "empty title and body"
     assert "'title' must be a string" in reasons[3]
 
-    assert report.rejects_file == index / "rejects.jsonl"
+    # the run's own file, which rejects.jsonl links to (tests/test_rejects_history.py)
+    assert report.rejects_file == index / os.readlink(index / "rejects.jsonl")
     written = [json.loads(line) for line in report.rejects_file.read_text("utf-8").splitlines()]
     assert [(r["file"], r["line"], r["reason"]) for r in written] == [
         (p.file, p.line, p.reason) for p in problems
@@ -312,14 +313,15 @@ def test_bad_records_are_counted_reported_and_written_to_rejects(
     assert total_hits(index, "الكرملين") == 1  # the good records are indexed all the same
 
 
-def test_rejects_file_holds_the_last_run_only(write_jsonl: WriteJsonl) -> None:
+def test_rejects_file_holds_its_run_only(write_jsonl: WriteJsonl) -> None:
     dump = write_jsonl([ARTICLES[0], BAD_LINES[0]])
     index = dump.parent / "index"
-    Indexer(index).add_files([dump])
+    first = Indexer(index).add_files([dump]).rejects_file
     clean = write_jsonl(ARTICLES, "clean.jsonl")
     report = Indexer(index).add_files([clean])
     assert report.rejected == 0
     assert report.rejects_file.read_text("utf-8") == ""
+    assert first is not None and len(first.read_text("utf-8").splitlines()) == 1  # kept
 
 
 def test_unparsed_date_is_counted_and_kept_as_text(write_jsonl: WriteJsonl) -> None:

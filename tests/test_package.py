@@ -34,6 +34,7 @@ def test_public_api_is_exactly_this_list() -> None:
         "Article",
         "BahthError",
         "Hit",
+        "IndexDamaged",
         "IndexIncompatible",
         "IndexLocked",
         "IndexNotFound",
@@ -45,11 +46,14 @@ def test_public_api_is_exactly_this_list() -> None:
         "Progress",
         "QueryError",
         "Reject",
+        "RejectsRun",
         "Results",
         "SearchOptions",
         "Searcher",
+        "StorageError",
         "analyze",
         "normalize",
+        "read_rejects",
         "render",
         "stem",
         "tokenize",
@@ -74,7 +78,15 @@ def test_public_names_are_the_objects_defined_in_the_package() -> None:
 
 
 def test_errors_form_one_tree() -> None:
-    for name in ("IndexNotFound", "IndexIncompatible", "IndexLocked", "InputError", "QueryError"):
+    for name in (
+        "IndexNotFound",
+        "IndexIncompatible",
+        "IndexDamaged",
+        "IndexLocked",
+        "StorageError",
+        "InputError",
+        "QueryError",
+    ):
         assert issubclass(getattr(search, name), search.BahthError)
 
 
@@ -175,7 +187,7 @@ def test_the_web_package_uses_the_library_not_an_engine() -> None:
 
 
 def test_render_imports_no_engine_and_no_click() -> None:
-    names = imports(PACKAGE / "render.py")
+    names = set().union(*(imports(path) for path in (PACKAGE / "render").glob("*.py")))
     assert "search.engine" not in names
     assert not {n for n in names if n.split(".")[0] in ("click", "whoosh")}
 

@@ -18,14 +18,18 @@ import click
 # Only the errors are imported up front: the rest of the API (the indexer, the searcher and
 # whoosh, the renderers) is imported inside the command that uses it, so that ``bahth --help``
 # and a search do not pay for what they never run.
-from search import BahthError, QueryError
+from search import BahthError, QueryError, StorageError
 
 DEFAULT_INDEX = Path("indexes") / "default"
 MAX_PROBLEMS_SHOWN = 20
 
 
 class BahthGroup(click.Group):
-    """Turns Bahth errors into click's: a QueryError is a usage error (exit 2), the rest 1."""
+    """Turns Bahth errors into click's: a QueryError is a usage error (exit 2), the rest 1.
+
+    The disk's refusals (no space, read-only, permission denied) are the user's to fix, not
+    bugs: the library says them as ``StorageError`` where it reads and writes an index, and
+    one it did not foresee still ends in a message, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -34,6 +38,11 @@ class BahthGroup(click.Group):
             raise click.UsageError(str(error)) from None
         except BahthError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:
+            if error.errno not in StorageError.CODES:
+                raise
+            path = os.fsdecode(error.filename) if error.filename is not None else None
+            raise click.ClickException(str(StorageError.of(error.errno, path))) from None
 
 
 class QueryCommand(click.Command):

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 # `python -m benchmarks.speed` on all 72,716 shared articles (docs/benchmarks.md).
 SLOW_RUN_SECONDS = 60
 TANTIVY_INDEXING_SPEEDUP = "about 8 times"
+# --max-record-mb: search.ingest's default limit (MAX_RECORD_BYTES, not imported here: the
+# ingest package would be loaded by `bahth --help`); tests/ingest/test_limits.py checks both agree.
+MIB = 1024 * 1024
+MAX_RECORD_MB = 16
 
 
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -193,6 +197,15 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "[default: one per core, up to 4, for dumps of 16 MB or more; else 1].",
         ),
         click.option("--wait", is_flag=True, help="Wait for another writer instead of failing."),
+        click.option(
+            "--max-record-mb",
+            type=click.IntRange(1, 4096),
+            default=MAX_RECORD_MB,
+            show_default=True,
+            help="The largest record read, in MiB: a line, a JSON array element, a CSV row, "
+            "a <DOC>, a page, a Parquet row's text. A larger one is rejected and reading goes "
+            "on after it.",
+        ),
         click.option("-q", "--quiet", is_flag=True, help="No progress display."),
     ]
     for option in reversed(options):
@@ -222,6 +235,7 @@ def index_command(
     engine: str | None,
     workers: int | None,
     wait: bool,
+    max_record_mb: int,
     quiet: bool,
     delete_missing: bool,
     dry_run: bool,
@@ -251,6 +265,7 @@ def index_command(
         "engine": engine,
         "workers": workers,
         "wait": wait,
+        "max_record_bytes": max_record_mb * MIB,
     }
     if not dry_run:
         options["strict"] = strict
@@ -268,6 +283,7 @@ def rebuild_command(
     engine: str | None,
     workers: int | None,
     wait: bool,
+    max_record_mb: int,
     quiet: bool,
 ) -> None:
     """Build a complete new index from the dumps beside the live one, then switch searches
@@ -283,6 +299,7 @@ def rebuild_command(
         "engine": engine,
         "workers": workers,
         "wait": wait,
+        "max_record_bytes": max_record_mb * MIB,
     }
     _run_indexing("rebuilding", index_dir, paths, options, quiet)
 

@@ -44,7 +44,13 @@ HIJRI_HELP = (
     show_default=True,
     help="Hits per page.",
 )
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option(
+    "--page",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Which page of hits: pages reach hit 10,000 at most (--all lists every match).",
+)
 @click.option(
     "--since",
     metavar="DATE",
