@@ -164,3 +164,17 @@ def test_stats_names_sources_and_categories_neutrally(hostile_index: Path) -> No
     text = bahth("stats", "--index", hostile_index).stdout
     assert not RAW.search(text)
     assert "  srcx" in text and "  category" in text
+
+
+def test_the_problems_of_an_indexing_run_reach_stderr_neutral(tmp_path: Path) -> None:
+    # A reject or a note quotes the dump: an escape sequence in a date must not clear the screen.
+    dump = tmp_path / "dump.jsonl"
+    records = [
+        {"id": "a", "title": "عنوان", "body": "نص", "date": "\x1b[2J\u202eأمس"},
+        {"id": "b", "title": "", "body": "", "date": "\x1b]0;owned\x07"},
+    ]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", str(dump), "--index", str(tmp_path / "i")])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "unparsed date '\\x1b[2J\\u202eأمس'" in result.stderr  # as its repr shows it

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from search import IndexDamaged, Indexer, Searcher, layout
+from search import IndexDamaged, Indexer, Searcher, StorageError, layout
 from search.cli import main
 from search.storage import storage_error
 from tests.conftest import SEEDS, WriteJsonl
@@ -410,3 +410,25 @@ def test_a_current_naming_no_generation_is_damaged_not_an_empty_index(tmp_path: 
     result = bahth("index", SEEDS / "articles.jsonl", "--index", index, "-q")
     assert_refused(result, "is damaged")
     assert [g.name for g in layout.generations(index)] == ["gen-000001"]
+
+
+# whoosh leaves the files it could not flush to the garbage collector, which warns as it closes
+# them: the point here is the lock.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.parametrize("leave_kb", [16, 256])  # 256: the disk fills as whoosh closes its files
+def test_after_a_full_disk_the_same_process_can_write_again(
+    small_disk: Path, write_jsonl: WriteJsonl, leave_kb: int
+) -> None:
+    # A web app or a notebook retries in the process that failed: the failed run must have let
+    # go of every lock (whoosh released its own only after closing its files, which failed).
+    index = seeds_index(small_disk / "index")
+    filler = fill(small_disk, leave=leave_kb * 1024)
+    dump = write_jsonl(news("full", 400))
+    try:
+        Indexer(index).add_files([dump])
+    except StorageError as error:  # the disk filled (tantivy may fit in 256 KB)
+        assert "No space left on device" in error.message
+    filler.unlink()
+    report = Indexer(index).add_files([dump])
+    assert report.added + report.unchanged == 400

@@ -29,24 +29,30 @@ class Problems:
         self.echo: Callable[[str], None] = lambda text: click.echo(text, err=True)
 
     def __call__(self, record: Reject | Note) -> None:
+        from search import render
+
+        # A reason quotes the dump (a file name, a date as written): its controls stay inert.
+        self._print(record, lambda text: self.echo(render.neutral(text)))
+
+    def _print(self, record: Reject | Note, echo: Callable[[str], None]) -> None:
         from search import Note, Reject
 
         if isinstance(record, Note) and record.kind == "skipped":
-            self.echo(f"note: {record.file}: {record.message}")
+            echo(f"note: {record.file}: {record.message}")
             return
         if isinstance(record, Note) and record.is_warning:
-            self.echo(f"warning: {record.message}")  # a few per run: always shown
+            echo(f"warning: {record.message}")  # a few per run: always shown
             return
         if isinstance(record, Note) and record.kind == "fields":
-            self.echo(record.message)
+            echo(record.message)
             return
         if self.shown < MAX_PROBLEMS_SHOWN:
             if isinstance(record, Reject):
-                self.echo(f"rejected: {record}")
+                echo(f"rejected: {record}")
             elif record.kind == "empty":
-                self.echo(f"warning: {record.file}: {record.message}")
+                echo(f"warning: {record.file}: {record.message}")
             else:
-                self.echo(f"note: {record}")
+                echo(f"note: {record}")
             self.shown += 1
         else:
             self.hidden += 1

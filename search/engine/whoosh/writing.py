@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import pickle
@@ -375,6 +376,12 @@ class IndexWriter:
         try:
             self._writer.cancel()
         finally:
+            # whoosh releases its lock last, after closing its files: when closing fails (a
+            # full disk), the lock stayed held by this process until garbage collection.
+            lock = getattr(self._writer, "writelock", None)
+            if lock is not None:
+                with contextlib.suppress(Exception):
+                    lock.release()
             self._remove_debris()
 
     def _remove_debris(self) -> None:
