@@ -12,6 +12,7 @@ ignore them).
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import shutil
@@ -432,3 +433,4 @@ def test_after_a_full_disk_the_same_process_can_write_again(
     filler.unlink()
     report = Indexer(index).add_files([dump])
     assert report.added + report.unchanged == 400
+    gc.collect()  # whoosh's unflushed files are closed here, not in a later test
