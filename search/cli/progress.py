@@ -14,6 +14,8 @@ import click
 from search.cli.base import MAX_PROBLEMS_SHOWN
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
+
     from search import Note, Progress, Reject
 
 
@@ -90,7 +92,7 @@ class ProgressView:
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.ticker = threading.Thread(target=self._tick, daemon=True)
-        self.bar = click.progressbar(
+        self.bar: ProgressBar[int] = click.progressbar(
             length=1,
             label="reading",
             file=sys.stderr,
@@ -128,7 +130,7 @@ class ProgressView:
                 self.bar.render_progress()
             elif progress.phase == "committing" and self.phase == "reading":
                 self.progress = progress
-                self.bar.pos = self.bar.length
+                self.bar.pos = self.bar.length or 0
                 self.bar.render_progress()
                 self.bar.render_finish()
                 took = now - self.start

@@ -189,8 +189,9 @@ def search_command(
             _print_results(results, None, output, started, bidi, not no_pager, hijri)
             return
         # The counts first, and a malformed query refused before anything is written.
-        counts = {"facets": options.facets}
-        results = searcher.search(query, limit=1, sort="date", **options.filters(), **counts)
+        results = searcher.search(
+            query, limit=1, sort="date", facets=options.facets, **options.filters()
+        )
         every = searcher.scan(query, **options.filters())
         _print_results(results, every, output, started, bidi, not no_pager, hijri)
 
