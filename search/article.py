@@ -49,3 +49,14 @@ def article_id(url: str | None, title: str, body: str) -> str:
     """A stable id for a record that has none: a hash of its url, else of its title and body."""
     basis = url.strip() if url and url.strip() else f"{title}\x1e{body}"
     return hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+def split_origin(origin: str | None) -> tuple[str, int] | None:
+    """The file and line of an ``Article.origin`` (``file:line``; the file's name may hold
+    colons, as an archive's member does), or None when it is not of that form.
+
+    >>> split_origin("dump.zip:2015-07-21.json:12"), split_origin(None)
+    (('dump.zip:2015-07-21.json', 12), None)
+    """
+    file, _, line = (origin or "").rpartition(":")
+    return (file, int(line)) if file and line.isdigit() else None

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout
-from .article import Article
+from .article import Article, split_origin
 from .engine import Engine, EngineWriter
 from .engine.contract import Failure, unstorable
 from .engine.contract import version as content_version
@@ -250,13 +250,11 @@ def prepare_commit(
 def _engine_reject(article_id: str, origin: str | None, reason: str) -> Reject:
     """The reject of an article the engine cannot take, at its origin in a dump
     (``file:line``; an article given to ``add_articles`` has none)."""
-    file, _, line = (origin or "").rpartition(":")
-    if not file or not line.isdigit():
-        file, line = origin or "<articles>", "0"
+    file, line = split_origin(origin) or (origin or "<articles>", 0)
     # printable whatever the id holds (a lone surrogate: the rejects file is UTF-8)
     shown = article_id.encode("utf-8", "backslashreplace").decode("utf-8")
     shown = shown if len(shown) <= 100 else shown[:99] + "…"
-    return Reject(file, int(line), f'article "{shown}": {reason}')
+    return Reject(file, line, f'article "{shown}": {reason}')
 
 
 def _outcome(stored: int | None, version: int) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 
 from search.article import Article
 from search.ingest.fields import FieldMap, to_article
-from search.ingest.limits import RAW_CHARS, Limits
+from search.ingest.limits import RAW_BYTES, RAW_CHARS, Limits
 from search.ingest.records import Reject
 from search.ingest.repair import Repairs, may_hold_surrogates, repair_record
 
@@ -49,7 +49,6 @@ _NOT_SPACE = re.compile(rb"[^ \t\r\n]")
 _SCALAR_END = re.compile(rb"[,\] \t\r\n]")
 _QUOTE, _BACKSLASH = 0x22, 0x5C
 _OPENING, _CLOSING, _STARTS = frozenset(b"[{"), frozenset(b"]}"), frozenset(b'[{"')
-_RAW_BYTES = RAW_CHARS * 2
 # Where the scanner is, outside elements.
 _START, _BEFORE, _AFTER, _END = range(4)
 
@@ -218,7 +217,7 @@ class _Scanner:
             elif byte in _OPENING:
                 element.depth += 1
                 if element.depth > self.limits.nesting and element.parts is not None:
-                    self._skip(element, data[start : start + _RAW_BYTES], self._too_deep(element))
+                    self._skip(element, data[start : start + RAW_BYTES], self._too_deep(element))
             elif byte in _CLOSING:
                 element.depth -= 1
                 if element.depth == 0:
@@ -268,7 +267,7 @@ class _Scanner:
         assert element.parts is not None
         head = bytearray()
         for part in (*element.parts, ahead):
-            head += part[: _RAW_BYTES - len(head)]
+            head += part[: RAW_BYTES - len(head)]
         element.parts = None
         raw = head.decode("utf-8", "ignore")[:RAW_CHARS]
         self.out.append(Reject(self.file, element.line, reason, raw))

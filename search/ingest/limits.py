@@ -30,6 +30,7 @@ MAX_NESTING = 100
 BLANK_BYTES = 64 * MiB
 # How much of a line or element that is not read is kept in its reject's ``raw``.
 RAW_CHARS = 1024
+RAW_BYTES = RAW_CHARS * 2  # of UTF-8 Arabic: two bytes a character
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

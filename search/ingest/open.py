@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import IO, cast
 
 from search.errors import InputError
-from search.ingest.limits import RAW_CHARS, Limits, SkippedLine, size_text
+from search.ingest.limits import RAW_BYTES, Limits, SkippedLine, size_text
 
 _MAGIC = (("gzip", b"\x1f\x8b"), ("xz", b"\xfd7zXZ\x00"), ("bz2", b"BZh"))
 # "BZh" alone could start a text file, so bz2 also needs the block magic (pi in BCD) after it.
@@ -49,7 +49,6 @@ _UTF8_REPLACEMENT = "\ufffd".encode()
 _DEFAULT = Limits()
 # A line over the limit is read past in chunks of this size, none of it kept but its start.
 _SKIP_CHUNK = 1024 * 1024
-_RAW_BYTES = RAW_CHARS * 2  # UTF-8 Arabic: two bytes a character
 # Blank lines after a blank line are taken in runs of up to this many bytes: a gigabyte of
 # newlines (a hostile gzip of a few MB) is then 16,000 strings, not a billion.
 _BLANK_RUN = 64 * 1024
@@ -116,7 +115,7 @@ class TextFile:
             while data := readline(limit + 1):
                 if len(data) > limit and data[-1] != 0x0A:  # no newline within the limit
                     size, quotes = len(data), data.count(b'"')
-                    raw = data[:_RAW_BYTES].decode("utf-8", "replace")
+                    raw = data[:RAW_BYTES].decode("utf-8", "replace")
                     data = b""  # not held while the rest of the line is skipped
                     number += 1
                     blank = 0

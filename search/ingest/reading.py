@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 
-from search.article import Article
+from search.article import Article, split_origin
 from search.ingest.checks import DumpCheck
 from search.ingest.dates import date_problem
 from search.ingest.delimited import read_delimited
@@ -143,5 +143,5 @@ def _unparsed(file: str, article: Article) -> Note:
 
 
 def _line_of(article: Article) -> int:
-    # Every reader sets origin to "file:line"; the file name itself may contain colons.
-    return int((article.origin or "").rpartition(":")[2] or 0)
+    where = split_origin(article.origin)  # every reader sets it
+    return where[1] if where else 0
