@@ -24,7 +24,7 @@ and reports four classes:
 
 Only the public analysis (``analyze_word``, ``strip_prefixes``) is used, so the same file runs
 on a checkout of an older revision: run it before and after a change and compare. The
-thresholds are the ones ``search.arabic.build_lexicon`` derives the stemmer's data with, on ANT
+thresholds are the ones ``tools.build_lexicon`` derives the stemmer's data with, on ANT
 only; SaudiNewsNet is never seen by that build, so its words test the rule out of sample.
 """
 
@@ -48,7 +48,7 @@ from benchmarks.core.corpora import interleaved
 from search.arabic import ANALYSIS_VERSION, analyze_word, strip_prefixes
 from search.arabic.tokenize import KIND_WORD, TOKEN_PATTERN
 
-# The forms an ending alternates with, as endings of the same base (``search.arabic.build_lexicon``
+# The forms an ending alternates with, as endings of the same base (``tools.build_lexicon``
 # uses the same table): a real dual سفيران comes with سفيرين, a real plural معلمون with معلمين
 # and معلم, an accusative رسميا with رسمي, a country's alef (روسيا) with its nisba (روسي، روسيه).
 PARTNERS: dict[str, tuple[str, ...]] = {

@@ -1,7 +1,7 @@
 """Word counts from a news corpus, which the stemmer consults before stripping a clitic.
 
 ``data/lexicon.tsv.gz`` holds normalized word forms seen at least three times in the ANT news
-corpora (Apache-2.0; built by ``python -m search.arabic.build_lexicon``). It is shipped with the
+corpora (Apache-2.0; built by ``python -m tools.build_lexicon``). It is shipped with the
 package and never changes with what a user indexes, so a word stems the same way at index time
 and at query time, in every index.
 
@@ -9,7 +9,7 @@ and at query time, in every index.
 in a form that loads in a few milliseconds: parsing the TSV and deriving the families took most
 of a ``bahth search``'s start-up. It records the SHA-256 of the TSV it was built from and is
 ignored when that no longer matches, so a stale pack slows the stemmer down but never changes
-a stem. Written by ``python -m search.arabic.build_lexicon`` (``--pack-only`` to rewrite just it).
+a stem. Written by ``python -m tools.build_lexicon`` (``--pack-only`` to rewrite just it).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ text exposes:
   letters look like suffixes, such as فلسطين، لبنان، البحرين، بوتين) lose their clitics but keep
   the rest, so فلسطين and الفلسطينيين meet on فلسطين and لبوتين meets بوتين.
 * **Whole words** (``data/names.txt``, derived from the lexicon by
-  ``python -m search.arabic.build_lexicon``): words that end in ا ان ين ون تين تان يين يون
+  ``python -m tools.build_lexicon``): words that end in ا ان ين ون تين تان يين يون
   although the lexicon hardly shows the forms such an ending alternates with (no سلمين beside
   سلمان, little روم/رومي beside روما, no برلمانين beside برلمان). They are names and loanwords
   and keep those letters like protected words: سلمان does not meet سلمي (peaceful), nor
@@ -86,7 +86,7 @@ def whole_words() -> frozenset[str]:
     """Words ending like an inflection that the lexicon shows as words of their own.
 
     ``data/names.txt``, one normalized word per line (then its counts, for the reader), derived
-    from the lexicon by ``python -m search.arabic.build_lexicon``.
+    from the lexicon by ``python -m tools.build_lexicon``.
     """
     return frozenset(line.split("\t", 1)[0] for line in _data_lines("names.txt"))
 
@@ -177,7 +177,7 @@ def derive_families(counts: dict[str, int]) -> dict[str, int]:
     """Lexicon counts summed by suffix-stripped form: how often a stem occurs in any inflection.
 
     ``counts`` must be the lexicon the suffix rules consult (``word_counts()``); this is what
-    ``python -m search.arabic.build_lexicon`` packs, and what ``_families`` falls back on.
+    ``python -m tools.build_lexicon`` packs, and what ``_families`` falls back on.
     """
     families: dict[str, int] = {}
     for word, count in counts.items():

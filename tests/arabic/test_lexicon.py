@@ -18,7 +18,7 @@ def _tsv_counts() -> dict[str, int]:
 
 def test_the_shipped_pack_is_built_from_the_shipped_lexicon() -> None:
     # A lexicon rebuilt without its pack would still stem right, only slowly: rewrite it with
-    # python -m search.arabic.build_lexicon --pack-only
+    # python -m tools.build_lexicon --pack-only
     packed = lexicon.unpack(lexicon._data(lexicon.PACK), lexicon._data(lexicon.LEXICON))
     assert packed is not None
 

@@ -25,10 +25,11 @@ the result on all three).
   depends on the suffix rules too: after changing them, rewrite it with ``--pack-only``
   (``tests/arabic/test_lexicon.py`` fails until then).
 
-    python -m search.arabic.build_lexicon [--data ../shared/data] [--min-count 3] [--pack-only]
+    python -m tools.build_lexicon [--data ../shared/data] [--min-count 3] [--pack-only]
 
-A tool run from a checkout, beside the package it writes into (it shares its thresholds and pair
-finding with ``benchmarks.collisions``); the package never imports it.
+A tool run from the root of a checkout: it writes into the package's data directory and shares
+its thresholds and pair finding with ``benchmarks.collisions``, so it lives outside ``search/``,
+which reads the files it writes and never imports it.
 """
 
 from __future__ import annotations
@@ -51,16 +52,19 @@ from benchmarks.collisions import (
     candidate_pairs,
     house_style_pairs,
 )
+from benchmarks.core import cli
+from search import arabic
 from search.arabic import analyze_word, lexicon, normalize, normalize_light, stem
 from search.arabic.stopwords import is_stopword
 from search.arabic.tokenize import TOKEN_PATTERN
 
-ROOT = Path(__file__).resolve().parents[2]
 CORPORA = (
     "antcorpus_v1.1/ant_v1.1_jawharafm.jsonl.gz",
     "antcorpus_multisource_v2.1/ant_v2.1_multisource.jsonl.gz",
 )
-DATA = Path(__file__).resolve().parent / "data"
+# The data directory of the package this process imports (the checkout's, run from its root):
+# the files are written where the stemmer, reloaded between steps, reads them back.
+DATA = Path(arabic.__file__).resolve().parent / "data"
 OUTPUT = DATA / "lexicon.tsv.gz"
 NAMES = DATA / "names.txt"
 SPELLINGS = DATA / "spellings.tsv"
@@ -79,7 +83,7 @@ HEADER = """\
 # --- whole words -------------------------------------------------------------------------------
 WHOLE_MIN_COUNT = 20  # rarer words keep the rules: their partners' counts say little
 NAMES_HEADER = f"""\
-# Bahth whole words: written by `python -m search.arabic.build_lexicon`, do not edit by hand.
+# Bahth whole words: written by `python -m tools.build_lexicon`, do not edit by hand.
 # Words (without clitics) that end in ا ان ين ون تين تان يين يون but that the lexicon shows as
 # words of their own: the forms that ending alternates with (for ان: the same base + ين; for ين
 # and ون: the base alone, + ه ي, and the other plural ending; for يين and يون: the base + ي يه
@@ -92,7 +96,7 @@ NAMES_HEADER = f"""\
 # --- spelling folds ----------------------------------------------------------------------------
 SPELL_MIN_COUNT = 15  # both stems at least this often (30 finds 33 folds, 10 adds doubtful ones)
 SPELLINGS_HEADER = f"""\
-# Bahth spelling folds: written by `python -m search.arabic.build_lexicon`, do not edit by hand.
+# Bahth spelling folds: written by `python -m tools.build_lexicon`, do not edit by hand.
 # Stems of one name that outlets spell differently: they differ by one long vowel letter (ا و ي)
 # inserted or swapped, or by the letter written for a g (غ ج ق ك); each is seen at least
 # {SPELL_MIN_COUNT} times; their counts per outlet diverge (house style: Jensen-Shannon divergence
@@ -261,7 +265,7 @@ def derive_spellings(corpus: Corpus) -> list[tuple[str, str, int, int, float, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    cli.add_data(parser)
     parser.add_argument("--min-count", type=int, default=3)
     parser.add_argument(
         "--pack-only", action="store_true", help="only rewrite lexicon.pack from lexicon.tsv.gz"
