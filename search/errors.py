@@ -8,7 +8,8 @@ BahthError
 ├── StorageError        the disk refused: no space left, read-only, permission denied
 │                       (fix: free space, or check the permissions)
 ├── InputError          a dump file cannot be read at all (fix: check the path)
-└── QueryError          the query string is malformed (fix: what to write instead)
+└── QueryError          the query is malformed or an option wrong (fix: what to write
+                        instead); its fields name the option or the query's position
 
 A raise site that knows a better fix passes it; one that does not still gets its class's
 ``default_fix``, so that no error leaves the user without something to do.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 _RUST_OS_ERROR = re.compile(r"\bOs \{ code: (\d+)|\(os error (\d+)\)")
@@ -162,6 +164,50 @@ class InputError(BahthError):
 
 
 class QueryError(BahthError):
-    """The query string is malformed; the message says what is wrong and where."""
+    """The query string is malformed, or an option of the search is wrong; the message says
+    what is wrong and where, in the library's names (``since``, ``all_words``).
+
+    The fields say it for a program, and for a front end to say it in its own terms:
+
+    * ``option``: the option at fault (its name in ``search.options.OPTIONS``), or None when
+      the query is; a message about an option starts with its name, and ``worded`` calls it
+      as the command (``--since``) or a web form (``all-words``) does, and the options in
+      ``also`` that the message names too;
+    * ``position``: for a query that does not parse, the character it points at, 1-based as
+      the message says it (as ``SyntaxError.offset``); None otherwise;
+    * ``value``: the option's value that was refused, as given.
+
+    >>> error = QueryError("since: '2015-13' is not a date", option="since", value="2015-13")
+    >>> error.message, error.worded(lambda name: "--" + name)
+    ("since: '2015-13' is not a date", "--since: '2015-13' is not a date")
+    """
 
     default_fix = "See bahth search --help for the query language and the options."
+
+    def __init__(
+        self,
+        message: str,
+        fix: str | None = None,
+        *,
+        option: str | None = None,
+        position: int | None = None,
+        value: object = None,
+        also: tuple[str, ...] = (),
+    ) -> None:
+        if option is not None and not message.startswith(option):
+            raise ValueError(f"a message about {option} starts with its name: {message!r}")
+        super().__init__(message, fix)
+        self.option = option
+        self.position = position
+        self.value = value
+        self.also = also
+
+    def worded(self, name_of: Callable[[str], str | None]) -> str:
+        """The message, calling its options by ``name_of`` theirs (None: the library's)."""
+        if self.option is None:
+            return self.message
+        head = name_of(self.option) or self.option
+        rest = self.message[len(self.option) :]
+        for other in self.also:
+            rest = re.sub(rf"\b{re.escape(other)}\b", name_of(other) or other, rest)
+        return head + rest

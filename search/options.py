@@ -1,12 +1,18 @@
-"""The options of a search as ``bahth search`` and ``bahth serve`` take them, and what they
-mean to ``Searcher``: the one mapping from a command's options, or a URL's parameters, to the
-keywords of ``Searcher.search`` and ``Searcher.scan``.
+"""The options of a search, each declared once: ``SearchOptions``'s fields are the table.
 
-The command fills a ``SearchOptions`` from its click options, the web app from a URL's query
-parameters (named as the command's options: ``limit``, ``page``, ``since``, ``until``,
-``source``, ``category``, ``sort``, ``match``, ``all-words``, ``exact``, ``facets``,
-``collapse``); both then search with
-``options.arguments()``, so the same options give the same search, and the same JSON.
+Each field of ``SearchOptions`` declares an option of a search: its name (the library's,
+``all_words``), its type, its default, its help text, the values it takes and its limits.
+``OPTIONS`` lists them, with the two that only the API takes (``stemming``, which the
+command's ``--exact`` turns off, and ``scan``'s ``batch``); from that one table come
+
+* the options of ``bahth search`` (``--all-words``, ``-n/--limit``: ``search.cli.base``),
+* the URL parameters of ``bahth serve``'s pages and JSON API (``all-words``:
+  ``search.web.params``),
+* the checks of ``Searcher.search``'s and ``Searcher.scan``'s keywords (``check_search``,
+  ``check_scan``): types, choices and limits, each a ``QueryError`` about its option.
+
+A ``SearchOptions`` becomes the keywords of ``Searcher.search`` with ``arguments()`` (of
+``scan`` with ``filters()``), so that the command, the pages and the API search alike:
 
 >>> options = SearchOptions(all_words=True, exact=True, since="2015-08")
 >>> options.arguments()["match"], options.arguments()["stemming"], options.arguments()["since"]
@@ -14,8 +20,8 @@ parameters (named as the command's options: ``limit``, ``page``, ``since``, ``un
 >>> SearchOptions(all_words=True, match="any")
 Traceback (most recent call last):
 ...
-search.errors.QueryError: --all-words means --match all: it conflicts with --match any
-Leave out one of them
+search.errors.QueryError: all_words conflicts with 'any' matching: it means every word must match
+Leave out one of the two
 
 The limits of a search, each a ``QueryError`` naming it when passed, whether the search comes
 from the API, the command or a URL (``bahth serve`` sets lower ones of its own):
@@ -29,10 +35,6 @@ from the API, the command or a URL (``bahth serve`` sets lower ones of its own):
 * ``MAX_PREFIXES``, 8: prefix searches (``word*``) in a query;
 * ``MAX_NESTING``, 16: groups and NOTs within each other.
 
-``check_search`` and ``check_scan`` check the keywords of ``Searcher.search`` and
-``Searcher.scan`` before anything is searched: the types (a query is a ``str``, ``limit`` and
-``page`` are ``int``, flags are ``bool``), the ranges and the choices.
-
 >>> check_search(limit=10, page=2_000)
 Traceback (most recent call last):
 ...
@@ -44,13 +46,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal
 
-from .engine.contract import EngineReader
-from .engine.ranking import Match, Sort
 from .errors import QueryError
 from .query import MAX_NESTING, MAX_PREFIXES, MAX_QUERY_CHARS, MAX_QUERY_WORDS
+
+if TYPE_CHECKING:  # not at run time: the command reads this table before it needs an engine
+    from .engine.contract import EngineReader
+    from .engine.ranking import Match, Sort
 
 __all__ = [
     "MAX_DEPTH",
@@ -59,10 +63,13 @@ __all__ = [
     "MAX_PREFIXES",
     "MAX_QUERY_CHARS",
     "MAX_QUERY_WORDS",
+    "OPTIONS",
+    "Option",
     "SearchOptions",
     "check_keyword",
     "check_scan",
     "check_search",
+    "check_value",
     "shown",
 ]
 
@@ -75,6 +82,53 @@ SORTS: tuple[Sort, ...] = ("relevance", "date")
 MATCHES: tuple[Match, ...] = ("auto", "all", "any")
 _SHOWN = 200  # characters of a wrong value quoted in a message
 
+Kind = Literal["int", "text", "date", "choice", "flag"]
+"""What an option's value is: a whole number, text, a date (text or a ``datetime.date``), one
+of its ``choices``, or True/False."""
+Method = Literal["search", "scan"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a search, as the table declares it.
+
+    ``name`` is the library's: a field of ``SearchOptions`` and, when ``keywords`` names a
+    method, a keyword of ``Searcher.search``/``scan``. ``flag`` is the command's spelling
+    (``--all-words``), ``parameter`` the URL's (``all-words``).
+    """
+
+    name: str
+    kind: Kind
+    default: object
+    help: str
+    choices: tuple[str, ...] = ()
+    low: int | None = None  # an int's smallest value
+    high: int | None = None  # an int's largest, None: no bound
+    fix: str | None = None  # what to do about an int out of bounds
+    keywords: tuple[Method, ...] = ()  # the methods of Searcher taking it, by its name
+    command: bool = True  # an option of bahth search and a parameter of bahth serve
+    short: str | None = None  # the command's one-letter spelling
+    metavar: str | None = None  # how --help shows its value
+
+    @property
+    def flag(self) -> str:
+        """The option of ``bahth search``: ``--all-words``."""
+        return "--" + self.parameter
+
+    @property
+    def parameter(self) -> str:
+        """The URL parameter of ``bahth serve``: ``all-words``."""
+        return self.name.replace("_", "-")
+
+
+_BOTH: tuple[Method, ...] = ("search", "scan")
+
+
+def _option(kind: Kind, help: str, **spec: Any) -> dict[str, dict[str, Any]]:
+    """The metadata of a field of ``SearchOptions`` that declares the option named as the
+    field, with the field's default unless ``spec`` gives one (``match``: None is not given)."""
+    return {"option": {"kind": kind, "help": help, **spec}}
+
 
 @dataclass(frozen=True, slots=True)
 class SearchOptions:
@@ -86,25 +140,122 @@ class SearchOptions:
     ``match`` (a ``QueryError``). Values are checked by ``Searcher.search``, as for the API.
     """
 
-    limit: int = 10
-    page: int = 1
-    since: str | None = None
-    until: str | None = None
-    source: str | None = None
-    category: str | None = None
-    sort: Sort = "relevance"
-    match: Match | None = None
-    all_words: bool = False
-    exact: bool = False
-    facets: bool = False
-    collapse: bool = False
+    limit: int = field(
+        default=10,
+        metadata=_option(
+            "int",
+            "Hits per page.",
+            low=1,
+            high=MAX_LIMIT,
+            fix="Page through more hits with page=, or read every match with scan()",
+            keywords=("search",),
+            short="-n",
+        ),
+    )
+    page: int = field(
+        default=1,
+        metadata=_option(
+            "int",
+            f"Which page of hits: pages reach hit {MAX_DEPTH:,} at most (--all lists every match).",
+            low=1,
+            fix="Pages count from 1",
+            keywords=("search",),
+        ),
+    )
+    since: str | None = field(
+        default=None,
+        metadata=_option(
+            "date",
+            "Only articles dated on or after DATE: 2015-08-01, 1/8/2015 (day first), "
+            "'1 أغسطس 2015', or Hijri: 1436-10-01h, '1/10/1436هـ'; a month (2015-08, "
+            "'أغسطس 2015', 1436-09h, 'رمضان 1436') or year (2015, 1436h) from its first day.",
+            keywords=_BOTH,
+            metavar="DATE",
+        ),
+    )
+    until: str | None = field(
+        default=None,
+        metadata=_option(
+            "date",
+            "Only articles dated on or before DATE, in the same forms; a month or year "
+            "through its last day (--until 2015-08: through 2015-08-31).",
+            keywords=_BOTH,
+            metavar="DATE",
+        ),
+    )
+    source: str | None = field(
+        default=None,
+        metadata=_option(
+            "text", "Only articles from this source (see bahth stats).", keywords=_BOTH
+        ),
+    )
+    category: str | None = field(
+        default=None,
+        metadata=_option(
+            "text", "Only articles in this category (see bahth stats).", keywords=_BOTH
+        ),
+    )
+    sort: Sort = field(
+        default="relevance",
+        metadata=_option(
+            "choice",
+            "relevance: the best matches first; date: the newest first.",
+            choices=SORTS,
+            keywords=("search",),
+        ),
+    )
+    match: Match | None = field(
+        default=None,
+        metadata=_option(
+            "choice",
+            "auto: all words, then fill with articles matching most of them; "
+            "all: only articles with every word; any: any word, ranked.",
+            default="auto",
+            choices=MATCHES,
+            keywords=_BOTH,
+        ),
+    )
+    all_words: bool = field(default=False, metadata=_option("flag", "Same as --match all."))
+    exact: bool = field(
+        default=False,
+        metadata=_option(
+            "flag", "Match words in their exact (normalized) forms only: no clitics or suffixes."
+        ),
+    )
+    facets: bool = field(
+        default=False,
+        metadata=_option(
+            "flag",
+            "Count the matches by source, category and month (and year), within the filters: "
+            "the articles with all the words (with --match any, or when none has them all, "
+            "any).",
+            keywords=("search",),
+        ),
+    )
+    collapse: bool = field(
+        default=False,
+        metadata=_option(
+            "flag",
+            "One hit per story: near-copies of an article (wire stories, republications) are "
+            "listed under its best-ranked copy, and pages count stories.",
+            keywords=("search",),
+        ),
+    )
 
     def __post_init__(self) -> None:
         if self.all_words and self.match not in (None, "all"):
             raise QueryError(
-                f"--all-words means --match all: it conflicts with --match {self.match}",
-                "Leave out one of them",
+                f"all_words conflicts with {shown(self.match)} matching: it means every word "
+                "must match",
+                "Leave out one of the two",
+                option="all_words",
+                value=True,
             )
+
+    @staticmethod
+    def table() -> tuple[Option, ...]:
+        """Every option of a search (``OPTIONS``): this class's fields, then the API's own."""
+        return OPTIONS
 
     @property
     def effective_match(self) -> Match:
@@ -137,128 +288,129 @@ class SearchOptions:
         }
 
 
-def check_search(
-    *,
-    limit: object = 10,
-    page: object = 1,
-    since: object = None,
-    until: object = None,
-    source: object = None,
-    category: object = None,
-    sort: object = "relevance",
-    match: object = "auto",
-    stemming: object = True,
-    facets: object = False,
-    collapse: object = False,
-) -> None:
+OPTIONS: tuple[Option, ...] = (
+    *(
+        Option(f.name, **{"default": f.default, **f.metadata["option"]})
+        for f in fields(SearchOptions)
+    ),
+    Option(
+        "stemming",
+        "flag",
+        True,
+        "False: match words in their exact (normalized) forms only (the command's --exact).",
+        keywords=_BOTH,
+        command=False,
+    ),
+    Option(
+        "batch",
+        "int",
+        1000,
+        "Articles scan() reads at a time: more is faster and holds more in memory.",
+        low=1,
+        keywords=("scan",),
+        command=False,
+    ),
+)
+"""Every option of a search: those of ``SearchOptions``, then those of the API alone."""
+
+
+def check_search(**keywords: object) -> None:
     """A ``QueryError`` unless the keywords of ``Searcher.search`` are of their types, among
     their choices and within the limits (the query is ``search.query.parse``'s to check)."""
-    _check_filters(since, until, source, category, match, stemming)
-    _check_whole("limit", limit)
-    _check_whole("page", page)
+    _check("search", keywords)
+    limit, page = keywords.get("limit", 10), keywords.get("page", 1)
     assert isinstance(limit, int) and isinstance(page, int)
-    if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(
-            f"limit must be between 1 and {MAX_LIMIT:,}, not {shown(limit)}",
-            "Page through more hits with page=, or read every match with scan()",
-        )
-    if page < 1:
-        raise QueryError(f"page must be 1 or more, not {shown(page)}", "Pages count from 1")
     if page > MAX_DEPTH or page * limit > MAX_DEPTH:
         asked = (
             f"page {page:,} of {limit:,} hits"
             if page < 10**18
-            else f"a page number of about {_digits(page):,} digits"
+            else f"page: a page number of about {_digits(page):,} digits"
         )
         raise QueryError(
             f"{asked} goes past hit {MAX_DEPTH:,}, the deepest a search pages to",
             "Narrow the search (dates, a source), or list every match: bahth search --all, "
             "Searcher.scan",
+            option="page",
+            value=page,
         )
-    _check_choice("sort", sort, SORTS)
-    _check_flag("facets", facets)
-    _check_flag("collapse", collapse)
 
 
-def check_scan(
-    *,
-    since: object = None,
-    until: object = None,
-    source: object = None,
-    category: object = None,
-    match: object = "auto",
-    stemming: object = True,
-    batch: object = 1000,
-) -> None:
+def check_scan(**keywords: object) -> None:
     """A ``QueryError`` unless the keywords of ``Searcher.scan`` are of their types and among
     their choices (``batch``: articles read at a time, 1 or more)."""
-    _check_filters(since, until, source, category, match, stemming)
-    _check_whole("batch", batch)
-    assert isinstance(batch, int)
-    if batch < 1:
-        raise QueryError(f"batch must be 1 or more, not {shown(batch)}")
+    _check("scan", keywords)
 
 
-def check_keyword(reader: EngineReader, field_name: str, value: str) -> None:
-    """A ``QueryError`` naming the known values when no article has ``value`` in the field
-    (``source``, ``category``)."""
-    if reader.has_keyword(field_name, value):
-        return
-    names = ", ".join(name for name, _ in reader.keyword_counts(field_name)) or "none"
-    raise QueryError(
-        f"no article has {field_name} {shown(value)}",
-        f"The {field_name} values in this index: {names}",
-    )
+def _check(method: Method, keywords: dict[str, object]) -> None:
+    taken = {option.name: option for option in OPTIONS if method in option.keywords}
+    if unknown := keywords.keys() - taken.keys():
+        raise TypeError(f"Searcher.{method} takes no {', '.join(sorted(unknown))}")
+    for option in taken.values():
+        check_value(option, keywords.get(option.name, option.default))
 
 
-def _check_filters(
-    since: object, until: object, source: object, category: object, match: object, stemming: object
-) -> None:
-    for name, value in (("since", since), ("until", until)):
-        if value is not None and not isinstance(value, str | dt.date):
-            raise QueryError(
-                f"{name} must be a date (a str such as '2015-08-01', or a datetime.date), "
+def check_value(option: Option, value: object) -> None:
+    """A ``QueryError`` about ``option`` unless ``value`` is one it takes: of its kind
+    (an ``int``, not a ``bool``, for a number), among its choices, within its bounds.
+
+    >>> limit = next(option for option in OPTIONS if option.name == "limit")
+    >>> check_value(limit, 0)
+    Traceback (most recent call last):
+    ...
+    search.errors.QueryError: limit must be between 1 and 1,000, not 0
+    Page through more hits with page=, or read every match with scan()
+    """
+    name = option.name
+
+    def wrong(message: str, fix: str | None = None) -> QueryError:
+        return QueryError(f"{name}{message}", fix, option=name, value=value)
+
+    if option.kind == "int":
+        # bool is an int to Python, but limit=True is a mistake, not a limit of 1.
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise wrong(f" must be a whole number (int), not {shown(value)}")
+        low, high = option.low, option.high
+        if (low is not None and value < low) or (high is not None and value > high):
+            within = f"between {low:,} and {high:,}" if high is not None else f"{low:,} or more"
+            raise wrong(f" must be {within}, not {shown(value)}", option.fix)
+    elif option.kind == "flag":
+        if not isinstance(value, bool):
+            raise wrong(f" must be True or False, not {shown(value)}")
+    elif option.kind == "choice":
+        if not isinstance(value, str) or value not in option.choices:
+            raise wrong(f" must be one of {', '.join(option.choices)}, not {shown(value)}")
+    elif value is not None:
+        if option.kind == "date" and not isinstance(value, str | dt.date):
+            raise wrong(
+                " must be a date (a str such as '2015-08-01', or a datetime.date), "
                 f"not {type(value).__name__}"
             )
-        if isinstance(value, str) and len(value) > _SHOWN:  # no date is; not to be quoted whole
-            raise QueryError(f"{name}: a text of {len(value):,} characters is not a date")
-    for name, value in (("source", source), ("category", category)):
-        if value is not None and not isinstance(value, str):
-            raise QueryError(f"{name} must be a str, not {type(value).__name__}")
-    texts = {"since": since, "until": until, "source": source, "category": category}
-    for name, value in texts.items():
+        if option.kind == "text" and not isinstance(value, str):
+            raise wrong(f" must be a str, not {type(value).__name__}")
         if isinstance(value, str):
-            _check_text(name, value)
-    _check_choice("match", match, MATCHES)
-    _check_flag("stemming", stemming)
+            if option.kind == "date" and len(value) > _SHOWN:  # no date is; not quoted whole
+                raise wrong(f": a text of {len(value):,} characters is not a date")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:  # a lone surrogate: tantivy's ValueError
+                raise wrong(
+                    f": the character at position {error.start + 1} is not text "
+                    f"(U+{ord(value[error.start]):04X}, half of a surrogate pair)"
+                ) from None
 
 
-def _check_text(name: str, value: str) -> None:
-    """Text an engine can be given: no lone surrogate (half of a UTF-16 pair), which tantivy
-    refuses with a ValueError, and short enough to quote."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise QueryError(
-            f"{name}: the character at position {error.start + 1} is not text "
-            f"(U+{ord(value[error.start]):04X}, half of a surrogate pair)"
-        ) from None
-
-
-def _check_whole(name: str, value: object) -> None:
-    # bool is an int to Python, but limit=True is a mistake, not a limit of 1.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise QueryError(f"{name} must be a whole number (int), not {shown(value)}")
-
-
-def _check_flag(name: str, value: object) -> None:
-    if not isinstance(value, bool):
-        raise QueryError(f"{name} must be True or False, not {shown(value)}")
-
-
-def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
-    if not isinstance(value, str) or value not in choices:
-        raise QueryError(f"{name} must be one of {', '.join(choices)}, not {shown(value)}")
+def check_keyword(reader: EngineReader, option: str, value: str) -> None:
+    """A ``QueryError`` naming the known values when no article has ``value`` in the field
+    of that ``option`` (``source``, ``category``)."""
+    if reader.has_keyword(option, value):
+        return
+    names = ", ".join(name for name, _ in reader.keyword_counts(option)) or "none"
+    raise QueryError(
+        f"{option} {shown(value)} is not in this index",
+        f"The {option} values in this index: {names}",
+        option=option,
+        value=value,
+    )
 
 
 def shown(value: object) -> str:

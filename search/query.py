@@ -122,9 +122,10 @@ def _split_field(text: str, pos: int) -> tuple[str | None, str]:
         return None, text
     field = match.group("field").lower()
     if field not in FIELDS:
-        raise QueryError(
-            f"unknown field '{match.group('field')}:' at position {pos + 1}",
-            f"Fields are {', '.join(f + ':' for f in FIELDS)}",
+        raise _at(
+            f"unknown field '{match.group('field')}:'",
+            pos,
+            fix=f"Fields are {', '.join(f + ':' for f in FIELDS)}",
         )
     return field, match.group("rest")
 
@@ -137,22 +138,18 @@ def _lex(query: str) -> list[_Lexeme]:
         if match.lastgroup == "phrase":
             text = match.group("phrase")
             if len(text) < 2 or not text.endswith('"'):
-                raise QueryError(f"the quote at position {pos + 1} is never closed")
+                raise _at("the quote", pos, "is never closed")
             field = pending_field[0] if pending_field else None
             lexemes.append(_Lexeme("phrase", text[1:-1], pos, field))
             pending_field = None
             continue
         if pending_field and match.lastgroup != "paren":
-            raise QueryError(
-                f"'{pending_field[0]}:' at position {pending_field[1] + 1} has no word"
-            )
+            raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word")
         if match.lastgroup == "paren":
             text = match.group("paren")
             field = pending_field[0] if pending_field and text == "(" else None
             if pending_field and text == ")":
-                raise QueryError(
-                    f"'{pending_field[0]}:' at position {pending_field[1] + 1} has no word"
-                )
+                raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word")
             lexemes.append(_Lexeme(text, text, pos, field))
             pending_field = None
             continue
@@ -173,8 +170,16 @@ def _lex(query: str) -> list[_Lexeme]:
             continue
         lexemes.append(_Lexeme("word", rest, pos + len(text) - len(rest), field))
     if pending_field:
-        raise QueryError(f"'{pending_field[0]}:' at position {pending_field[1] + 1} has no word")
+        raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word")
     return lexemes
+
+
+def _at(what: str, pos: int, wrong: str = "", fix: str | None = None) -> QueryError:
+    """The error of ``what`` at offset ``pos`` of the query, and what is ``wrong`` with it: the
+    message says the 1-based position, and so does the error's ``position`` (for a page to
+    mark it without reading the message)."""
+    separator = " " if wrong and not wrong.startswith(":") else ""
+    return QueryError(f"{what} at position {pos + 1}{separator}{wrong}", fix, position=pos + 1)
 
 
 class _Parser:
@@ -202,7 +207,7 @@ class _Parser:
         node = self.parse_or(None)
         extra = self.peek()
         if extra is not None:  # only a stray ")" can stop parse_or early
-            raise QueryError(f"')' at position {extra.pos + 1} has no matching '('")
+            raise _at("')'", extra.pos, "has no matching '('")
         return node
 
     def parse_or(self, field: str | None) -> Node:
@@ -210,8 +215,9 @@ class _Parser:
         operators: list[_Lexeme] = []
         while (lexeme := self.peek()) is not None and lexeme.kind == "OR":
             operators.append(self.take())
-            if self.peek() is None or self.peek().kind in {")", "OR", "AND"}:
-                raise QueryError(f"OR at position {lexeme.pos + 1} has nothing after it")
+            after = self.peek()
+            if after is None or after.kind in {")", "OR", "AND"}:
+                raise _at("OR", lexeme.pos, "has nothing after it")
             children.append(self.parse_and(field))
         if len(children) == 1:
             return children[0]
@@ -219,8 +225,10 @@ class _Parser:
             if not _asks(child):  # a OR -b: every article without b would match
                 operator = operators[max(n - 1, 0)]
                 self.deferred.append(
-                    QueryError(
-                        f"OR at position {operator.pos + 1} has a side that only excludes words",
+                    _at(
+                        "OR",
+                        operator.pos,
+                        "has a side that only excludes words",
                         "Each side of an OR must ask for a word: روسيا OR (أوكرانيا -قطر)",
                     )
                 )
@@ -232,10 +240,10 @@ class _Parser:
             if lexeme.kind == "AND":
                 self.take()
                 if not children:
-                    raise QueryError(f"AND at position {lexeme.pos + 1} has nothing before it")
+                    raise _at("AND", lexeme.pos, "has nothing before it")
                 nxt = self.peek()
                 if nxt is None or nxt.kind in {")", "OR", "AND"}:
-                    raise QueryError(f"AND at position {lexeme.pos + 1} has nothing after it")
+                    raise _at("AND", lexeme.pos, "has nothing after it")
                 continue
             child = self.parse_unary(field)
             # (a b) c is a b c: a group of words inside words adds nothing but a level that
@@ -244,14 +252,14 @@ class _Parser:
         if not children:
             lexeme = self.peek()
             if lexeme is not None and lexeme.kind == "OR":
-                raise QueryError(f"OR at position {lexeme.pos + 1} has nothing before it")
+                raise _at("OR", lexeme.pos, "has nothing before it")
             if lexeme is not None and lexeme.kind == ")":
                 if not self.open_groups:
-                    raise QueryError(f"')' at position {lexeme.pos + 1} has no matching '('")
-                raise QueryError(f"')' at position {lexeme.pos + 1} closes an empty group")
+                    raise _at("')'", lexeme.pos, "has no matching '('")
+                raise _at("')'", lexeme.pos, "closes an empty group")
             if self.open_groups:
                 opened = self.open_groups[-1]
-                raise QueryError(f"'(' at position {opened.pos + 1} is never closed")
+                raise _at("'('", opened.pos, "is never closed")
             raise QueryError("the query is empty", "Type one or more words to search for")
         return children[0] if len(children) == 1 else And(tuple(children))
 
@@ -263,9 +271,11 @@ class _Parser:
         # thousands of them were a RecursionError.
         if self.depth == MAX_NESTING:
             name = "'('" if lexeme.kind == "(" else lexeme.text
-            raise QueryError(
-                f"{name} at position {lexeme.pos + 1} is nested too deeply: at most "
-                f"{MAX_NESTING} groups and NOTs may stand within each other",
+            raise _at(
+                name,
+                lexeme.pos,
+                f"is nested too deeply: at most {MAX_NESTING} groups and NOTs may stand within "
+                "each other",
                 "Leave out parentheses: (a (b c)) searches what a b c does",
             )
         self.depth += 1
@@ -279,13 +289,14 @@ class _Parser:
         if lexeme.kind in {"NOT", "-"}:
             nxt = self.peek()
             if nxt is None or nxt.kind in {")", "OR", "AND"}:
-                raise QueryError(f"{lexeme.text} at position {lexeme.pos + 1} has nothing after it")
+                raise _at(lexeme.text, lexeme.pos, "has nothing after it")
             child = self.parse_unary(field)
             if not _asks(child):  # NOT NOT x, -(-x): excluding the articles without x
                 self.deferred.append(
-                    QueryError(
-                        f"{lexeme.text} at position {lexeme.pos + 1} excludes words that are "
-                        "themselves excluded",
+                    _at(
+                        lexeme.text,
+                        lexeme.pos,
+                        "excludes words that are themselves excluded",
                         "Write a word without NOT to require it: NOT NOT قطر is قطر",
                     )
                 )
@@ -294,7 +305,7 @@ class _Parser:
             self.open_groups.append(lexeme)
             group = self.parse_or(lexeme.field or field)
             if self.peek() is None:
-                raise QueryError(f"'(' at position {lexeme.pos + 1} is never closed")
+                raise _at("'('", lexeme.pos, "is never closed")
             self.take()
             self.open_groups.pop()
             return group
@@ -303,11 +314,11 @@ class _Parser:
     def parse_leaf(self, lexeme: _Lexeme, field: str | None) -> Node:
         """A word or a phrase (a stray ')' is an error)."""
         if lexeme.kind == ")":
-            raise QueryError(f"')' at position {lexeme.pos + 1} has no matching '('")
+            raise _at("')'", lexeme.pos, "has no matching '('")
         own_field = lexeme.field or field
         if lexeme.kind == "phrase":
             if not lexeme.text.strip():
-                raise QueryError(f"the quotes at position {lexeme.pos + 1} are empty")
+                raise _at("the quotes", lexeme.pos, "are empty")
             return Phrase(lexeme.text, own_field)
         return _word(lexeme.text, own_field, lexeme.pos)
 
@@ -317,9 +328,10 @@ def _word(text: str, field: str | None, pos: int) -> Word:
         return Word(text, field)
     stem = text.rstrip("*")
     if len(stem) < MIN_PREFIX or "*" in stem:
-        raise QueryError(
-            f"'{text}' at position {pos + 1}: a prefix search needs at least {MIN_PREFIX} "
-            "letters before a single trailing *"
+        raise _at(
+            f"'{text}'",
+            pos,
+            f": a prefix search needs at least {MIN_PREFIX} letters before a single trailing *",
         )
     return Word(stem, field, prefix=True)
 
@@ -378,9 +390,10 @@ def _check_text(query: object) -> None:
     try:
         query.encode("utf-8")
     except UnicodeEncodeError as error:  # half of a UTF-16 pair: a string cut in two
-        raise QueryError(
-            f"the character at position {error.start + 1} is not text "
-            f"(U+{ord(query[error.start]):04X}, half of a surrogate pair)",
+        raise _at(
+            "the character",
+            error.start,
+            f"is not text (U+{ord(query[error.start]):04X}, half of a surrogate pair)",
             "Pass the query as it was typed, not cut from UTF-16 text",
         ) from None
 

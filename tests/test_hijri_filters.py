@@ -77,7 +77,8 @@ def test_hijri_periods(index: Path) -> None:
 def test_impossible_hijri_date_is_a_query_error(index: Path, value: str, problem: str) -> None:
     with Searcher(index) as searcher, pytest.raises(QueryError) as error:
         searcher.search("النفط", since=value)
-    assert error.value.message == f"--since: '{value}' is not a date: {problem}"
+    assert error.value.message == f"since: '{value}' is not a date: {problem}"
+    assert (error.value.option, error.value.value) == ("since", value)
     assert "1436-09-01h" in error.value.fix and "YYYY-MM-DD" in error.value.fix
 
 

@@ -15,13 +15,18 @@ from typing import Any
 
 import click
 
-# Only the errors are imported up front: the rest of the API (the indexer, the searcher and
-# whoosh, the renderers) is imported inside the command that uses it, so that ``bahth --help``
-# and a search do not pay for what they never run.
-from search import BahthError, QueryError, StorageError
+# Only the errors and the table of a search's options are imported up front: the rest of the
+# API (the indexer, the searcher and whoosh, the renderers) is imported inside the command that
+# uses it, so that ``bahth --help`` and a search do not pay for what they never run.
+from click.core import ParameterSource
+
+from search import BahthError, QueryError, SearchOptions, StorageError
 
 DEFAULT_INDEX = Path("indexes") / "default"
 MAX_PROBLEMS_SHOWN = 20
+# A search's options (search.options' table) as the command takes them, in the table's order.
+SEARCH_OPTIONS = tuple(option for option in SearchOptions.table() if option.command)
+FLAGS = {option.name: option.flag for option in SEARCH_OPTIONS}  # all_words: --all-words
 
 
 class BahthGroup(click.Group):
@@ -35,7 +40,8 @@ class BahthGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QueryError as error:
-            raise click.UsageError(str(error)) from None
+            # Said with the command's options: --all-words, not all_words.
+            raise click.UsageError(f"{error.worded(FLAGS.get)}\n{error.fix}") from None
         except BahthError as error:
             raise click.ClickException(str(error)) from None
         except OSError as error:
@@ -109,6 +115,46 @@ def index_option(function: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Index directory, relative to the current directory (or set BAHTH_INDEX).",
     )(function)
+
+
+def search_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of a search, one per option of ``search.options``' table, in its order:
+    the command gets them as one ``options: SearchOptions``, in which those not given keep
+    their defaults (``match`` stays None, for ``--all-words`` to decide)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        values = {name: kwargs.pop(name) for name in FLAGS}
+        given = {
+            name: value
+            for name, value in values.items()
+            if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+        }
+        return function(*args, options=SearchOptions(**given), **kwargs)
+
+    command: Callable[..., Any] = wrapper
+    # Applied last to first, as stacked decorators are: --help lists them in the table's order.
+    for option in reversed(SEARCH_OPTIONS):
+        names = [option.flag] if option.short is None else [option.short, option.flag]
+        if option.kind == "flag":
+            command = click.option(*names, option.name, is_flag=True, help=option.help)(command)
+            continue
+        kind: click.ParamType = click.STRING
+        if option.kind == "int":
+            kind = click.IntRange(option.low, option.high)
+        elif option.kind == "choice":
+            kind = click.Choice(option.choices)
+        command = click.option(
+            *names,
+            option.name,
+            type=kind,
+            default=option.default,
+            show_default=option.default is not None,
+            metavar=option.metavar,
+            help=option.help,
+        )(command)
+    return command
 
 
 def output_options(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -19,11 +19,12 @@ from search.cli.base import (
     index_option,
     main,
     output_options,
+    search_options,
     use_style,
 )
 
 if TYPE_CHECKING:
-    from search import Hit, Results
+    from search import Hit, Results, SearchOptions
 
 
 # --- search, show, stats -----------------------------------------------------------------------
@@ -36,71 +37,13 @@ HIJRI_HELP = (
 @main.command("search", cls=QueryCommand)
 @click.argument("query", metavar="QUERY...")
 @index_option
-@click.option(
-    "-n",
-    "--limit",
-    type=click.IntRange(1, 1000),
-    default=10,
-    show_default=True,
-    help="Hits per page.",
-)
-@click.option(
-    "--page",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Which page of hits: pages reach hit 10,000 at most (--all lists every match).",
-)
-@click.option(
-    "--since",
-    metavar="DATE",
-    help="Only articles dated on or after DATE: 2015-08-01, 1/8/2015 (day first), "
-    "'1 أغسطس 2015', or Hijri: 1436-10-01h, '1/10/1436هـ'; a month (2015-08, 'أغسطس 2015', "
-    "1436-09h, 'رمضان 1436') or year (2015, 1436h) from its first day.",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    help="Only articles dated on or before DATE, in the same forms; a month or year "
-    "through its last day (--until 2015-08: through 2015-08-31).",
-)
-@click.option("--source", help="Only articles from this source (see bahth stats).")
-@click.option("--category", help="Only articles in this category (see bahth stats).")
-@click.option(
-    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
-)
-@click.option(
-    "--match",
-    type=click.Choice(["auto", "all", "any"]),
-    default="auto",
-    show_default=True,
-    help="auto: all words, then fill with articles matching most of them; "
-    "all: only articles with every word; any: any word, ranked.",
-)
-@click.option("--all-words", is_flag=True, help="Same as --match all.")
-@click.option(
-    "--exact",
-    is_flag=True,
-    help="Match words in their exact (normalized) forms only: no clitics or suffixes.",
-)
+@search_options
 @click.option(
     "--all",
     "list_all",
     is_flag=True,
     help="List every match, newest first, each as it is found: no page and no 1,000 limit "
     "(with --csv or --json, for other tools).",
-)
-@click.option(
-    "--facets",
-    is_flag=True,
-    help="Count the matches by source, category and month (and year), within the filters: "
-    "the articles with all the words (with --match any, or when none has them all, any).",
-)
-@click.option(
-    "--collapse",
-    is_flag=True,
-    help="One hit per story: near-copies of an article (wire stories, republications) are "
-    "listed under its best-ranked copy, and pages count stories.",
 )
 @click.option(
     "--bidi",
@@ -120,19 +63,8 @@ HIJRI_HELP = (
 def search_command(
     query: str,
     index_dir: Path,
-    limit: int,
-    page: int,
-    since: str | None,
-    until: str | None,
-    source: str | None,
-    category: str | None,
-    sort: str,
-    match: str,
-    all_words: bool,
-    exact: bool,
+    options: SearchOptions,
     list_all: bool,
-    facets: bool,
-    collapse: bool,
     bidi: bool,
     hijri: bool,
     no_pager: bool,
@@ -159,30 +91,16 @@ def search_command(
         for name, option in (("limit", "-n/--limit"), ("page", "--page")):
             if given(name):
                 raise click.UsageError(f"--all lists every match: it takes no {option}")
-        if given("sort") and sort != "date":
+        if given("sort") and options.sort != "date":
             raise click.UsageError("--all lists every match newest first: it takes no --sort")
-        if collapse:
+        if options.collapse:
             raise click.UsageError("--all lists every match: it takes no --collapse")
     if bidi and given("bidi") and output != "text":
         # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
         raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")
     started = time.perf_counter()
-    from search import Searcher, SearchOptions
+    from search import Searcher
 
-    options = SearchOptions(
-        limit=limit,
-        page=page,
-        since=since,
-        until=until,
-        source=source,
-        category=category,
-        sort=sort,  # type: ignore[arg-type]  # click.Choice checked it
-        match=match if given("match") else None,  # type: ignore[arg-type]
-        all_words=all_words,
-        exact=exact,
-        facets=facets,
-        collapse=collapse,
-    )
     with Searcher(index_dir) as searcher:
         if not list_all:
             results = searcher.search(query, **options.arguments())

@@ -1,12 +1,12 @@
 """A URL's query parameters ↔ a query and its ``SearchOptions``, with the server's limits.
 
-The parameters are the options of ``bahth search``, spelled as on the command line without the
-dashes (``limit``, ``page``, ``since``, ``until``, ``source``, ``category``, ``sort``,
-``match``, ``all-words``, ``exact``), and ``q``, the query. They are read from the fields of
-``SearchOptions`` and their types, so an option added there is a parameter here: a number, a
-choice, text (empty means not given) or a flag (``1``/``true``/``on``/``yes`` or
-``0``/``false``/``off``/``no``). A value that is not one is a ``QueryError`` naming the
-parameter, as a bad option is for the command.
+The parameters are ``q``, the query, and the options of a search (``search.options.OPTIONS``,
+those of ``bahth search``) spelled as on the command line without the dashes: ``limit``,
+``page``, ``since``, ``until``, ``source``, ``category``, ``sort``, ``match``, ``all-words``,
+``exact``, ``facets``, ``collapse``. Each is read as its option's kind says: a number within
+its bounds (the server's, for ``limit``), a choice, text (empty means not given) or a flag
+(``1``/``true``/``on``/``yes`` or ``0``/``false``/``off``/``no``). A value that is not one is a
+``QueryError`` about its option, as a bad option is for the command.
 
 >>> query, options = parse({"q": "بوتين", "page": "2", "all-words": "on", "source": ""})
 >>> query, options.page, options.all_words, options.source
@@ -18,15 +18,13 @@ parameter, as a bad option is for the command.
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import QueryError
-from ..options import MAX_DEPTH, SearchOptions
+from ..options import MAX_DEPTH, OPTIONS, Option, SearchOptions
 
 QUERY = "q"
 MAX_QUERY_CHARS = 500
@@ -35,37 +33,35 @@ ECHOED = 200  # characters of a value past the limits that a page or a message s
 
 _TRUE = frozenset({"1", "true", "on", "yes"})
 _FALSE = frozenset({"0", "false", "off", "no"})
+_HIGHEST = {"limit": MAX_LIMIT}  # the server's bounds, lower than the library's
 
 
 @dataclasses.dataclass(frozen=True)
-class _Parameter:
-    name: str  # in the URL
-    field: str  # of SearchOptions
-    kind: type  # int, bool or str
-    choices: tuple[str, ...] = ()
+class Parameter:
+    """A URL parameter: ``name`` in the URL, for ``option`` (``field`` of ``SearchOptions``)."""
+
+    name: str
+    option: Option
+
+    @property
+    def field(self) -> str:
+        return self.option.name
 
 
 @cache
-def parameters() -> tuple[_Parameter, ...]:
-    """The URL parameters of ``SearchOptions``, in its field order."""
-    hints = typing.get_type_hints(SearchOptions)
-    found = []
-    for field in dataclasses.fields(SearchOptions):
-        hint = hints[field.name]
-        if typing.get_origin(hint) in (typing.Union, types.UnionType):  # X | None: optional
-            hint = next(a for a in typing.get_args(hint) if a is not type(None))
-        choices: tuple[str, ...] = ()
-        if typing.get_origin(hint) is Literal:
-            choices, hint = typing.get_args(hint), str
-        if hint not in (int, bool, str):
-            raise TypeError(f"SearchOptions.{field.name}: no URL form for {hint!r}")
-        found.append(_Parameter(field.name.replace("_", "-"), field.name, hint, choices))
-    return tuple(found)
+def parameters() -> tuple[Parameter, ...]:
+    """The URL parameters of a search, in the table's order."""
+    return tuple(Parameter(option.parameter, option) for option in OPTIONS if option.command)
 
 
 def names() -> frozenset[str]:
     """Every parameter a search takes, ``q`` included."""
     return frozenset({QUERY, *(p.name for p in parameters())})
+
+
+def parameter(option: str | None) -> str | None:
+    """The URL parameter of an option of a search (``all_words``: ``all-words``), if any."""
+    return next((p.name for p in parameters() if p.field == option), None)
 
 
 def echoed(text: str, longest: int = MAX_QUERY_CHARS) -> str:
@@ -79,32 +75,34 @@ def echoed(text: str, longest: int = MAX_QUERY_CHARS) -> str:
     return text if len(text) <= longest else text[:ECHOED] + "…"
 
 
-def _value(parameter: _Parameter, text: str) -> Any:
+def _value(option: Option, text: str) -> Any:
     """The typed value of one parameter, None for an empty one; a ``QueryError`` if wrong."""
     text = text.strip()
     if not text:
         return None
     quoted = echoed(text, ECHOED)
-    if parameter.kind is bool:
+
+    def wrong(message: str, fix: str | None = None) -> QueryError:
+        return QueryError(f"{option.name}{message}", fix, option=option.name, value=text)
+
+    if option.kind == "flag":
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise QueryError(f"{parameter.name}: '{quoted}' is not a yes or no", "Write 1 or 0")
-    if parameter.kind is int:
+        raise wrong(f": '{quoted}' is not a yes or no", "Write 1 or 0")
+    if option.kind == "int":
         # Digits only, and few: int() of 5,000 digits is refused (and of 100,000, slow).
         if not text.isascii() or not text.isdigit() or len(text) > 18:
-            raise QueryError(
-                f"{parameter.name}: '{quoted}' is not a whole number of 1 to 18 digits"
-            )
-        return int(text)
-    if parameter.choices and text not in parameter.choices:
-        raise QueryError(
-            f"{parameter.name}: '{quoted}' is not one of {', '.join(parameter.choices)}"
-        )
+            raise wrong(f": '{quoted}' is not a whole number of 1 to 18 digits")
+        number, low, high = int(text), option.low or 0, _HIGHEST.get(option.name, option.high)
+        if high is not None and not low <= number <= high:
+            raise wrong(f": {number} is not between {low} and {high}")
+        if number < low:
+            raise wrong(f": {number} is not {low} or more")
+        return number
+    if option.choices and text not in option.choices:
+        raise wrong(f": '{quoted}' is not one of {', '.join(option.choices)}")
     if len(text) > MAX_QUERY_CHARS:  # no filter value (a date, a source) is as long as a query
-        raise QueryError(
-            f"{parameter.name}: a value of {len(text):,} characters; at most {MAX_QUERY_CHARS} "
-            "are taken"
-        )
+        raise wrong(f": a value of {len(text):,} characters; at most {MAX_QUERY_CHARS} are taken")
     return text
 
 
@@ -123,18 +121,16 @@ def parse(params: Mapping[str, str]) -> tuple[str, SearchOptions]:
     values = {
         p.field: value
         for p in parameters()
-        if p.name in params and (value := _value(p, params[p.name])) is not None
+        if p.name in params and (value := _value(p.option, params[p.name])) is not None
     }
     options = SearchOptions(**values)
-    if not 1 <= options.limit <= MAX_LIMIT:
-        raise QueryError(f"limit: {options.limit} is not between 1 and {MAX_LIMIT}")
-    if options.page < 1:
-        raise QueryError(f"page: {options.page} is not 1 or more")
     if options.page * options.limit > MAX_DEPTH:
         raise QueryError(
             f"page {options.page} of {options.limit} goes past hit {MAX_DEPTH:,}, the deepest "
             "this server shows",
             "Narrow the search with a date range or a source",
+            option="page",
+            value=options.page,
         )
     return query, options
 
@@ -148,6 +144,7 @@ def encode(query: str, options: SearchOptions, **extra: str | None) -> str:
         value = getattr(options, p.field)
         if value is None or value == getattr(defaults, p.field):
             continue
-        pairs.append((p.name, ("1" if value else "0") if p.kind is bool else str(value)))
+        text = ("1" if value else "0") if p.option.kind == "flag" else str(value)
+        pairs.append((p.name, text))
     pairs += [(name, value) for name, value in extra.items() if value is not None]
     return urlencode(pairs)
