@@ -195,13 +195,15 @@ def test_csv_has_a_last_date_hijri_column_with_hijri_only(hijri_index: Path) -> 
 
 def test_html_follows_each_time_with_the_hijri_date(hijri_index: Path) -> None:
     shown = search(hijri_index, "--html", "--hijri")
-    assert '<time datetime="2015-08-06">2015-08-06</time> (<bdi>21 شوال 1436 هـ</bdi>)' in shown
-    assert '<time datetime="2015-07-17">2015-07-17</time> (<bdi>1 شوال 1436 هـ</bdi>)' in shown
+    # as on the web page (one hit template): the date, then its Hijri date isolated
+    tag = '<bdi class="hijri">'
+    assert f'<time datetime="2015-08-06">2015-08-06</time> {tag}(21 شوال 1436 هـ)</bdi>' in shown
+    assert f'<time datetime="2015-07-17">2015-07-17</time> {tag}(1 شوال 1436 هـ)</bdi>' in shown
     assert '<time datetime="1900-01-01">1900-01-01</time> · ' in shown  # no Hijri date
     plain = search(hijri_index, "--html")
     assert "هـ" not in plain
     for day, hijri in HIJRI.items():
-        shown = shown.replace(f"{day}</time> (<bdi>{hijri}</bdi>)", f"{day}</time>")
+        shown = shown.replace(f"{day}</time> {tag}({hijri})</bdi>", f"{day}</time>")
     assert without_time(shown) == without_time(plain)
 
 
@@ -223,7 +225,7 @@ def test_all_streams_the_hijri_dates_in_every_format(hijri_index: Path) -> None:
     assert "date_hijri" not in listed("--csv")
     text = listed("--hijri")
     assert "2015-08-06 (21 شوال 1436 هـ)" in text and "2015-07-17 (1 شوال 1436 هـ)" in text
-    assert "(<bdi>21 شوال 1436 هـ</bdi>)" in listed("--html", "--hijri")
+    assert '<bdi class="hijri">(21 شوال 1436 هـ)</bdi>' in listed("--html", "--hijri")
 
 
 # --- show --------------------------------------------------------------------------------------

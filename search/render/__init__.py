@@ -35,7 +35,7 @@ from .data import (
     to_csv,
     to_json,
 )
-from .page import html_page, link, mark_html, to_html
+from .page import HitLinks, hit_html, html_page, link, mark_html, to_html
 from .text import (
     article_text,
     copies_line,
@@ -49,6 +49,7 @@ from .text import (
 
 __all__ = [
     "CSV_COLUMNS",
+    "HitLinks",
     "Marker",
     "Pager",
     "apply_marks",
@@ -59,6 +60,7 @@ __all__ = [
     "did_you_mean",
     "facets_text",
     "hijri_date",
+    "hit_html",
     "hit_text",
     "html_page",
     "json_stream",

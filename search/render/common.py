@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from ..ingest.hijri import format_hijri
 from ..results import Hit, Results, Span
-
-if TYPE_CHECKING:
-    pass
-
 
 Marker = Callable[[str], str]
 

@@ -29,7 +29,6 @@ import contextlib
 import dataclasses
 import hashlib
 import math
-import re
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -48,7 +47,7 @@ from starlette.routing import Route
 from .. import render
 from ..errors import BahthError, QueryError
 from ..options import SearchOptions, shown
-from ..results import Results
+from ..results import Hit, Results
 from . import params
 from .guards import SECURITY_HEADERS, SecurityHeaders
 from .live import LiveSearcher
@@ -57,7 +56,6 @@ SCORE = "score"  # a parameter of the pages only: show each hit's score
 HIJRI = "hijri"  # pages and API: each date with its Hijri date too (bahth search --hijri)
 _YES = ("1", "on", "true", "yes")
 PAGES_AROUND = 2  # page links on each side of the current one
-_POSITION = re.compile(r"\bposition (\d+)\b")
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> Markup:
@@ -68,6 +66,23 @@ def _paragraphs(text: str, spans: list[tuple[int, int]]) -> list[Markup]:
     """``text`` marked, one item per non-blank line (a mark never spans a line: it is a word)."""
     marked = render.mark_html(text, spans)
     return [Markup(line.strip()) for line in marked.split("\n") if line.strip()]
+
+
+def _hit(hit: Hit, links: render.HitLinks, *, score: bool, hijri: bool) -> Markup:
+    """A hit's ``<li>``, the same as on a page of ``bahth search --html`` but for its links."""
+    return Markup(render.hit_html(hit, links, score=score, hijri=hijri))  # escaped by hit_html
+
+
+def hit_links(query: str, options: SearchOptions, extra: dict[str, str | None]) -> render.HitLinks:
+    """A page of results' links from its hits: to an article's page, marking the search's
+    words, and to the same search in one source."""
+
+    def source(name: str) -> str:
+        return search_url(query, dataclasses.replace(options, source=name, page=1), **extra)
+
+    return render.HitLinks(
+        article=lambda article_id: article_url(article_id, query, options, **extra), source=source
+    )
 
 
 def article_path(article_id: str) -> str:
@@ -81,22 +96,16 @@ def article_url(article_id: str, query: str, options: SearchOptions, **extra: st
     return article_path(article_id) + "?" + params.encode(query, options, **extra)
 
 
-def error_position(error: QueryError) -> int | None:
-    """The 1-based character of the query a parser message points at, if it does."""
-    found = _POSITION.search(error.message)
-    return int(found[1]) if found else None
-
-
 def error_at(query: str, error: QueryError) -> tuple[str, str, str] | None:
-    """``query`` cut around what a parser message points at (a parenthesis, or a word up to
-    the next space): before, it, after.
+    """``query`` cut around what a parser's error points at (its ``position``: a parenthesis,
+    or a word up to the next space): before, it, after.
 
-    >>> error_at('وزير "الخارجية', QueryError("the quote at position 6 is never closed"))
+    >>> error_at('وزير "الخارجية', QueryError("the quote is never closed", position=6))
     ('وزير ', '"الخارجية', '')
-    >>> error_at("(روسيا", QueryError("'(' at position 1 is never closed"))
+    >>> error_at("(روسيا", QueryError("'(' is never closed", position=1))
     ('', '(', 'روسيا')
     """
-    position = error_position(error)
+    position = error.position
     if position is None or not 1 <= position <= len(query):
         return None
     start = position - 1
@@ -162,6 +171,7 @@ def _form(
         "match": options.effective_match,
         "score": show_score,
         "hijri": show_hijri,
+        "invalid": None,  # the field of an option in error (error pages)
         "filtered": bool(
             options.since or options.until or options.source or options.category or options.exact
         ),
@@ -177,6 +187,7 @@ def _raw_form(request: Request) -> dict[str, Any]:
         "q": params.echoed(sent.get(params.QUERY, "")),
         SCORE: params.echoed(sent.get(SCORE, "")),
         HIJRI: params.echoed(sent.get(HIJRI, "")),
+        "invalid": None,
         "filtered": True,
     }
 
@@ -196,6 +207,8 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
     css = resources.files("search.web").joinpath("static", "bahth.css").read_bytes()
     templates.globals.update(
         marked=_marked,
+        hit=_hit,
+        hit_links=hit_links,
         search_url=search_url,
         article_path=article_path,
         article_url=article_url,
@@ -218,20 +231,36 @@ def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
     def error_page(
         status: int, title: str, error: BahthError | None = None, **context: Any
     ) -> Response:
-        context.setdefault("form", _form("", SearchOptions(), False))
-        query = context.get("query", "")
-        at = error_at(query, error) if isinstance(error, QueryError) else None
+        form = context.pop("form", None) or _form("", SearchOptions(), False)
+        message = error.message if error else None
+        at = None
+        if isinstance(error, QueryError):
+            at = error_at(context.get("query", ""), error)
+            # In the page's terms: the option is the form's field (and the URL's parameter)
+            # of that name, marked in the form, which opens to show it.
+            field = params.parameter(error.option)
+            message = error.worded(params.parameter)
+            if field is not None:
+                form = {**form, "invalid": field, "filtered": True}
         # The command's pointer to its --help is, on this page, the help below.
         fix = error.fix if error and error.fix != QueryError.default_fix else None
-        return page("error.html", status, title=title, error=error, at=at, fix=fix, **context)
+        return page(
+            "error.html", status, title=title, error=error, message=message, at=at, fix=fix,
+            form=form, **context,
+        )  # fmt: skip
 
     def json_error(status: int, error: BahthError | str) -> Response:
         message, fix = (error.message, error.fix) if isinstance(error, BahthError) else (error, "")
-        position = error_position(error) if isinstance(error, QueryError) else None
-        document = {"error": {"status": status, "message": message, "fix": fix}}
-        if position is not None:
-            document["error"]["position"] = position
-        return _json(render.json_text(document), status)
+        document: dict[str, Any] = {"status": status, "message": message, "fix": fix}
+        if isinstance(error, QueryError):
+            # In the API's terms: the parameter at fault, or where in the query.
+            field = params.parameter(error.option)
+            document["message"] = error.worded(params.parameter)
+            if field is not None:
+                document["parameter"] = field
+            if error.position is not None:
+                document["position"] = error.position
+        return _json(render.json_text({"error": document}), status)
 
     def home(request: Request) -> Response:
         form = _form("", SearchOptions(), False)
