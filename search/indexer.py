@@ -4,7 +4,7 @@ Articles are updated by id: an article whose content hash is already in the inde
 lookup and is counted ``unchanged``; a changed one replaces the stored version; of an id that a
 dump holds several times, the last version is kept. A run is one atomic commit, metadata
 included (the engine makes a commit visible by one rename; the run's metadata is written for
-that commit just before, see ``layout``): killed at any moment, it
+that commit just before, see ``search.generation``): killed at any moment, it
 leaves the index and its metadata as they were before the run, or as the run left them, and
 rerunning the same command does the whole job. Memory stays bounded on any dump: records
 stream, the engine's writer spills its buffers to disk, and the ids seen are kept as
@@ -16,18 +16,16 @@ and published only when complete.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from . import engine as engines
 from . import layout
 from . import rejects as rejects_history
-from .arabic import ANALYSIS_VERSION
 from .article import Article
 from .engine import Engine
 from .errors import IndexIncompatible, InputError
@@ -42,8 +40,7 @@ from .ingest import (
     read_dump,
 )
 from .report import IndexReport
-from .run import Run, prepare_commit
-from .spelling import vocabulary
+from .run import Run, delete_articles
 from .storage import storage_errors
 
 # Several workers (whoosh: analyzing processes; tantivy: analyzing processes and indexing
@@ -156,7 +153,7 @@ class Indexer:
         engine = engines.engine_of(live) if live else engines.load(engines.chosen_engine(None))
         run = Run(engine, live, report, 1, dry=True)
         try:
-            self._consume(records, run, report, None, on_problem, strict=False)
+            run.consume(records, None, on_problem, strict=False)
             if delete_missing and report.articles:
                 report.deleted = len(run.missing())
         finally:
@@ -208,24 +205,7 @@ class Indexer:
         with layout.write_lock(self.path, wait=self.wait):
             generation = layout.require_current(self.path)
             self._check(generation)
-            meta = {**layout.read_meta(generation), "updated": layout.now()}
-            stories = layout.read_stories(generation)
-            writer = engines.engine_of(generation).open_writer(generation, 1, stories)
-            try:
-                deleted = 0
-                for article_id in ids:
-                    found = writer.delete(article_id)
-                    deleted += found
-                    stories.remove(article_id)
-                    if not found and on_missing is not None:
-                        on_missing(article_id)
-                writer.commit(prepare_commit(generation, meta, stories))
-            except BaseException:
-                writer.cancel()
-                raise
-            layout.remove_old_meta(generation)
-            vocabulary.refresh(generation)
-            return deleted
+            return delete_articles(generation, ids, on_missing)
 
     def _workers(self, paths: list[str]) -> int:
         if self.workers is not None:
@@ -273,20 +253,18 @@ class Indexer:
             if live is not None:
                 self._check(live)
             engine = self._engine(live)
-            generation = live or self._new_generation(engine)
+            generation = live or layout.new_generation(self.path, engine.NAME)
             run = Run(engine, generation, report, self._workers(paths))
             try:
                 # Each run's rejects in a file of its own, kept after the next runs.
                 with rejects_history.new_run(self.path) as (report.rejects_file, rejects):
-                    self._consume(records, run, report, rejects, on_problem, strict)
+                    run.consume(records, rejects, on_problem, strict)
                 replacing = fresh and layout.current(self.path) is not None
                 self._refuse_nothing(report, paths, replacing, delete_missing)
                 committing = time.perf_counter()
                 if progress is not None:
                     progress.phase("committing")
-                meta = self._meta(engine, generation, live, paths)
-                run.commit(meta, delete_missing=delete_missing)
-                vocabulary.refresh(generation)
+                run.commit(paths, delete_missing=delete_missing)
                 report.commit_seconds = time.perf_counter() - committing
             except BaseException:
                 try:
@@ -307,37 +285,6 @@ class Indexer:
             progress.phase("committed")
         return report
 
-    def _consume(
-        self,
-        records: Iterable[Article | Reject | Note],
-        run: Run,
-        report: IndexReport,
-        rejects: IO[str] | None,
-        on_problem: Callable[[Reject | Note], None] | None,
-        strict: bool,
-    ) -> None:
-        """Feed the run every article; count, report and set aside the rest."""
-        for record in records:
-            if isinstance(record, Article):
-                if report.first is None:
-                    report.first = record
-                rejected = run.add(record)
-                for reject in rejected:
-                    self._problem(reject, report, rejects, on_problem)
-                if not record.body and not rejected:
-                    report.title_only += 1
-            else:
-                self._problem(record, report, rejects, on_problem)
-                if strict and isinstance(record, Note) and record.is_warning:
-                    raise InputError(
-                        f"strict: {record.message}",
-                        "Name the dump's field as the warning says "
-                        "(--field OURS=THEIRS), or index without strict to accept the dump "
-                        "as it is read.",
-                    )
-        for reject in run.settle():  # what the engine could not take
-            self._problem(reject, report, rejects, on_problem)
-
     @staticmethod
     def _refuse_nothing(
         report: IndexReport, paths: list[str], replacing: bool, delete_missing: bool
@@ -352,62 +299,6 @@ class Indexer:
             f"not {what} with them.",
             "Check the rejects, the format and the --field mapping.",
         )
-
-    def _new_generation(self, engine: Engine) -> Path:
-        generation = layout.new_generation(self.path)
-        try:
-            engines.create(generation, engine.NAME)
-        except BaseException:
-            # A full disk, say: leave no empty generation behind (the space is short).
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        return generation
-
-    @staticmethod
-    def _problem(
-        record: Reject | Note,
-        report: IndexReport,
-        rejects: IO[str] | None,
-        on_problem: Callable[[Reject | Note], None] | None,
-    ) -> None:
-        if isinstance(record, Reject):
-            report.rejected += 1
-            line = {"file": record.file, "line": record.line, "reason": record.reason}
-            if rejects is not None:
-                rejects.write(json.dumps({**line, "raw": record.raw}, ensure_ascii=False) + "\n")
-        elif record.kind == "date":
-            report.unparsed_dates += 1
-        elif record.kind == "encoding":
-            report.encoding_problems += 1
-        elif record.kind == "repaired":
-            report.repaired += record.count
-        elif record.kind == "empty":
-            report.empty_files += 1
-        elif record.is_warning:
-            report.warnings.append(record.message)
-        elif record.kind == "fields":
-            for ours, theirs, count in record.mapping:
-                report.fields.setdefault(ours, {})[theirs] = count
-
-        if on_problem is not None:
-            on_problem(record)
-
-    @staticmethod
-    def _meta(
-        engine: Engine, generation: Path, live: Path | None, paths: list[str]
-    ) -> dict[str, Any]:
-        """The metadata a run commits with its changes."""
-        meta = layout.read_meta(generation) if live else {}
-        dumps = list(dict.fromkeys([*meta.get("dumps", []), *(os.path.abspath(p) for p in paths)]))
-        return {
-            "engine": engine.NAME,
-            "schema": engine.SCHEMA_VERSION,
-            "analysis": ANALYSIS_VERSION,
-            "generation": generation.name,
-            "built": meta.get("built", layout.now()),
-            "updated": layout.now(),
-            "dumps": dumps,
-        }
 
 
 def _read(

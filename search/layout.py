@@ -2,9 +2,9 @@
 
     indexes/news/
       CURRENT          names the live generation ("gen-000002"); replaced atomically
-      gen-000002/      the engine's files and bahth.000007.json: how and from what it was
-                       built, as of the engine's commit 7; stories.000007.npz: what the
-                       next run needs to give new articles their stories (search.stories)
+      gen-000002/      the engine's files, and side files numbered by commit
+                       (search.generation): bahth.000007.json, how and from what it
+                       was built, as of the engine's commit 7
       gen-000001/      the previous generation, removed once no reader holds it
       write.lock       held (flock) by the one process writing; holds its PID
       rejects/         the records each indexing run could not read (search.rejects);
@@ -17,13 +17,9 @@ only deleted when nobody searches it. Locks are ``flock``s: the kernel drops the
 dies, and the processes a writer forks neither keep its lock nor outlive it, so a killed writer
 never leaves the index locked (``locking``; a lock an older Bahth's orphans hold is taken back).
 
-Within a generation, the engine's commit (whoosh renames its table of contents into place,
-tantivy its meta.json) is the one atomic step of an indexing run, and the metadata must change
-with it, not before or after. So each commit has its own metadata file, written before the
-commit becomes visible and numbered above every earlier commit and at most this one (the
-engine's ``committed`` numbers only grow); ``read_meta`` reads the file with the highest number
-up to the engine's last commit. A run killed before its commit leaves a file numbered above
-every commit, which nothing reads and the next run overwrites.
+Within a generation, the metadata of each commit is a side file written under the commit's
+number, before the commit becomes visible, and read by the rule of ``search.generation``: the
+file with the highest number up to the engine's last commit.
 
 What the disk refuses is said in the user's terms: ``storage_errors`` turns an ``OSError`` of a
 full disk, a read-only file system or a permission (or an engine's message naming one) into a
@@ -39,57 +35,30 @@ import errno
 import fcntl
 import json
 import os
-import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from . import locking
 from .arabic import ANALYSIS_VERSION
-from .engine import engine_of, load
+from .engine import create, load
 from .errors import (
     BahthError,
     IndexDamaged,
     IndexIncompatible,
     IndexNotFound,
 )
+from .generation import LEGACY_METADATA, METADATA, Generation, write_atomically
 from .storage import refused
 
-if TYPE_CHECKING:
-    from .stories import Stories
-
 POINTER = "CURRENT"
-META = "bahth.json"  # the metadata of indexes built before it was kept per commit
-META_FILE = re.compile(r"^bahth\.(\d+)\.json$")
-STORIES_FILE = re.compile(r"^stories\.(\d+)\.npz$")
+META = LEGACY_METADATA
+META_FILE = METADATA.pattern  # a metadata file's name; its group 1 is its commit's number
 WRITE_LOCK = "write.lock"
 READERS_LOCK = "readers.lock"
 REJECTS = "rejects.jsonl"
 PREFIX = "gen-"
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, content: str | Callable[[IO[bytes]], None]) -> None:
-    """Write ``path`` so that a reader (or a crash) sees the old content or the new, whole.
-    ``content`` is a text, or a function that writes the bytes to a file."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temp, "wb") as out:
-        if isinstance(content, str):
-            out.write(content.encode("utf-8"))
-        else:
-            content(out)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp, path)
-    _fsync_dir(path.parent)
 
 
 def _pointer(index: Path) -> str | None:
@@ -146,7 +115,7 @@ def _damaged_pointer(index: Path, name: str) -> IndexDamaged:
 def _has_commit(generation: Path) -> bool:
     """Whether ``generation`` has a commit with Bahth's metadata (a finished run)."""
     try:
-        return bool(_meta_numbers(generation, last_commit(generation)))
+        return Generation(generation).in_force(METADATA) is not None
     except (BahthError, OSError):
         return False
 
@@ -202,14 +171,20 @@ def generations(index: Path) -> list[Path]:
     return sorted(p for p in index.iterdir() if p.name.startswith(PREFIX) and p.is_dir())
 
 
-def new_generation(index: Path) -> Path:
-    """Create and return an empty directory for the next generation."""
+def new_generation(index: Path, engine: str) -> Path:
+    """Create the next generation directory, holding an empty index of ``engine``."""
     index.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.name[len(PREFIX) :]) for p in generations(index) if p.name[4:].isdigit()]
     generation = index / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
     generation.mkdir()
-    # Readers never create this file (see hold_live_generation): it exists from the start.
-    (generation / READERS_LOCK).touch()
+    try:
+        # Readers never create this file (see hold_live_generation): it exists from the start.
+        (generation / READERS_LOCK).touch()
+        create(generation, engine)
+    except BaseException:
+        # A full disk, say: leave no empty generation behind (the space is short).
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     return generation
 
 
@@ -218,77 +193,14 @@ def publish(index: Path, generation: Path) -> None:
     write_atomically(index / POINTER, generation.name + "\n")
 
 
-def last_commit(generation: Path) -> int:
-    """The number of the generation's last visible commit (``Engine.committed``); a damaged
-    record of it (tantivy's ``meta.json`` cut short) is ``IndexDamaged``."""
-    try:
-        return engine_of(generation).committed(generation)
-    except OSError as error:
-        raise refused(error, generation, writing=False) from error
-    except (ValueError, KeyError, TypeError) as error:
-        raise IndexDamaged(
-            f"The engine's record of the last commit in {generation} is damaged ({error}).",
-            "Restore the index directory from a backup.",
-        ) from error
-
-
-def _meta_path(generation: Path, commit: int) -> Path:
-    return generation / f"bahth.{commit:06d}.json"
-
-
-def numbered(generation: Path, pattern: re.Pattern[str], commit: int) -> list[int]:
-    """The numbers of the generation's files named by ``pattern`` (its group 1: a commit's
-    number) up to ``commit``, highest first: the files of commits that are visible."""
-    numbers = (pattern.match(p.name) for p in generation.iterdir())
-    return sorted((n for m in numbers if m and (n := int(m[1])) <= commit), reverse=True)
-
-
-def _meta_numbers(generation: Path, commit: int) -> list[int]:
-    """The numbers of the metadata files up to ``commit``, highest first."""
-    return numbered(generation, META_FILE, commit)
-
-
-def _stories_path(generation: Path, commit: int) -> Path:
-    return generation / f"stories.{commit:06d}.npz"
-
-
-def read_stories(generation: Path) -> Stories:
-    """The stories as of the generation's last commit (none yet in a new generation).
-
-    Read by the same rule as the metadata: a run that changes the stories writes them under
-    its commit's number before the commit is visible.
-    """
-    # Imported here: stories need numpy, which a search (that never reads them) need not load.
-    from .stories import Stories
-
-    numbers = numbered(generation, STORIES_FILE, last_commit(generation))
-    return Stories.load(_stories_path(generation, numbers[0])) if numbers else Stories.empty()
-
-
-def write_stories(generation: Path, stories: Stories, *, commit: int) -> None:
-    """Write ``stories`` for a commit (see ``write_meta``)."""
-    write_atomically(_stories_path(generation, commit), stories.save)
-
-
 def read_meta(generation: Path) -> dict[str, Any]:
     """The metadata of the generation's last commit (``{}`` when it has none).
 
     A file that is not the JSON object Bahth wrote (truncated, emptied, overwritten) raises
     ``IndexDamaged`` naming it; one the system will not let us read, ``StorageError``.
     """
-    while True:
-        commit = last_commit(generation)
-        numbers = _meta_numbers(generation, commit)
-        path = _meta_path(generation, numbers[0]) if numbers else generation / META
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            if last_commit(generation) == commit:
-                return {}
-            continue  # a commit landed meanwhile and removed the file we looked for
-        except OSError as error:
-            raise refused(error, path, writing=False) from error
-        return _parse_meta(path, data)
+    meta = Generation(generation).read(METADATA, lambda path: _parse_meta(path, path.read_bytes()))
+    return {} if meta is None else meta
 
 
 def _parse_meta(path: Path, data: bytes) -> dict[str, Any]:
@@ -317,29 +229,10 @@ def write_meta(generation: Path, meta: dict[str, Any], *, commit: int | None = N
     Call it with the number ``EngineWriter.commit`` passes to its ``prepare``, before that
     commit becomes visible; without a number it replaces the metadata of the last commit.
     """
-    if commit is None:
-        last = last_commit(generation)
-        commit = next(iter(_meta_numbers(generation, last)), last)
-    text = json.dumps({**meta, "commit": commit}, ensure_ascii=False, indent=2) + "\n"
-    write_atomically(_meta_path(generation, commit), text)
-
-
-def remove_old_meta(generation: Path) -> None:
-    """Delete the metadata and stories of other commits than the last, once that one is
-    visible (the stories of the last commit that changed them)."""
-    committed = last_commit(generation)
-    numbers = _meta_numbers(generation, committed)
-    if not numbers:
-        return  # the last commit's metadata is still the file of an older version of Bahth
-    stories = numbered(generation, STORIES_FILE, committed)[:1]
-    keep = {
-        _meta_path(generation, numbers[0]).name,
-        *(_stories_path(generation, n).name for n in stories),
-    }
-    for path in generation.iterdir():
-        old = path.name == META or META_FILE.match(path.name) or STORIES_FILE.match(path.name)
-        if old and path.name not in keep:
-            path.unlink(missing_ok=True)
+    side = Generation(generation)
+    number = side.number_in_force(METADATA) if commit is None else commit
+    text = json.dumps({**meta, "commit": number}, ensure_ascii=False, indent=2) + "\n"
+    side.write(METADATA, number, text)
 
 
 def now() -> str:

@@ -1,4 +1,5 @@
-"""One indexing pass into one generation (``Run``): update by id, duplicates, counting.
+"""One indexing pass into one generation (``Run``): update by id, duplicates, counting; and
+the commit that ends it, with the side files that come with a commit (``search.generation``).
 
 Articles wait in batches of ``HASH_BATCH`` so that their stored versions are looked up in one
 call; an id seen in the run is kept as an 8-byte digest with its version, so that duplicate
@@ -8,17 +9,23 @@ detection does not hold a dump's ids as strings. A dry run counts the same and w
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import layout
+from .arabic import ANALYSIS_VERSION
 from .article import Article, split_origin
-from .engine import Engine, EngineWriter
+from .engine import Engine, EngineWriter, engine_of, location_of
 from .engine.contract import Failure, unstorable
 from .engine.contract import version as content_version
-from .ingest import Reject
+from .errors import InputError
+from .generation import Generation
+from .ingest import Note, Reject
 from .report import IndexReport
+from .spelling import vocabulary
 from .stories import Stories
 
 HASH_BATCH = 1000
@@ -54,7 +61,7 @@ class Run:
         # same record again, free: no second analysis, nothing to set aside at commit.
         self.seen: dict[bytes, int] = {}
         # The index as it was before the run (a dry run of a new index has none).
-        self.searcher = engine.open_reader(generation) if generation else None
+        self.searcher = engine.open_reader(location_of(generation)) if generation else None
         self._searcher_open = self.searcher is not None
         self._empty = self.searcher is None or self.searcher.doc_count() == 0
         self._writer: EngineWriter | None = None
@@ -70,7 +77,7 @@ class Run:
         # Read on the first change: an unchanged re-index loads no signatures.
         if self._stories is None:
             assert self.generation is not None, "a dry run reads no stories"
-            self._stories = layout.read_stories(self.generation)
+            self._stories = Stories.read(self.generation)
         return self._stories
 
     @property
@@ -82,7 +89,9 @@ class Run:
                 self._writer = _NoWriter()
             else:
                 assert self.generation is not None, "a run writes into a generation"
-                self._writer = self.engine.open_writer(self.generation, self.workers, self.stories)
+                self._writer = self.engine.open_writer(
+                    location_of(self.generation), self.workers, self.stories
+                )
         return self._writer
 
     def _stored_version(self, article_id: str) -> int | None:
@@ -99,6 +108,38 @@ class Run:
         if len(self._batch) >= HASH_BATCH:
             self.flush()
         return []
+
+    def consume(
+        self,
+        records: Iterable[Article | Reject | Note],
+        rejects: IO[str] | None,
+        on_problem: Callable[[Reject | Note], None] | None,
+        strict: bool,
+    ) -> None:
+        """Take every article of ``records`` into the run; count the rest, pass it to
+        ``on_problem`` and write the rejects to ``rejects`` (with ``strict``, a warning raises
+        ``InputError``)."""
+        report = self.report
+        for record in records:
+            if isinstance(record, Article):
+                if report.first is None:
+                    report.first = record
+                rejected = self.add(record)
+                for reject in rejected:
+                    _count_problem(reject, report, rejects, on_problem)
+                if not record.body and not rejected:
+                    report.title_only += 1
+            else:
+                _count_problem(record, report, rejects, on_problem)
+                if strict and isinstance(record, Note) and record.is_warning:
+                    raise InputError(
+                        f"strict: {record.message}",
+                        "Name the dump's field as the warning says "
+                        "(--field OURS=THEIRS), or index without strict to accept the dump "
+                        "as it is read.",
+                    )
+        for reject in self.settle():  # what the engine could not take
+            _count_problem(reject, report, rejects, on_problem)
 
     def settle(self) -> list[Reject]:
         """Index the articles waiting in the batch, and wait for the engine to have analysed
@@ -180,9 +221,11 @@ class Run:
             return []
         return [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
 
-    def commit(self, meta: dict[str, Any], *, delete_missing: bool) -> None:
-        """Commit the run with ``meta`` as its metadata, in one atomic step."""
+    def commit(self, dumps: list[str], *, delete_missing: bool) -> None:
+        """Commit the run in one atomic step, with its metadata (``dumps``: the files it read,
+        added to the index's list)."""
         assert self.generation is not None and not self.dry, "a dry run commits nothing"
+        meta = self._meta(dumps)
         self.flush()
         if delete_missing:
             missing = self.missing()
@@ -196,7 +239,22 @@ class Run:
             layout.write_meta(self.generation, meta)
         else:
             self._writer.commit(prepare_commit(self.generation, meta, self._stories))
-        layout.remove_old_meta(self.generation)
+        after_commit(self.generation)
+
+    def _meta(self, dumps: list[str]) -> dict[str, Any]:
+        """The metadata the run commits with its changes."""
+        assert self.generation is not None
+        meta = layout.read_meta(self.generation)  # a new generation has none
+        now = layout.now()
+        return {
+            "engine": self.engine.NAME,
+            "schema": self.engine.SCHEMA_VERSION,
+            "analysis": ANALYSIS_VERSION,
+            "generation": self.generation.name,
+            "built": meta.get("built", now),
+            "updated": now,
+            "dumps": list(dict.fromkeys([*meta.get("dumps", []), *map(os.path.abspath, dumps)])),
+        }
 
     def cancel(self) -> None:
         if self._writer is not None:
@@ -240,11 +298,73 @@ def prepare_commit(
     """What a commit writes under its number: its metadata, and the stories if they changed."""
 
     def prepare(number: int) -> None:
+        Generation(generation).remove_uncommitted()
         if stories is not None and stories.changed:
-            layout.write_stories(generation, stories, commit=number)
+            stories.write(generation, number)
         layout.write_meta(generation, meta, commit=number)
 
     return prepare
+
+
+def after_commit(generation: Path) -> None:
+    """Once a commit is visible: the vocabulary of what it committed, then no side file that
+    is not in force (the caller holds the write lock)."""
+    vocabulary.refresh(generation)
+    Generation(generation).remove_superseded()
+
+
+def delete_articles(
+    generation: Path, ids: Iterable[str], on_missing: Callable[[str], None] | None
+) -> int:
+    """Delete articles by id in one commit; returns how many were in the index. Each id that
+    was not is passed to ``on_missing``. The caller holds the write lock."""
+    meta = {**layout.read_meta(generation), "updated": layout.now()}
+    stories = Stories.read(generation)
+    writer = engine_of(generation).open_writer(location_of(generation), 1, stories)
+    try:
+        deleted = 0
+        for article_id in ids:
+            found = writer.delete(article_id)
+            deleted += found
+            stories.remove(article_id)
+            if not found and on_missing is not None:
+                on_missing(article_id)
+        writer.commit(prepare_commit(generation, meta, stories))
+    except BaseException:
+        writer.cancel()
+        raise
+    after_commit(generation)
+    return deleted
+
+
+def _count_problem(
+    record: Reject | Note,
+    report: IndexReport,
+    rejects: IO[str] | None,
+    on_problem: Callable[[Reject | Note], None] | None,
+) -> None:
+    """Count a record that is no article in ``report``; write a reject to ``rejects``."""
+    if isinstance(record, Reject):
+        report.rejected += 1
+        line = {"file": record.file, "line": record.line, "reason": record.reason}
+        if rejects is not None:
+            rejects.write(json.dumps({**line, "raw": record.raw}, ensure_ascii=False) + "\n")
+    elif record.kind == "date":
+        report.unparsed_dates += 1
+    elif record.kind == "encoding":
+        report.encoding_problems += 1
+    elif record.kind == "repaired":
+        report.repaired += record.count
+    elif record.kind == "empty":
+        report.empty_files += 1
+    elif record.is_warning:
+        report.warnings.append(record.message)
+    elif record.kind == "fields":
+        for ours, theirs, count in record.mapping:
+            report.fields.setdefault(ours, {})[theirs] = count
+
+    if on_problem is not None:
+        on_problem(record)
 
 
 def _engine_reject(article_id: str, origin: str | None, reason: str) -> Reject:

@@ -16,7 +16,8 @@ A new article joins the story of its most similar earlier article that passes th
 or starts a story of its own: stories are never merged afterwards, so a story number, once
 written into the engine's document, stays right when other articles are added or deleted.
 ``Stories`` holds what the next indexing run needs (every article's signature and story) and
-is saved in the index generation with each commit.
+is saved in the index generation with each commit that changes it, as a side file numbered
+by that commit (``stories.<commit>.npz``, see ``search.generation``).
 
 >>> a = body_words("وقع زلزال بقوة ست درجات قبالة سواحل اليابان صباح اليوم ولم ترد أنباء")
 >>> b = a[:-1] + ["قتلى"]
@@ -28,12 +29,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
 
 from .arabic import index_terms
 from .errors import IndexIncompatible
+from .generation import STORIES, Generation
 
 VERSION = 1
 """Bump when anything below changes what a signature is: stories saved with another version
@@ -197,7 +199,7 @@ class Stories:
         self._signatures = np.array(signatures, dtype=np.uint16).reshape(count, PERMUTATIONS)
         self._stories = np.array(stories, dtype=np.int64)
         # A row of zeros is an article too short to compare (``signature`` gave None).
-        self._comparable = self._signatures.any(axis=1)
+        self._comparable: np.ndarray = np.asarray(self._signatures.any(axis=1))
         self._alive = np.ones(count, dtype=bool)
         self._count = count
         self._next = next_story
@@ -241,8 +243,8 @@ class Stories:
                 found.append(np.array(rows, dtype=np.int32))
         if not found:
             return np.zeros(0, dtype=np.int32)
-        rows = np.unique(np.concatenate(found))
-        return rows[self._alive[rows]]
+        unique = np.unique(np.concatenate(found))
+        return unique[self._alive[unique]]
 
     def _grow(self) -> None:
         size = max(1024, self._count * 3 // 2)
@@ -331,7 +333,7 @@ class Stories:
             self._alive[row] = False
             self.changed = True
 
-    def save(self, file: BinaryIO) -> None:
+    def save(self, file: IO[bytes]) -> None:
         """Write the signatures and stories of the articles held (an uncompressed npz)."""
         rows = np.flatnonzero(self._alive[: self._count])
         np.savez(
@@ -342,6 +344,16 @@ class Stories:
             next_story=np.array([self._next], dtype=np.int64),
             version=np.array([VERSION], dtype=np.int64),
         )
+
+    @classmethod
+    def read(cls, generation: Path) -> Stories:
+        """The stories as of the generation's last commit (none yet in a new generation)."""
+        stories = Generation(generation).read(STORIES, cls.load)
+        return cls.empty() if stories is None else stories
+
+    def write(self, generation: Path, commit: int) -> None:
+        """Write the stories under ``commit``, in its ``prepare`` (``search.generation``)."""
+        Generation(generation).write(STORIES, commit, self.save)
 
     @classmethod
     def load(cls, path: Path) -> Stories:

@@ -30,7 +30,7 @@ from search.cli import main
 from search.storage import storage_error
 from tests.conftest import SEEDS, WriteJsonl
 
-pytestmark = pytest.mark.usefixtures("engine")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("engine")]
 
 WORD = "بوتين"  # in 9 of the seeds
 
@@ -226,7 +226,7 @@ def test_disk_full_at_the_commit_is_a_storage_error_anywhere(
     def full(path: Path, content: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(layout, "write_atomically", full)
+    monkeypatch.setattr("search.generation.write_atomically", full)
     result = bahth("index", write_jsonl(news("full", 5)), "--index", index, "-q")
     monkeypatch.undo()
 

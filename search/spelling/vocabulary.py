@@ -2,13 +2,14 @@
 
 Kept in the index generation as ``spelling.<commit>.marisa``, a trie of the normalized words
 with their article counts (marisa-trie's ``RecordTrie``), made from the engine's exact fields
-after each indexing run that changed something (``refresh``), numbered with the engine's
-commit like the metadata (``search.layout``). A search maps the file instead of reading it:
+after each indexing run that changed something (``refresh``), a side file numbered with the
+engine's commit like the metadata (``search.generation``). A search maps the file instead of
+reading it:
 a search that needs it starts using it at once, and it takes no memory of the process's own
 (a dict of the same words took 0.2-0.4 s to read and 25 MB; the trie's look-ups are slower,
 about a microsecond, a few milliseconds for the candidates of a misspelled word).
 
-A reader takes the file with the highest number up to the last commit:
+A reader takes the file in force, the highest numbered up to the last commit:
 a run killed between its commit and this file leaves the previous run's vocabulary, which
 still serves (its words are the archive's, a run's worth older), and the next run writes a
 new one. A rebuild writes it before the new generation is published.
@@ -20,24 +21,21 @@ articles: 197,000 words, a file of 0.8 MB).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import marisa_trie
 
-from .. import layout
-from ..engine import EngineReader, engine_of
+from ..engine import EngineReader
+from ..generation import VOCABULARY, Generation
 
 EXACT_FIELDS = ("title_exact", "body_exact", "keywords_exact")
 MIN_ARTICLES = 2
-FILE = re.compile(r"^spelling\.(\d+)\.marisa$")
 _COUNT = "<I"  # a record of the trie: the articles holding its word, 32 bits unsigned
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
-
-
-def _path(generation: Path, commit: int) -> Path:
-    return generation / f"spelling.{commit:06d}.marisa"
 
 
 def count_words(reader: EngineReader) -> dict[str, int]:
@@ -52,32 +50,25 @@ def count_words(reader: EngineReader) -> dict[str, int]:
     return {w: n for w, n in counts.items() if _ARABIC_WORD.fullmatch(w)}
 
 
-def _write(path: Path, counts: Mapping[str, int]) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    _trie(counts).save(str(temp))
-    temp.replace(path)
-
-
 def _trie(counts: Mapping[str, int]) -> marisa_trie.RecordTrie:
     return marisa_trie.RecordTrie(_COUNT, ((word, (n,)) for word, n in counts.items()))
 
 
 def refresh(generation: Path) -> None:
-    """Write the vocabulary of the generation's last commit, unless it has one; remove the
-    older ones. The caller holds the index's write lock."""
-    engine = engine_of(generation)
-    commit = engine.committed(generation)
-    path = _path(generation, commit)
-    if not path.exists():
-        reader = engine.open_reader(generation)
-        try:
-            counts = count_words(reader)
-        finally:
-            reader.close()
-        _write(path, counts)
-    for old in generation.iterdir():
-        if FILE.match(old.name) and old != path:
-            old.unlink(missing_ok=True)
+    """Write the vocabulary of the generation's last commit, unless it has one. The caller
+    holds the index's write lock, and then removes the older ones
+    (``Generation.remove_superseded``)."""
+    side = Generation(generation)
+    commit = side.committed()
+    if side.file(VOCABULARY, commit).exists():
+        return
+    reader = side.engine.open_reader(side.location)
+    try:
+        counts = count_words(reader)
+    finally:
+        reader.close()
+    trie = _trie(counts)
+    side.write(VOCABULARY, commit, lambda out: out.write(trie.tobytes()))
 
 
 class Vocabulary:
@@ -103,14 +94,19 @@ class Vocabulary:
     def read(cls, generation: Path) -> Vocabulary | None:
         """The vocabulary of the generation's last commit with one, mapped (None: none yet,
         as in an index built before Bahth kept one; the next indexing run writes it)."""
-        commit = engine_of(generation).committed(generation)
-        for number in layout.numbered(generation, FILE, commit):
-            vocabulary = cls()
-            try:
-                vocabulary._trie = marisa_trie.RecordTrie(_COUNT).mmap(
-                    str(_path(generation, number))
-                )
-            except FileNotFoundError:  # replaced by a run that committed meanwhile
-                continue
-            return vocabulary
-        return None
+        return Generation(generation).read(VOCABULARY, cls.mapped)
+
+    @classmethod
+    def mapped(cls, path: Path) -> Vocabulary:
+        """The vocabulary file at ``path``, mapped; ``FileNotFoundError`` if there is none."""
+        vocabulary = cls()
+        try:
+            vocabulary._trie = marisa_trie.RecordTrie(_COUNT).mmap(str(path))
+        except RuntimeError:
+            # marisa says only that it could not open the file: a commit may have removed it
+            if not path.exists():
+                raise FileNotFoundError(
+                    errno.ENOENT, os.strerror(errno.ENOENT), str(path)
+                ) from None
+            raise
+        return vocabulary
