@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from . import render
     from .arabic import AnalyzedToken, analyze, normalize, stem, tokenize
     from .article import Article
+    from .engine import registry as engines
     from .errors import (
         BahthError,
         IndexDamaged,
@@ -63,6 +64,7 @@ _HOMES = {
     "Searcher": ".searcher",
     "StorageError": ".errors",
     "analyze": ".arabic",
+    "engines": ".engine.registry",
     "normalize": ".arabic",
     "read_rejects": ".rejects",
     "render": ".render",
@@ -71,13 +73,16 @@ _HOMES = {
 }
 
 
+_MODULES = {"engines", "render"}  # exported as modules, not as a name inside them
+
+
 def __getattr__(name: str) -> Any:
     """Import a public name from its module on first use and keep it here."""
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module = importlib.import_module(home, __name__)
-    value = module if name == "render" else getattr(module, name)
+    value = module if name in _MODULES else getattr(module, name)
     globals()[name] = value
     return value
 
@@ -110,6 +115,7 @@ __all__ = [
     "Searcher",
     "StorageError",
     "analyze",
+    "engines",
     "normalize",
     "read_rejects",
     "render",

@@ -8,90 +8,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
-import re
-import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from . import layout
 from .article import Article
-from .engine import EngineHit, EngineReader, Filter, engine_of
+from .engine import EngineHit, EngineReader, Filter, engine_of, location_of
 from .engine.compiling import CompiledQuery, compile_query
-from .engine.contract import STORY, AllOf, Everything, Query, Term, any_of, keyword_key
-from .engine.ranking import Match, Sort, rank, rank_stories
-from .errors import BahthError, QueryError
+from .engine.contract import STORY, Everything, Query, Term, any_of, keyword_key
+from .engine.ranking import Match, Sort, rank, rank_stories, story_copies
+from .errors import BahthError
 from .facets import Facets
 from .facets import facets as make_facets
-from .ingest.dates import date_problem, parse_date
-from .ingest.hijri import hijri_period
 from .options import check_keyword, check_scan, check_search
+from .periods import date_range
 from .query import parse
 from .results import Hit, IndexStats, Results, Span
-from .snippets import make_snippet, mark
+from .scanning import scan_hits
+from .sharing import SharedLock
+from .snippets import hit_of, mark
 from .spelling.speller import Speller
 from .storage import storage_errors
 
 MAX_COPIES = 100
 """A collapsed hit names at most this many other copies of its story."""
-
-
-_YEAR = re.compile(r"\d{4}")
-_YEAR_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})")
-_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{4})")
-_DATE_FORMS = (
-    "Write a day (YYYY-MM-DD, DD/MM/YYYY, 1 أغسطس 2015), a month (YYYY-MM, أغسطس 2015) "
-    "or a year (YYYY); a Hijri (Umm al-Qura, 1343-1500) day (1436-09-01h, 1/9/1436هـ, "
-    "1 رمضان 1436), month (1436-09h, رمضان 1436) or year (1436h, 1436هـ)"
-)
-
-
-def _as_date(value: str | dt.date | None, option: str) -> dt.date | None:
-    """The first day ``value`` covers for ``--since``, its last for ``--until``.
-
-    A date is read in the forms indexing reads (``search.ingest.dates``), so that a date
-    copied from a dump works as a filter: ``2015-08-01``, ``1/8/2015`` (day first),
-    ``1 أغسطس 2015``. A partial date is a period: a month (``2015-08``, ``08/2015``,
-    ``أغسطس 2015``, ``August 2015``) or a year (``2015``), from its first day through its last.
-
-    Hijri dates too, as papers in the Gulf print them and as ``search.ingest.hijri`` reads
-    them: ``1436-09-01هـ``, ``1/9/1436هـ``, and periods, ``رمضان 1436``, ``1436-09هـ``,
-    ``1436هـ``. ``h`` stands for ``هـ`` where Arabic is awkward to type (``1436-09h``).
-
-    >>> _as_date("2015-08", "--since"), _as_date("2015-08", "--until")
-    (datetime.date(2015, 8, 1), datetime.date(2015, 8, 31))
-    >>> _as_date("٢٠١٥", "--until"), _as_date("1/8/2015", "--until")
-    (datetime.date(2015, 12, 31), datetime.date(2015, 8, 1))
-    >>> _as_date("1436-10-01h", "--since"), _as_date("رمضان 1436", "--until")
-    (datetime.date(2015, 7, 17), datetime.date(2015, 7, 16))
-    """
-    if value is None or isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    day = parse_date(text)
-    if day is not None:
-        return day
-    if period := hijri_period(text):
-        return period[0] if option == "--since" else period[1]
-    if problem := date_problem(text):
-        raise QueryError(f"{option}: '{value}' is not a date: {problem}", _DATE_FORMS)
-    # A partial date is completed to its first day and read by the same parser, which checks
-    # the year's range and the month as it does for dumps.
-    if _YEAR.fullmatch(text):
-        first, months = parse_date(f"{text}-01-01"), 12
-    elif m := _YEAR_MONTH.fullmatch(text):
-        first, months = parse_date(f"{m[1]}-{m[2]}-01"), 1
-    elif m := _MONTH_YEAR.fullmatch(text):
-        first, months = parse_date(f"{m[2]}-{m[1]}-01"), 1
-    else:
-        first, months = parse_date(f"1 {text}"), 1  # a month's name and a year
-    if first is None:
-        raise QueryError(f"{option}: '{value}' is not a date", _DATE_FORMS)
-    if option == "--since":
-        return first
-    end = first.month + months  # the first month after the period, 13 for January next year
-    return dt.date(first.year + (end - 1) // 12, (end - 1) % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 class Searcher:
@@ -100,16 +44,16 @@ class Searcher:
     A Searcher reads the generation that was live when it opened, and keeps reading it during
     a rebuild; ``refresh()`` moves it to the newest. Use it as a context manager or ``close()``.
 
-    One Searcher may be shared by threads. whoosh's readers keep file positions that concurrent
-    reads would move under each other, so the engine's part of a search (ranking and reading
-    the stored articles) runs one thread at a time; snippets are built outside that lock.
-    whoosh is pure Python and holds the GIL while it ranks, so the lock costs it no throughput;
-    tantivy is fast enough that the lock is held for about a millisecond a search.
+    One Searcher may be shared by threads. An engine whose reader threads may share
+    (``Engine.THREAD_SAFE``: tantivy) answers them at once; otherwise (whoosh, whose readers
+    keep file positions that concurrent reads would move under each other) the engine's part
+    of a search runs one thread at a time, and snippets are built outside that lock. A
+    ``refresh`` or ``close`` waits for the searches under way.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._lock = threading.RLock()
+        self._lock = SharedLock()
         self._open()
 
     @storage_errors(writing=False)
@@ -118,7 +62,8 @@ class Searcher:
         try:
             meta = layout.read_meta(generation)
             layout.check_versions(self.path, meta)
-            engine: EngineReader = engine_of(generation).open_reader(generation)
+            kind = engine_of(generation)
+            engine: EngineReader = kind.open_reader(location_of(generation))
         except BaseException:
             lock.close()  # this Searcher will not read the generation: a rebuild may delete it
             raise
@@ -126,12 +71,25 @@ class Searcher:
         self.generation = generation
         self._meta = meta
         self._engine = engine
+        self._thread_safe = kind.THREAD_SAFE
         self._labels: dict[str, dict[str, str]] | None = None  # facet keys → labels
         self._speller = Speller(self._engine, generation)
 
+    def _reading(self) -> AbstractContextManager[None]:
+        """Held while the engine's reader is used: shared by threads when the engine allows."""
+        return self._lock.shared() if self._thread_safe else self._lock.exclusive()
+
+    @contextmanager
+    def _same_reader(self, engine: EngineReader) -> Iterator[EngineReader]:
+        """``engine``, held as ``_reading`` holds it, while the Searcher still reads it."""
+        with self._reading():
+            if self._engine is not engine:
+                raise RuntimeError("the Searcher was refreshed or closed during a scan")
+            yield engine
+
     def refresh(self) -> bool:
         """Reopen if another generation or newer commits are live; True if it changed."""
-        with self._lock:
+        with self._lock.exclusive():
             if self._engine is _CLOSED:
                 raise _closed()
             live = layout.current(self.path)
@@ -143,7 +101,7 @@ class Searcher:
 
     def close(self) -> None:
         """Close the index; closing again does nothing, and any other use raises BahthError."""
-        with self._lock:
+        with self._lock.exclusive():
             if self._engine is not _CLOSED:
                 self._engine.close()
                 self._generation_lock.close()
@@ -204,7 +162,7 @@ class Searcher:
             sort=sort, match=match, stemming=stemming, facets=facets, collapse=collapse,
         )  # fmt: skip
         need = page * limit
-        with self._lock:
+        with self._reading():
             engine = self._engine
             compiled, first, last = self._compile(query, since, until, source, category, stemming)
             filter_ = _filter(first, last, source, category)
@@ -219,21 +177,20 @@ class Searcher:
                     engine, compiled, need, filter_, sort, match, start=need - limit
                 )
                 ranked = [(hit, partial, None) for hit, partial in found]
-            page_hits = [
-                (hit, partial, engine.stored(hit.ref), story)
-                for hit, partial, story in ranked[need - limit : need]
-            ]
-            copies = [
-                [] if story is None else self._copies(engine, compiled, h, p, story, filter_, match)
-                for h, p, _, story in page_hits
-            ]
+            shown = ranked[need - limit : need]
+            articles = engine.stored_many([hit.ref for hit, _, _ in shown])
+            copies = (
+                story_copies(engine, compiled, shown, filter_, match, MAX_COPIES)
+                if collapse
+                else None
+            )
             found_facets = (
                 self._facets(engine, compiled, filter_, match, total_all) if facets else None
             )
             suggestion = self._speller.suggest(query)
         hits = [
-            self._hit(hit, partial, article, compiled, duplicates)
-            for (hit, partial, article, _), duplicates in zip(page_hits, copies, strict=True)
+            hit_of(hit, partial, article, compiled, copies[i] if copies else None)
+            for i, ((hit, partial, _), article) in enumerate(zip(shown, articles, strict=True))
         ]
         return Results(
             query=query,
@@ -275,23 +232,6 @@ class Searcher:
         counts = engine.facets(self._counted_query(compiled, match, total_all), filter_)
         return make_facets(counts, self._labels)
 
-    @staticmethod
-    def _copies(
-        engine: EngineReader,
-        compiled: CompiledQuery,
-        hit: EngineHit,
-        partial: bool,
-        story: int,
-        filter_: Filter | None,
-        match: Match,
-    ) -> list[str]:
-        """The ids of the other articles of ``hit``'s story that match as it does (all the
-        words, or some of them), best first; at most ``MAX_COPIES``."""
-        words = any_of(compiled.clauses, compiled.exclude) if partial or match == "any" else None
-        query = AllOf(((words or compiled.query), Term(STORY, str(story))))
-        found = engine.top(query, MAX_COPIES + 1, filter_, False)
-        return [engine.stored(h.ref).id for h in found if h.ref != hit.ref][:MAX_COPIES]
-
     def _compile(
         self,
         query: str,
@@ -303,12 +243,7 @@ class Searcher:
     ) -> tuple[CompiledQuery, dt.date | None, dt.date | None]:
         """Check the query and its filters (``QueryError``), and compile it for the engine;
         with the date range. The caller holds the lock, and ranks with the same engine."""
-        first, last = _as_date(since, "--since"), _as_date(until, "--until")
-        if first and last and first > last:
-            raise QueryError(
-                f"--since {first.isoformat()} is after --until {last.isoformat()}",
-                "Give the earlier date to --since",
-            )
+        first, last = date_range(since, until)
         tree = parse(query)
         for name, value in (("source", source), ("category", category)):
             if value is not None:
@@ -353,7 +288,7 @@ class Searcher:
             since=since, until=until, source=source, category=category, match=match,
             stemming=stemming, batch=batch,
         )  # fmt: skip
-        with self._lock:
+        with self._reading():
             engine = self._engine
             compiled, first, last = self._compile(query, since, until, source, category, stemming)
             oldest, newest = engine.date_range()
@@ -371,149 +306,40 @@ class Searcher:
         lo = max(filter(None, (oldest, first)), default=None)
         hi = min(filter(None, (newest, last)), default=None)
         undated = first is None and last is None
-        return self._scan(engine, compiled, passes, (lo, hi), undated, source, category, batch)
-
-    def _scan(
-        self,
-        engine: EngineReader,
-        compiled: CompiledQuery,
-        passes: list[tuple[Query, str]],
-        dates: tuple[dt.date | None, dt.date | None],
-        undated: bool,
-        source: str | None,
-        category: str | None,
-        batch: int,
-    ) -> Iterator[Hit]:
-        """The windows of ``scan``, newest first, pass after pass."""
-
-        def read(query: Query, filter_: Filter, matches: int, mode: str) -> list[Hit]:
-            """The ``matches`` articles that ``query`` finds in a window, newest first."""
-            with self._lock:
-                if self._engine is not engine:
-                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
-                # Ranked by score, for the scores; then put in search(sort="date")'s order.
-                found = engine.top(query, matches, filter_, False)
-            found.sort(key=lambda h: (-h.day, h.ref))
-            return read_hits(found, mode)
-
-        def read_hits(found: list[EngineHit], mode: str) -> list[Hit]:
-            with self._lock:
-                if self._engine is not engine:
-                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
-                full = (
-                    set()
-                    if mode == "full"
-                    else engine.matching(compiled.query, (h.ref for h in found))
-                )
-                rows = [
-                    (h, mode != "full" and h.ref not in full, engine.stored(h.ref))
-                    for h in found
-                    if mode != "rest" or h.ref not in full
-                ]
-            # Snippets outside the lock, as in search().
-            return [self._hit(h, partial, article, compiled) for h, partial, article in rows]
-
-        def count(query: Query, filter_: Filter) -> int:
-            with self._lock:
-                if self._engine is not engine:
-                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
-                return engine.count(query, filter_)
-
-        def windows(query: Query, lo: int, hi: int) -> Iterator[tuple[Filter, int]]:
-            """(filter, matches) of date windows within lo..hi (ordinals), newest first."""
-            window = Filter(dt.date.fromordinal(lo), dt.date.fromordinal(hi), source, category)
-            matches = count(query, window)
-            if not matches:
-                return
-            if matches <= batch or lo == hi:
-                yield window, matches
-                return
-            # Cut into one window more than there are batches: each window read is a pass of
-            # the engine over the query's posting lists, so fewer, fuller windows are faster;
-            # the windows that still hold too many are cut again.
-            days = hi - lo + 1
-            parts = min(days, -(-matches // batch) + 1)
-            for k in reversed(range(parts)):
-                yield from windows(query, lo + days * k // parts, lo + days * (k + 1) // parts - 1)
-
-        def undated_hits(query: Query, mode: str) -> Iterator[Hit]:
-            """The matches without a date, in index order, ``batch`` at a time."""
-            everything = Filter(None, None, source, category)
-            matches = count(query, everything)
-            dated = count(query, Filter(lo, hi, source, category)) if lo and hi else 0
-            if matches == dated:
-                return
-            with self._lock:
-                if self._engine is not engine:
-                    raise RuntimeError("the Searcher was refreshed or closed during a scan")
-                # No window selects a missing date: rank every match, keep the undated ones.
-                found = engine.top(query, matches, everything, False)
-                missing = sorted((h for h in found if not h.day), key=lambda h: h.ref)
-            for start in range(0, len(missing), batch):
-                yield from read_hits(missing[start : start + batch], mode)
-
-        lo, hi = dates
-        for query, mode in passes:
-            if lo is not None and hi is not None and lo <= hi:
-                for window, matches in windows(query, lo.toordinal(), hi.toordinal()):
-                    yield from read(query, window, matches, mode)
-            if undated:
-                yield from undated_hits(query, mode)
-
-    @staticmethod
-    def _hit(
-        engine_hit: EngineHit,
-        partial: bool,
-        article: Article,
-        compiled: CompiledQuery,
-        duplicates: list[str] | None = None,
-    ) -> Hit:
-        snippet, spans = make_snippet(article.body or article.title, compiled.highlights)
-        return Hit(
-            id=article.id,
-            title=article.title,
-            date=article.date,
-            source=article.source,
-            category=article.category,
-            url=article.url,
-            score=engine_hit.score,
-            partial=partial,
-            snippet=snippet,
-            highlights=spans,
-            title_highlights=mark(article.title, compiled.highlights),
-            duplicates=duplicates or [],
-        )
+        dates = (lo, hi)
+        using = functools.partial(self._same_reader, engine)
+        return scan_hits(using, compiled, passes, dates, undated, source, category, batch)
 
     def highlights(self, query: str, *texts: str, stemming: bool = True) -> list[list[Span]]:
         """The ``(start, end)`` spans of ``query``'s words in each of ``texts``, as a hit's
         ``highlights`` mark them in its snippet: for showing a whole article (its title, its
         body) with the words of the search that found it. A malformed query is a
         ``QueryError``; ``stemming`` is ``search``'s."""
-        with self._lock:
+        with self._reading():
             compiled, _, _ = self._compile(query, None, None, None, None, stemming)
         return [mark(text, compiled.highlights) for text in texts]
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        with self._lock:
+        with self._reading():
             return self._engine.find(article_id)
 
     def copies(self, article_id: str) -> list[str]:
         """The ids of the other articles of this article's story (its near-copies), newest
         first; at most ``MAX_COPIES``. Empty when it has none or is not in the index."""
-        with self._lock:
+        with self._reading():
             engine = self._engine
             ref = engine.locate(article_id)
             if ref is None:
                 return []
-            story = Term(STORY, str(engine.story(ref)))
-            found = engine.top(story, MAX_COPIES + 1, None, True)
+            [story] = engine.stories([ref])
+            found = engine.top(Term(STORY, str(story)), MAX_COPIES + 1, None, True)
             found.sort(key=lambda h: (-h.day, h.ref))  # type: ignore[arg-type, return-value]
-            return [engine.stored(h.ref).id for h in found if h.ref != ref][:MAX_COPIES]
+            return engine.ids_of([h.ref for h in found if h.ref != ref][:MAX_COPIES])
 
     def stats(self) -> IndexStats:
         """Article count, date range, sources, size on disk and provenance of the index."""
-        with self._lock:
+        with self._reading():
             engine, generation, meta = self._engine, self.generation, self._meta
             first, last = engine.date_range()
             articles = engine.doc_count()

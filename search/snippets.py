@@ -20,11 +20,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .arabic import analyze, analyze_word
 from .arabic.tokenize import JOINERS, KIND_WORD, MARKS, TOKEN_PATTERN
 from .query import Highlights
-from .results import Span
+from .results import Hit, Span
+
+if TYPE_CHECKING:
+    from .article import Article
+    from .engine.compiling import CompiledQuery
+    from .engine.contract import EngineHit
 
 SNIPPET_CHARS = 200
 ELLIPSIS = "…"
@@ -224,3 +230,29 @@ def _assemble(
     if after:
         parts.append(" " + ELLIPSIS)
     return "".join(parts), marks
+
+
+def hit_of(
+    engine_hit: EngineHit,
+    partial: bool,
+    article: Article,
+    compiled: CompiledQuery,
+    duplicates: list[str] | None = None,
+) -> Hit:
+    """The ``Hit`` of an engine's match: its stored article, its snippet with the query's
+    words marked (``compiled.highlights``), and its copies' ids when collapsed."""
+    snippet, spans = make_snippet(article.body or article.title, compiled.highlights)
+    return Hit(
+        id=article.id,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        category=article.category,
+        url=article.url,
+        score=engine_hit.score,
+        partial=partial,
+        snippet=snippet,
+        highlights=spans,
+        title_highlights=mark(article.title, compiled.highlights),
+        duplicates=duplicates or [],
+    )

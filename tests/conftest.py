@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from search import Indexer, Searcher
-from search.engine import engine_of
+from search import Indexer, Searcher, engines
+from search.engine import engine_of, location_of
 
 # No timing thresholds in unit tests: hypothesis's per-example deadline is one, and the first
 # example pays for loading the stemmer's lexicon.
@@ -36,10 +36,17 @@ def interruptible() -> None:
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 SEEDS = ROOT / "seeds"
-ENGINES = ("whoosh", "tantivy")
+ENGINES = engines.names()
 
 
-@pytest.fixture(scope="session", params=ENGINES)
+# The fast tier runs each test on the default engine; its runs on the others are slow (CI runs
+# them), and the contract suite (test_engine_contract) keeps every engine in the fast tier.
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param(e, marks=() if e == engines.DEFAULT else pytest.mark.slow) for e in ENGINES
+    ],
+)
 def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     """Runs a test on each engine: every index the test creates (through the API or the CLI,
     in this process or a child) is of that engine, by the ``BAHTH_ENGINE`` variable.
@@ -58,7 +65,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def committed(generation: Path) -> int:
     """The number of the last commit of a generation, by the engine that built it."""
-    return engine_of(generation).committed(generation)
+    return engine_of(generation).committed(location_of(generation))
 
 
 @pytest.fixture(scope="session")

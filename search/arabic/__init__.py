@@ -105,7 +105,7 @@ def analyze(text: str) -> list[AnalyzedToken]:
     >>> [(t.text, t.start, t.end, t.norm, t.term) for t in analyze("لبوتين والحكومات")]
     [('لبوتين', 0, 6, 'لبوتين', 'بوتين'), ('والحكومات', 7, 16, 'والحكومات', 'حكوم')]
     """
-    tokens = []
+    tokens: list[AnalyzedToken] = []
     append = tokens.append
     # The tokenizer's pattern is used directly: this loop runs once per token of every
     # article indexed, and skipping the intermediate Token tuple makes it ~1.5x faster.

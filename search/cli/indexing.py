@@ -31,6 +31,20 @@ MIB = 1024 * 1024
 MAX_RECORD_MB = 16
 
 
+class EngineChoice(click.Choice):  # type: ignore[type-arg]
+    """The engines' names (``search.engines``), looked up when first needed: listing the
+    engines other packages install costs ``bahth --help`` 50 ms."""
+
+    def __init__(self) -> None:  # not click's: its choices are fixed when made
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]  # the registry's
+        from search import engines
+
+        return engines.names()
+
+
 def _fields(pairs: tuple[str, ...]) -> dict[str, str]:
     """--field OURS=THEIRS pairs as a mapping; a usage error (exit 2) for a wrong pair."""
     from search import Indexer
@@ -183,11 +197,12 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--engine",
-            type=click.Choice(["whoosh", "tantivy"]),
+            type=EngineChoice(),
             default=None,
-            help="Engine of a new index: whoosh (pure Python) or tantivy (compiled, about "
-            "10x faster) [default: the BAHTH_ENGINE variable, else whoosh]. An existing index "
-            "keeps its engine; bahth rebuild --engine converts it.",
+            help="Engine of a new index: whoosh (pure Python), tantivy (compiled, about "
+            "10x faster) or one that another package installs [default: the BAHTH_ENGINE "
+            "variable, else whoosh]. An existing index keeps its engine; bahth rebuild "
+            "--engine converts it.",
         ),
         click.option(
             "--workers",

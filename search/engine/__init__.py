@@ -4,8 +4,11 @@ Bahth's analysis, query compiler (``compiling``) and ranking (``ranking``) are t
 every engine; an engine package stores articles and answers the neutral queries:
 
     contract.py   what an engine must do: query nodes, EngineReader, EngineWriter
+    registry.py   the engines by name: built in, from entry points, registered
+    core/         what every engine uses: prepared documents, analysis processes, feeding
     compiling.py  query trees → neutral queries; the ranking weights
     ranking.py    pages in Bahth's order from any engine: ties, partial-match fill
+    testing.py    the conformance suite any engine passes
     whoosh/       whoosh (pure Python): the default
     tantivy/      tantivy (Rust, through tantivy-py): 10-20x faster
 
@@ -16,66 +19,81 @@ every index was before there was a choice).
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
-from typing import cast
 
 from ..errors import IndexIncompatible
-from .contract import Engine, EngineHit, EngineReader, EngineWriter, FacetCounts, Filter
+from .contract import (
+    Engine,
+    EngineHit,
+    EngineReader,
+    EngineWriter,
+    FacetCounts,
+    Filter,
+    Location,
+)
+from .registry import DEFAULT as DEFAULT_ENGINE
+from .registry import UnknownEngine, known, load, names
 
-ENGINES = ("whoosh", "tantivy")
-DEFAULT_ENGINE = "whoosh"
 ENGINE_FILE = "ENGINE"
 ENGINE_VARIABLE = "BAHTH_ENGINE"
 
 __all__ = [
     "DEFAULT_ENGINE",
-    "ENGINES",
     "Engine",
     "EngineHit",
     "EngineReader",
     "EngineWriter",
     "FacetCounts",
     "Filter",
+    "Location",
+    "UnknownEngine",
     "chosen_engine",
     "create",
     "engine_of",
     "load",
+    "location_of",
+    "names",
 ]
-
-
-def load(name: str) -> Engine:
-    """The engine package ``name``, imported on first use (each costs start-up time)."""
-    if name not in ENGINES:
-        raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
-    return cast(Engine, importlib.import_module(f"{__name__}.{name}"))
 
 
 def chosen_engine(name: str | None) -> str:
     """``name``, else the ``BAHTH_ENGINE`` variable, else the default; checked."""
     name = name or os.environ.get(ENGINE_VARIABLE) or DEFAULT_ENGINE
-    if name not in ENGINES:
-        raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+    if not known(name):
+        raise UnknownEngine(name)
     return name
+
+
+def _engine_file(generation: Path) -> list[str]:
+    """The lines of a generation's ``ENGINE`` file: the engine's name, then its address."""
+    try:
+        lines = (generation / ENGINE_FILE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return ["whoosh"]
+    return [line.strip() for line in lines if line.strip()] or ["whoosh"]
 
 
 def engine_of(generation: Path) -> Engine:
     """The engine that built ``generation``."""
-    try:
-        name = (generation / ENGINE_FILE).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        name = "whoosh"
-    if name not in ENGINES:
+    name = _engine_file(generation)[0]
+    if not known(name):
         raise IndexIncompatible(
             f"{generation} was built with the engine {name!r}, which this Bahth does not have.",
         )
     return load(name)
 
 
-def create(generation: Path, name: str) -> Engine:
-    """Create an empty index of engine ``name`` in the new directory ``generation``."""
+def location_of(generation: Path) -> Location:
+    """Where ``generation``'s engine keeps its index (``Location``)."""
+    return Location(generation, tuple(_engine_file(generation)[1:]))
+
+
+def create(generation: Path, name: str, address: tuple[str, ...] = ()) -> Engine:
+    """Create an empty index of engine ``name`` for the new directory ``generation``, at
+    ``address`` when the engine lives elsewhere; both are recorded in its ``ENGINE`` file."""
     engine = load(name)
-    engine.create(generation)
-    (generation / ENGINE_FILE).write_text(name + "\n", encoding="utf-8")
+    engine.create(Location(generation, address))
+    text = "".join(f"{line}\n" for line in (name, *address))
+    (generation / ENGINE_FILE).write_text(text, encoding="utf-8")
     return engine

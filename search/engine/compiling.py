@@ -130,11 +130,15 @@ class _Compiler:
         ]
         if not self.exact_only:
             self.highlights.term_prefixes.add(norm)
-            of_forms = {analyze_word(form)[1] for forms in exact.values() for form in forms}
-            of_forms.discard(None)
-            self.highlights.terms.update(of_forms)  # type: ignore[arg-type]
+            of_forms = {
+                stem
+                for forms in exact.values()
+                for form in forms
+                if (stem := analyze_word(form)[1])
+            }
+            self.highlights.terms.update(of_forms)
             for f in _STEMMED_FIELDS[word.field]:
-                stems = set(self._expand(f, norm)) | of_forms  # type: ignore[operator]
+                stems = set(self._expand(f, norm)) | of_forms
                 terms += [q.Term(f, text, _WEIGHTS.get(f, 1.0)) for text in sorted(stems)]
         if not terms:
             self.unknown.append(word.text)
@@ -172,7 +176,8 @@ def compile_query(reader: EngineReader, tree: Node, *, exact_only: bool = False)
     expansions); ``exact_only`` matches normalized forms without stemming."""
     compiler = _Compiler(reader, exact_only)
     top = tree.children if isinstance(tree, And) else (tree,)
-    clauses, exclude = [], []
+    clauses: list[q.Query] = []
+    exclude: list[q.Query] = []
     for child in top:
         target = exclude if isinstance(child, Not) else clauses
         compiled = compiler.node(child.child if isinstance(child, Not) else child)

@@ -20,7 +20,7 @@ their scores (``EngineHit.matched`` and ``EngineHit.score``). Filters never scor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -142,7 +142,15 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """Articles holding ``words`` one after another in ``field`` (an exact field)."""
+    """Articles holding ``words`` one after another in ``field`` (an exact field).
+
+    Scored as one term (Lucene's and tantivy's phrase score): BM25 in ``field``, with the
+    engine's k1, b and IDF formula as for a ``Term``, taking the phrase's occurrences in the
+    article as its frequency and the sum of its words' IDFs as its IDF; times ``boost``. Not
+    the sum of each word's own BM25: that ranks articles by how often they hold the words
+    anywhere, so an article using the phrase once among many uses of its words apart outranks
+    one using it twice.
+    """
 
     field: str
     words: tuple[str, ...]
@@ -223,13 +231,18 @@ def any_of(clauses: Sequence[Query], exclude: Sequence[Query] = ()) -> Query:
     return Without(query, tuple(exclude)) if exclude else query
 
 
+Ref = int | tuple[int, ...]
+"""A match's name in the reader that found it: opaque to Bahth, but for its order (the index's
+own) and that equal refs are the same article."""
+
+
 @dataclass(frozen=True, slots=True)
 class EngineHit:
     """One match: ``ref`` names it in the reader that found it (opaque, ordered by the index's
     own order); ``day`` is its date's ordinal, 0 when undated; ``matched`` counts the clauses of
     a ``Coordinated`` query it matched (0 for other queries). Sorted by date, ``score`` is 0."""
 
-    ref: Hashable
+    ref: Ref
     score: float
     day: int
     matched: int = 0
@@ -247,6 +260,21 @@ class FacetCounts:
     source: dict[str, int]
     category: dict[str, int]
     day: dict[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where an engine keeps one generation's index.
+
+    ``directory`` is the generation: Bahth keeps its own files there whatever the engine
+    (metadata, stories, vocabulary), and a local engine its index. ``address`` is what the
+    index was created with, recorded in the generation's ``ENGINE`` file beside the engine's
+    name: empty for a local engine; for an engine that lives elsewhere, where (its servers,
+    its shards), in the engine's own terms.
+    """
+
+    directory: Path
+    address: tuple[str, ...] = ()
 
 
 class EngineReader(Protocol):
@@ -282,7 +310,7 @@ class EngineReader(Protocol):
     def count(self, query: Query, filter_: Filter | None) -> int:
         """How many live articles match and pass ``filter_``; exact."""
 
-    def matching(self, query: Query, refs: Iterable[Hashable]) -> set[Hashable]:
+    def matching(self, query: Query, refs: Iterable[Ref]) -> set[Ref]:
         """Which of ``refs`` match ``query``."""
 
     def facets(self, query: Query, filter_: Filter | None) -> FacetCounts:
@@ -291,14 +319,18 @@ class EngineReader(Protocol):
     def story_count(self, query: Query, filter_: Filter | None) -> int:
         """How many distinct stories the articles that match and pass ``filter_`` belong to."""
 
-    def story(self, ref: Hashable) -> int:
-        """The story number of a hit."""
+    def stories(self, refs: Sequence[Ref]) -> list[int]:
+        """The story number of each hit, in order: one call for a page (an engine across a
+        network answers it in one round trip)."""
 
-    def locate(self, article_id: str) -> Hashable | None:
+    def locate(self, article_id: str) -> Ref | None:
         """The ref of the article with this id."""
 
-    def stored(self, ref: Hashable) -> Article:
-        """The stored article of a hit."""
+    def stored_many(self, refs: Sequence[Ref]) -> list[Article]:
+        """The stored article of each hit, in order: one call for a page."""
+
+    def ids_of(self, refs: Sequence[Ref]) -> list[str]:
+        """The id of each hit's article, in order, without reading the articles."""
 
     def find(self, article_id: str) -> Article | None:
         """The stored article with this id."""
@@ -354,21 +386,25 @@ class EngineWriter(Protocol):
 
 
 class Engine(Protocol):
-    """An engine package (``search.engine.whoosh``, ``search.engine.tantivy``)."""
+    """An engine package (``search.engine.whoosh``, ``search.engine.tantivy``), found by name
+    through ``registry``."""
 
     NAME: str
     SCHEMA_VERSION: int
     """Bump when the engine's fields change: an index records it and is refused by a Bahth
     that expects another."""
+    THREAD_SAFE: bool
+    """True when one reader may answer several threads at once; else ``Searcher`` lets one
+    thread at a time use it."""
 
-    def create(self, directory: Path) -> None:
-        """Create an empty index in ``directory`` (which exists)."""
+    def create(self, location: Location) -> None:
+        """Create an empty index at ``location`` (its directory exists)."""
 
-    def committed(self, directory: Path) -> int:
+    def committed(self, location: Location) -> int:
         """The number of the last visible commit; -1 when there is none. Numbers only grow."""
 
-    def open_reader(self, directory: Path) -> EngineReader: ...
+    def open_reader(self, location: Location) -> EngineReader: ...
 
-    def open_writer(self, directory: Path, workers: int, stories: Stories) -> EngineWriter:
+    def open_writer(self, location: Location, workers: int, stories: Stories) -> EngineWriter:
         """A writer using ``workers`` processes or threads, assigning the stories of the
         articles it adds with ``stories``; ``IndexLocked`` if one is open."""

@@ -8,12 +8,23 @@ page: the first k hits are the same for every limit of k or more.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
 from .compiling import CompiledQuery
-from .contract import Coordinated, EngineHit, EngineReader, Filter, Query, any_of
+from .contract import (
+    STORY,
+    AllOf,
+    AnyOf,
+    Coordinated,
+    EngineHit,
+    EngineReader,
+    Filter,
+    Query,
+    Term,
+    any_of,
+)
 
 Sort = Literal["relevance", "date"]
 Match = Literal["auto", "all", "any"]
@@ -122,11 +133,11 @@ def rank(
         hits = top(reader, coordinated, need, filter_)
         return [(h, h.matched < len(clauses)) for h in hits], total, total_all
     # Newest first: the articles with all the words, then those with some.
-    full = top(reader, compiled.query, need, filter_, by_date=True)
+    complete = top(reader, compiled.query, need, filter_, by_date=True)
     rest = top(reader, any_query, need, filter_, by_date=True)
-    seen = {h.ref for h in full}
-    partial = [h for h in rest if h.ref not in seen][: need - len(full)]
-    return [(h, False) for h in full] + [(h, True) for h in partial], total, total_all
+    seen = {h.ref for h in complete}
+    partial = [h for h in rest if h.ref not in seen][: need - len(complete)]
+    return [(h, False) for h in complete] + [(h, True) for h in partial], total, total_all
 
 
 def story_totals(
@@ -172,8 +183,8 @@ def rank_stories(
         ranked, _, _ = rank(reader, compiled, fetch, filter_, sort, match)
         firsts: list[tuple[EngineHit, bool, int]] = []
         seen: set[int] = set()
-        for hit, partial in ranked:
-            story = reader.story(hit.ref)
+        numbers = reader.stories([hit.ref for hit, _ in ranked])
+        for (hit, partial), story in zip(ranked, numbers, strict=True):
             if story not in seen:
                 seen.add(story)
                 firsts.append((hit, partial, story))
@@ -182,3 +193,50 @@ def rank_stories(
         if len(ranked) < fetch:
             return firsts, total, total_all, stories
         fetch *= 4
+
+
+def story_copies(
+    reader: EngineReader,
+    compiled: CompiledQuery,
+    page: Sequence[tuple[EngineHit, bool, int | None]],
+    filter_: Filter | None,
+    match: Match,
+    most: int,
+) -> list[list[str]]:
+    """For each collapsed hit of a page, the ids of the other articles of its story that
+    match as it does (all the words, or some of them), best first; at most ``most``.
+
+    One query finds them for the whole page: each story's articles that match its hit's
+    words. It is asked for ``most`` + 1 a story; when that many come back, one story
+    may have crowded out another's, and the stories that came back short are asked again,
+    one by one.
+    """
+    any_words = any_of(compiled.clauses, compiled.exclude)
+
+    def words(partial: bool) -> Query:
+        return any_words if partial or match == "any" else compiled.query
+
+    def of_stories(stories: Sequence[tuple[bool, int]]) -> dict[int, list[EngineHit]]:
+        by_words: dict[Query, list[Query]] = {}
+        for partial, story in stories:
+            by_words.setdefault(words(partial), []).append(Term(STORY, str(story)))
+        branches = [AllOf((q, any_of(terms))) for q, terms in by_words.items()]
+        query = branches[0] if len(branches) == 1 else AnyOf(tuple(branches))
+        found = reader.top(query, (most + 1) * len(stories), filter_, False)
+        grouped: dict[int, list[EngineHit]] = {story: [] for _, story in stories}
+        for hit, story in zip(found, reader.stories([h.ref for h in found]), strict=True):
+            grouped[story].append(hit)
+        if len(found) == (most + 1) * len(stories) and len(stories) > 1:
+            for partial, story in stories:
+                if len(grouped[story]) <= most:
+                    grouped.update(of_stories([(partial, story)]))
+        return grouped
+
+    collapsed = [(partial, story) for _, partial, story in page if story is not None]
+    grouped = of_stories(collapsed) if collapsed else {}
+    kept = [
+        [h.ref for h in grouped[story] if h.ref != hit.ref][:most] if story is not None else []
+        for hit, _, story in page
+    ]
+    ids = iter(reader.ids_of([ref for refs in kept for ref in refs]))
+    return [[next(ids) for _ in refs] for refs in kept]

@@ -172,7 +172,7 @@ def _written(typed: str, meant: str, spelled: Callable[[str], str | None]) -> st
     for chain, rest in _splits(meant):
         typed_chain = _typed_prefix(typed, chain)
         found = spelled(rest) if typed_chain is not None else None
-        if found is not None:
+        if typed_chain is not None and found is not None:
             return typed_chain + found
     return None
 

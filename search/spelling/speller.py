@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ..arabic import normalize
@@ -17,19 +18,22 @@ _SPELLED_IN = ("title_exact", "body_exact")
 
 class Speller:
     """Did-you-mean for a ``Searcher``: its reader's term counts, and the generation's
-    vocabulary, read on the first search that needs it (the caller holds the engine lock)."""
+    vocabulary, read on the first search that needs it. Threads may share it when they may
+    share the reader."""
 
     def __init__(self, reader: EngineReader, generation: Path) -> None:
         self._reader = reader
         self._generation = generation
         self._vocabulary: Vocabulary | None = None
         self._read = False
+        self._reading = threading.Lock()
 
     def vocabulary(self) -> Vocabulary | None:
         """The generation's vocabulary, read once."""
-        if not self._read:
-            self._vocabulary = Vocabulary.read(self._generation)
-            self._read = True
+        with self._reading:
+            if not self._read:
+                self._vocabulary = Vocabulary.read(self._generation)
+                self._read = True
         return self._vocabulary
 
     def articles(self, norm: str) -> int:
@@ -43,7 +47,7 @@ class Speller:
             found = self._reader.top(Term(field, norm), 1, None, False)
             if not found:
                 continue
-            article = self._reader.stored(found[0].ref)
+            [article] = self._reader.stored_many([found[0].ref])
             for text in (article.title, article.body):
                 # Tokens normalized, not analyzed: stemming a whole body would cost more.
                 for match in TOKEN_PATTERN.finditer(text):

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from typing import IO
 
 from ...article import Article
-from .. import lifetime
-from .schema import prepare_all
+from . import lifetime
+from .documents import prepare_all
 
 
 def _batches(stream: IO[bytes]) -> Iterator[list[Article]]:

@@ -1,6 +1,6 @@
 """Analysis in other processes, so that Bahth's Python analysis keeps tantivy's threads fed.
 
-Each process is ``python -m search.engine.tantivy.analysis_process``: it reads batches of
+Each process is ``python -m search.engine.core.analysis_process``: it reads batches of
 articles (pickled) on stdin and writes what ``prepare_all`` makes of them on stdout, in order.
 They are started as plain commands, not by ``multiprocessing``: that would import the caller's main
 module again in every process (a script without a ``__main__`` guard would run again, a script
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from ...article import Article
-from .schema import Prepared, Unprepared
+from .documents import Prepared, Unprepared
 
 # Batches a process may hold beyond the one it works on: enough to keep it busy, few enough
 # that memory stays small.

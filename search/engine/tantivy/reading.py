@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import tantivy
@@ -20,9 +20,10 @@ from tantivy import Query as T
 from ...article import Article
 from ...errors import IndexIncompatible, StorageError
 from .. import contract as q
-from ..contract import STORY, EngineHit, FacetCounts, keyword_key
-from .schema import id_key, unpack
-from .writing import META, open_index
+from ..contract import STORY, EngineHit, FacetCounts, Ref, keyword_key
+from ..core.documents import unpack
+from .schema import id_key
+from .writing import META, counted, open_index
 
 _MAX_DAY = dt.date.max.toordinal()
 _STORY_RANGE = 50_000
@@ -142,9 +143,9 @@ class TantivyReader:
 
     def _scored(self, translated: T, limit: int, matched: int) -> list[EngineHit]:
         found = self._searcher.search(translated, limit, count=False).hits
-        days = self._searcher.fast_field_values("day", [a for _, a in found]) if found else []
+        days = self._integers("day", [a for _, a in found])
         return [
-            EngineHit((address.segment_ord, address.doc), score, day or 0, matched)
+            EngineHit((address.segment_ord, address.doc), score, day, matched)
             for (score, address), day in zip(found, days, strict=True)
         ]
 
@@ -177,7 +178,7 @@ class TantivyReader:
         # Sums of ones are exact in floating point. Every article matching more clauses than
         # the last of ``best`` is in ``best``: the tiers above a tier are known by their keys.
         matches = [round(score) for score, _ in best]
-        keys = self._searcher.fast_field_values("key", [a for _, a in best]) if best else []
+        keys = self._integers("key", [a for _, a in best])
         hits: list[EngineHit] = []
         for matched in sorted(set(matches), reverse=True):
             parts = [(Occur.Must, at_least(matched)), *excluded]
@@ -193,20 +194,20 @@ class TantivyReader:
     def count(self, query: q.Query, filter_: q.Filter | None) -> int:
         # Counted without scores: what only adds to scores is left out, and a constant score
         # spares BM25 for every match (tantivy-py counts beside a top-1 collector).
-        return self._searcher.search(self._unscored(query, filter_), 1, count=True).count
+        return counted(self._searcher.search(self._unscored(query, filter_), 1, count=True))
 
-    def matching(self, query: q.Query, refs: Iterable[Hashable]) -> set[Hashable]:
-        addresses = [tantivy.DocAddress(*ref) for ref in refs]  # type: ignore[misc]
+    def matching(self, query: q.Query, refs: Iterable[Ref]) -> set[Ref]:
+        addresses = _addresses(refs)
         if not addresses:
             return set()
-        keys = self._searcher.fast_field_values("key", addresses)
+        keys = self._integers("key", addresses)
         among = T.term_set_query(self._schema, "key", keys)
         both = T.boolean_query(
             [(Occur.Must, self.translate(query)), (Occur.Must, T.const_score_query(among, 0.0))]
         )
         found = self._searcher.search(both, len(addresses), count=False).hits
-        wanted = {(a.segment_ord, a.doc) for a in addresses}
-        return {(a.segment_ord, a.doc) for _, a in found} & wanted
+        wanted: set[Ref] = {(a.segment_ord, a.doc) for a in addresses}
+        return wanted.intersection((a.segment_ord, a.doc) for _, a in found)
 
     def _unscored(self, query: q.Query, filter_: q.Filter | None) -> T:
         """The articles that match and pass ``filter_``, without scoring them."""
@@ -241,13 +242,19 @@ class TantivyReader:
                 self._schema, STORY, tantivy.FieldType.Unsigned, first, first + _STORY_RANGE - 1
             )
             both = T.boolean_query([(Occur.Must, matches), (Occur.Must, part)])
-            spec = {"stories": {"terms": {"field": STORY, "size": _STORY_RANGE}}}
-            stories += len(self._searcher.aggregate(both, spec)["stories"]["buckets"])
+            terms: dict[str, object] = {"field": STORY, "size": _STORY_RANGE}
+            found = self._searcher.aggregate(both, {"stories": {"terms": terms}})
+            stories += len(found["stories"]["buckets"])
         return stories
 
-    def story(self, ref: Hashable) -> int:
-        address = tantivy.DocAddress(*ref)  # type: ignore[misc]
-        return int(self._searcher.fast_field_values(STORY, [address])[0])
+    def _integers(self, field: str, addresses: list[tantivy.DocAddress]) -> list[int]:
+        """An integer fast field's values for these documents (0 where one has none)."""
+        if not addresses:
+            return []
+        return [int(v or 0) for v in self._searcher.fast_field_values(field, addresses)]
+
+    def stories(self, refs: Sequence[Ref]) -> list[int]:
+        return self._integers(STORY, _addresses(refs))
 
     # --- stored articles ---------------------------------------------------------------------
 
@@ -255,8 +262,11 @@ class TantivyReader:
         doc = self._searcher.doc(address)
         return unpack(doc["id"][0], doc["article"][0])
 
-    def stored(self, ref: Hashable) -> Article:
-        return self._article(tantivy.DocAddress(*ref))  # type: ignore[misc]
+    def stored_many(self, refs: Sequence[Ref]) -> list[Article]:
+        return [self._article(address) for address in _addresses(refs)]
+
+    def ids_of(self, refs: Sequence[Ref]) -> list[str]:
+        return [self._searcher.doc(address)["id"][0] for address in _addresses(refs)]
 
     def _by_ids(self, article_ids: Sequence[str]) -> list[tantivy.DocAddress]:
         query = T.term_set_query(self._schema, "id", list(article_ids))
@@ -266,7 +276,7 @@ class TantivyReader:
         found = self._by_ids([article_id])
         return self._article(found[0]) if found else None
 
-    def locate(self, article_id: str) -> Hashable | None:
+    def locate(self, article_id: str) -> Ref | None:
         found = self._by_ids([article_id])
         return (found[0].segment_ord, found[0].doc) if found else None
 
@@ -279,8 +289,8 @@ class TantivyReader:
         if not found:
             return {}
         ids = {id_key(article_id): article_id for article_id in article_ids}
-        keys = self._searcher.fast_field_values("key", found)
-        versions = self._searcher.fast_field_values("version", found)
+        keys = self._integers("key", found)
+        versions = self._integers("version", found)
         return {ids[k]: v for k, v in zip(keys, versions, strict=True) if k in ids}
 
     def ids(self) -> Iterator[str]:
@@ -301,7 +311,7 @@ class TantivyReader:
         return dt.date.fromordinal(int(first)), dt.date.fromordinal(int(last))
 
     def has_keyword(self, field: str, value: str) -> bool:
-        return self._searcher.search(self._term(field, keyword_key(value)), 1).count > 0
+        return counted(self._searcher.search(self._term(field, keyword_key(value)), 1)) > 0
 
     def keyword_counts(self, field: str) -> list[tuple[str, int]]:
         found = self._searcher.aggregate(
@@ -313,6 +323,11 @@ class TantivyReader:
             [(_, address)] = self._searcher.search(self._term(field, key), 1, count=False).hits
             counts.append((getattr(self._article(address), field) or key, articles))
         return sorted(counts, key=lambda item: (-item[1], item[0]))
+
+
+def _addresses(refs: Iterable[Ref]) -> list[tantivy.DocAddress]:
+    """The documents of refs (``EngineHit.ref`` is a (segment, doc) pair)."""
+    return [tantivy.DocAddress(*ref) for ref in refs]  # type: ignore[misc]
 
 
 def _matches_of(query: q.Query) -> q.Query:

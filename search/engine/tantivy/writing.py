@@ -8,18 +8,17 @@ the next writer. Its writer lock is an ``flock``, which the kernel drops when a 
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import tantivy
 
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
-from ..contract import Failure, failure
-from .analyzing import AnalysisPool
-from .schema import Prepared, Unprepared, document, prepare_all, schema
+from ..contract import Failure
+from ..core.feeding import Feeder
+from .schema import document, schema
 
 if TYPE_CHECKING:
     from ...stories import Stories
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
 # beyond about 64 MB a thread, bigger segments gain little and cost memory.
 HEAP_PER_THREAD = 64_000_000
 META = "meta.json"
-# With several workers, articles go to the analysis processes this many at a time.
-BATCH_ARTICLES = 64
 
 
 def create(directory: Path) -> None:
@@ -43,6 +40,11 @@ def committed(directory: Path) -> int:
         return int(json.loads((directory / META).read_text(encoding="utf-8"))["opstamp"])
     except FileNotFoundError:
         return -1
+
+
+def counted(found: tantivy.SearchResult) -> int:
+    """The count of a search made with ``count=True`` (tantivy-py's stub leaves it out)."""
+    return int(cast(Any, found).count)
 
 
 def open_index(directory: Path) -> tantivy.Index:
@@ -60,7 +62,7 @@ class TantivyWriter:
     """Adds and deletes articles in one tantivy transaction: ``commit`` or ``cancel``.
 
     Bahth's analysis is Python and tantivy's indexing is not: with ``workers`` > 1, articles
-    are analyzed in that many processes (``analyzing``) while tantivy indexes in that many
+    are analyzed in that many processes (``core.feeding``) while tantivy indexes in that many
     threads. Documents reach the writer in the order they were added: a delete waits for
     every article added before it. An article that cannot be analysed or stored is left out
     and reported by ``failures``.
@@ -68,7 +70,6 @@ class TantivyWriter:
 
     def __init__(self, directory: Path, workers: int, stories: Stories) -> None:
         self._directory = directory
-        self._stories = stories
         self._index = open_index(directory)
         try:
             self._writer = self._index.writer(
@@ -81,65 +82,19 @@ class TantivyWriter:
         # The committed articles, to tell what a delete removes: tantivy only stamps it.
         self._committed = self._index.searcher()
         self._deleted: set[str] = set()
-        self._workers = workers
-        self._pool: AnalysisPool | None = None
-        self._batch: list[tuple[Article, str]] = []
-        self._submitted: deque[list[tuple[Article, str]]] = deque()
-        self._failures: list[Failure] = []
+        self._feeder = Feeder(workers, stories, document, self._put)
 
     def add(self, article: Article, content_hash: str) -> None:
-        if self._workers == 1:
-            self._add_documents([(article, content_hash)], prepare_all([article]))
-            return
-        self._batch.append((article, content_hash))
-        if len(self._batch) >= BATCH_ARTICLES:
-            self._submit()
+        self._feeder.add(article, content_hash)
 
-    def _submit(self) -> None:
-        if self._pool is None:
-            self._pool = AnalysisPool(self._workers)
-        while self._pool.full:
-            self._take()
-        self._pool.submit([article for article, _ in self._batch])
-        self._submitted.append(self._batch)
-        self._batch = []
-
-    def _take(self) -> None:
-        assert self._pool is not None
-        self._add_documents(self._submitted.popleft(), self._pool.next_result())
-
-    def _add_documents(
-        self, batch: list[tuple[Article, str]], analyzed: list[Prepared | Unprepared]
-    ) -> None:
-        prepared: list[tuple[Article, str, Prepared]] = []
-        for (article, content_hash), made in zip(batch, analyzed, strict=True):
-            if isinstance(made, Unprepared):
-                self._failures.append(
-                    Failure(article.id, content_hash, article.origin, made.reason)
-                )
-            else:
-                prepared.append((article, content_hash, made))
-        # Stories are assigned here, in the order documents reach the writer, from the
-        # signatures the analysis made: a batch at once, which costs a third of one by one.
-        stories = self._stories.assign_all([(a.id, p.signature) for a, _, p in prepared])
-        for (article, content_hash, made), story in zip(prepared, stories, strict=True):
-            try:
-                doc = document(article, content_hash, story, made)
-            except Exception as error:  # a value tantivy cannot take: this article's reject
-                self._failures.append(failure(article, content_hash, "could not be stored", error))
-                continue
-            self._writer.add_document(doc)
-
-    def _drain(self) -> None:
-        """Give the writer every article added so far."""
-        if self._batch:
-            self._submit()
-        while self._submitted:
-            self._take()
+    def _put(self, doc: tantivy.Document) -> None:
+        # Not the writer's bound method in the feeder: ``cancel`` drops the last reference
+        # to the writer to release its lock.
+        self._writer.add_document(doc)
 
     def replace(self, article: Article, content_hash: str) -> None:
         # A delete applies to every document the writer took before it, committed or not.
-        self._drain()
+        self._feeder.drain()
         self._writer.delete_documents_by_term("id", article.id)
         self.add(article, content_hash)
 
@@ -147,22 +102,20 @@ class TantivyWriter:
         if article_id in self._deleted:
             return 0
         query = tantivy.Query.term_query(self._index.schema, "id", article_id, "basic")
-        if not self._committed.search(query, 1, count=True).count:
+        if not counted(self._committed.search(query, 1, count=True)):
             return 0
-        self._drain()
+        self._feeder.drain()
         self._writer.delete_documents_by_term("id", article_id)
         self._deleted.add(article_id)
         return 1
 
     def failures(self) -> list[Failure]:
         """The articles left out since the last call, once every article added is analysed."""
-        self._drain()
-        found, self._failures = self._failures, []
-        return found
+        return self._feeder.failures()
 
     def commit(self, prepare: Callable[[int], None]) -> None:
-        self._drain()
-        self._stop_pool()
+        self._feeder.drain()
+        self._feeder.close()
         # Every commit takes at least one opstamp, so the next commit's is above the last.
         prepare(committed(self._directory) + 1)
         self._writer.commit()
@@ -171,13 +124,7 @@ class TantivyWriter:
         self._writer.wait_merging_threads()
 
     def cancel(self) -> None:
-        self._stop_pool()
+        self._feeder.close()
         self._writer.rollback()
         self._writer.garbage_collect_files()
         del self._writer  # ends its threads and releases the lock
-
-    def _stop_pool(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
-        self._submitted.clear()

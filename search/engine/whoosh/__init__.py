@@ -4,34 +4,40 @@ analysis.py   whoosh Tokenizer and Filter over search.arabic
 schema.py     the fields, SCHEMA_VERSION
 writing.py    create and open indexes; IndexWriter (add, delete, commit, cancel)
 reading.py    WhooshReader: neutral queries → whoosh queries, ranking, stored articles
+
+The index lives in the generation's directory (``Location.directory``).
 """
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
-from .reading import WhooshReader as open_reader
-from .schema import SCHEMA_VERSION
-from .writing import IndexWriter, committed
-from .writing import create_index as create
+from . import writing
+from .reading import WhooshReader
+from .schema import SCHEMA_VERSION as SCHEMA_VERSION  # the contract's name
+from .writing import IndexWriter
 
 if TYPE_CHECKING:
     from ...stories import Stories
+    from ..contract import Location
 
 NAME = "whoosh"
+# whoosh's readers keep file positions that concurrent reads would move under each other
+THREAD_SAFE = False
 
 
-def open_writer(directory: os.PathLike[str], workers: int, stories: Stories) -> IndexWriter:
+def create(location: Location) -> None:
+    writing.create_index(location.directory)
+
+
+def committed(location: Location) -> int:
+    return writing.committed(location.directory)
+
+
+def open_reader(location: Location) -> WhooshReader:
+    return WhooshReader(location.directory)
+
+
+def open_writer(location: Location, workers: int, stories: Stories) -> IndexWriter:
     """A writer analyzing in ``workers`` processes (whoosh's multiprocess writer)."""
-    return IndexWriter(directory, stories, procs=workers)  # type: ignore[arg-type]
-
-
-__all__ = [
-    "NAME",
-    "SCHEMA_VERSION",
-    "committed",
-    "create",
-    "open_reader",
-    "open_writer",
-]
+    return IndexWriter(location.directory, stories, procs=workers)

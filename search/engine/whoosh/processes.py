@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
-from .. import lifetime
 from ..contract import Failure, describe
+from ..core import lifetime
 from .analysis import analyse_ahead
 
 if TYPE_CHECKING:

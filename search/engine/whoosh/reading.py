@@ -19,7 +19,8 @@ from whoosh.scoring import BM25F
 
 from ...article import Article
 from .. import contract as q
-from ..contract import KEYWORD_SEPARATOR, STORY, EngineHit, FacetCounts, keyword_key, version
+from ..contract import KEYWORD_SEPARATOR, STORY, EngineHit, FacetCounts, Ref, keyword_key, version
+from .phrases import ScoredPhrase
 from .schema import midnight
 from .writing import open_index
 
@@ -40,7 +41,7 @@ MAX_SCANNED = 20_000
 PRELOADED_LEAVES = 16
 
 
-def _article(fields: dict[str, object]) -> Article:
+def _article(fields: dict[str, Any]) -> Article:
     date = fields.get("date")
     keywords = str(fields.get("keywords") or "")
     return Article(
@@ -48,10 +49,10 @@ def _article(fields: dict[str, object]) -> Article:
         title=str(fields.get("title") or ""),
         body=zlib.decompress(fields["body_z"]).decode("utf-8") if "body_z" in fields else "",
         date=date.date() if isinstance(date, dt.datetime) else None,
-        date_text=fields.get("date_text"),  # type: ignore[arg-type]
-        source=fields.get("source_label"),  # type: ignore[arg-type]
-        category=fields.get("category_label"),  # type: ignore[arg-type]
-        url=fields.get("url"),  # type: ignore[arg-type]
+        date_text=fields.get("date_text"),
+        source=fields.get("source_label"),
+        category=fields.get("category_label"),
+        url=fields.get("url"),
         keywords=tuple(k for k in keywords.split(KEYWORD_SEPARATOR) if k),
     )
 
@@ -144,7 +145,7 @@ def translate(query: q.Query) -> wq.Query:
         case q.Term(field, text, boost):
             return wq.Term(field, text, boost=boost)
         case q.Phrase(field, words, boost):
-            return wq.Phrase(field, list(words), boost=boost)
+            return ScoredPhrase(field, list(words), boost=boost)
         case q.AnyOf(children):
             parts = [translate(c) for c in children]
             if len(parts) > PRELOADED_LEAVES and all(isinstance(c, q.Term) for c in children):
@@ -192,7 +193,7 @@ class WhooshReader:
     def __init__(self, directory: Path) -> None:
         self._index = open_index(directory)
         self._searcher = self._index.searcher(weighting=WEIGHTING)
-        self._hashes = None
+        self._hashes: Any = None  # whoosh's column reader, opened on first use
         self._columns: dict[str, Any] = {}
         self._filters: dict[Hashable, set[int]] = {}
         self._matches: dict[Hashable, set[int]] = {}
@@ -282,11 +283,16 @@ class WhooshReader:
 
     def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
         docs = self._matching(query, filter_)
-        stories = self._column(STORY) if docs else None
+        if not docs:
+            return 0
+        stories = self._column(STORY)
         return len({stories[d] for d in docs})
 
-    def story(self, ref: Hashable) -> int:
-        return int(self._column(STORY)[ref])
+    def stories(self, refs: Sequence[Ref]) -> list[int]:
+        if not refs:
+            return []
+        column = self._column(STORY)
+        return [int(column[ref]) for ref in refs]
 
     def _docs(self, query: wq.Query) -> set[int]:
         """The articles matching ``query``, by set operations on its leaves' posting lists.
@@ -320,20 +326,24 @@ class WhooshReader:
             lambda: set(self._searcher.docs_for_query(whoosh_filter)),
         )
 
-    def matching(self, query: q.Query, refs: Iterable[Hashable]) -> set[Hashable]:
-        return self._docs(translate(query)).intersection(refs)  # type: ignore[arg-type]
+    def matching(self, query: q.Query, refs: Iterable[Ref]) -> set[Ref]:
+        docs = self._docs(translate(query))
+        return {ref for ref in refs if ref in docs}
 
     def _day(self, docnum: int) -> int:
         return self._column("day")[docnum]
 
-    def stored(self, ref: Hashable) -> Article:
-        return _article(self._searcher.stored_fields(ref))
+    def stored_many(self, refs: Sequence[Ref]) -> list[Article]:
+        return [_article(self._searcher.stored_fields(ref)) for ref in refs]
+
+    def ids_of(self, refs: Sequence[Ref]) -> list[str]:
+        return [str(self._searcher.stored_fields(ref)["id"]) for ref in refs]
 
     def find(self, article_id: str) -> Article | None:
         docnum = self.locate(article_id)
-        return None if docnum is None else self.stored(docnum)
+        return None if docnum is None else self.stored_many([docnum])[0]
 
-    def locate(self, article_id: str) -> Hashable | None:
+    def locate(self, article_id: str) -> Ref | None:
         return self._searcher.document_number(id=article_id)
 
     def versions(self, article_ids: Sequence[str]) -> dict[str, int]:

@@ -174,6 +174,8 @@ class BahthPostingsWriter(W3PostingsWriter):
     overwritten on the next line.)
     """
 
+    _compression: int  # whoosh's zlib level for posting blocks, set by its constructor
+
     def _write_block(self, last: bool = False) -> None:
         level = self._compression
         if len(self._ids) < MIN_COMPRESSED_POSTINGS:
