@@ -29,7 +29,8 @@ from search import (
 )
 from search.arabic import ANALYSIS_VERSION
 from search.cli import main
-from search.engine import engine_of
+from search.engine import engine_of, location_of
+from search.stories import Stories
 from tests.conftest import ROOT, jsonl
 
 pytestmark = pytest.mark.usefixtures("engine")
@@ -330,7 +331,7 @@ def test_since_after_until_is_a_usage_error_naming_both_dates(
     result = bahth(
         runner, "search", OIL, "--index", oil_index, "--since", "2015-09", "--until", "2015-08"
     )
-    assert_usage_error(result, "--since 2015-09-01", "--until 2015-08-31")
+    assert_usage_error(result, "--since 2015-09-01 is after --until 2015-08-31")
 
 
 @pytest.mark.parametrize("value", ["أمس", "2015-13", "13/2015", "أغسطس", "31/02/2015", "15"])
@@ -373,7 +374,7 @@ def test_index_locked_from_the_engine_writer_says_what_to_do(
     # held), so the refusal comes from the engine's writer rather than from layout.write_lock.
     generation = layout.current(own_index)
     assert generation is not None
-    holder = engine_of(generation).open_writer(generation, 1, layout.read_stories(generation))
+    holder = engine_of(generation).open_writer(location_of(generation), 1, Stories.read(generation))
     try:
         with pytest.raises(IndexLocked) as caught:
             Indexer(own_index).delete(["d1"])

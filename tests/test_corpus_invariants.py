@@ -26,7 +26,7 @@ from tests.invariants import (
     assert_totals_agree,
 )
 
-pytestmark = [pytest.mark.corpus, pytest.mark.usefixtures("engine")]
+pytestmark = [pytest.mark.corpus, pytest.mark.slow, pytest.mark.usefixtures("engine")]
 
 # The examples, then common multi-word searches of a Saudi news archive.
 QUERIES = [

@@ -37,7 +37,7 @@ from search import Indexer, Searcher, layout
 from search.engine import engine_of
 from tests.conftest import committed, interruptible
 
-pytestmark = pytest.mark.usefixtures("engine")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("engine")]
 
 # --- generated news ----------------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ from search.cli import main
 from tests.conftest import SEEDS
 from tests.test_ranking_invariants import QUERIES, _articles
 
+# Two engines' indexes of 2,000 articles for the module: seconds to build.
+pytestmark = pytest.mark.slow
+
 ARTICLES = 2_000
 SINGLE = ["وزارة", "الرياض", "النفط", "كورونا", "المنتخب"]
 SYNTAX = ['"ولي العهد"', "title:الملك", "الاقتص*", "الصحة -كورونا", "(مكة OR جدة) الحج"]

@@ -214,6 +214,7 @@ def test_duplicates_are_counted_by_the_last_version_against_the_index(
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("procs", [1, 2])
 def test_a_run_with_duplicate_ids_is_one_commit_with_its_metadata(
     write_jsonl: WriteJsonl, procs: int
@@ -580,6 +581,7 @@ def test_stats_count_live_articles_only_after_updates_and_deletes(
     )
 
 
+@pytest.mark.slow
 def test_several_processes_over_undated_and_sourceless_stretches(tmp_path: Path) -> None:
     # whoosh could not read a column across segments when one segment had no value for it.
     dump = tmp_path / "dump.jsonl"

@@ -244,6 +244,7 @@ def test_invalid_utf8_is_reported_and_counted_in_the_summary_cli(tmp_path: Path)
 # --- a huge article ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ten_megabyte_article_is_indexed_searchable_and_has_a_snippet(tmp_path: Path) -> None:
     rng = random.Random(10)
     words: list[str] = []
@@ -564,6 +565,7 @@ def test_delete_names_the_ids_that_are_not_in_the_index(tmp_path: Path) -> None:
 # --- Ctrl-C ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_two_worker_run_says_so_cleanly_and_leaves_no_debris(
     tmp_path: Path, engine: str
 ) -> None:

@@ -7,8 +7,8 @@ run (measured first, per engine). Then: every process of the run ends (found by 
 their environment, which every child inherits, whatever its process group or session), no
 traceback reached the terminal (the run's stderr, which its children share), the lock is free
 and the next writer starts without ``--wait``, the index holds the articles it held or the
-new ones, and a rerun indexes every article. A few kills run by default; the many more of the
-issue's "Done when" are in the slow tier (``-m slow``).
+new ones, and a rerun indexes every article. A few kills run in the slow tier (CI); the many
+more of the issue's "Done when" in the long one (``-m long``).
 
 Then what an older Bahth left behind: a writer killed while a child it forked still holds its
 lock (and waits forever on a pipe). A later writer ends the child when it is provably the dead
@@ -53,6 +53,7 @@ from tests.test_crash_safety import (
 from tests.test_rebuild_concurrency import _blocked_on_a_lock, wait_until
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.usefixtures("engine"),
     pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc"),
 ]
@@ -244,7 +245,7 @@ def test_a_killed_rebuild_leaves_no_process_no_lock_no_traceback(
     kill_and_rerun(prepared, tmp_path, "rebuild", seed)
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.parametrize(
     ("command", "seed"),
     [

@@ -186,6 +186,7 @@ def fake_pager(tmp_path: Path) -> tuple[str, Path]:
     return f"{sys.executable} {script}", record
 
 
+@pytest.mark.slow
 def test_long_output_goes_through_the_pager_on_a_terminal(
     seeds_index: Path, fake_pager: tuple[str, Path]
 ) -> None:
@@ -233,6 +234,7 @@ def test_visual_reorders_and_mirrors_and_keeps_marks_on_their_words() -> None:
     assert visual(f"قال {MARK}بوتين{MARK} اليوم") == f"مويلا {MARK}نيتوب{MARK} لاق"
 
 
+@pytest.mark.slow
 def test_bidi_reorders_text_on_a_terminal_only(make_index: MakeIndex) -> None:
     index = make_index([BIDI_ARTICLE])
     args = ("search", "قمة", "--index", index, "--no-pager")
@@ -398,6 +400,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(make_index: MakeIndex
     assert row["title"] == '\'=HYPERLINK("https://evil.example","بوتين")'
 
 
+@pytest.mark.slow
 def test_all_streams_every_match_newest_first_past_1000(many_index: Path) -> None:
     result = bahth("search", "الاقتصاد الأسعار", "--index", many_index, "--all", "--csv")
     assert result.exit_code == 0, result.output
@@ -429,6 +432,7 @@ def test_all_as_json_and_text(many_index: Path) -> None:
     assert numbers == [str(n) for n in range(1, MANY + 1)]
 
 
+@pytest.mark.slow
 def test_scan_matches_a_date_sorted_search_whatever_the_batch(many_index: Path) -> None:
     with Searcher(many_index) as searcher:
         for match in ("auto", "all", "any"):

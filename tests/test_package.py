@@ -8,10 +8,13 @@ import ast
 import importlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from importlib import resources
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,7 @@ def test_public_api_is_exactly_this_list() -> None:
         "Searcher",
         "StorageError",
         "analyze",
+        "engines",
         "normalize",
         "read_rejects",
         "render",
@@ -63,8 +67,9 @@ def test_public_api_is_exactly_this_list() -> None:
 def test_public_names_are_the_objects_defined_in_the_package() -> None:
     for name in search.__all__:
         public = getattr(search, name)
-        if name == "render":
-            assert public is importlib.import_module("search.render")
+        if name in ("render", "engines"):
+            module = {"render": "search.render", "engines": "search.engine.registry"}[name]
+            assert public is importlib.import_module(module)
             continue
         # a class (CamelCase) or a function, defined in one of the package's modules under
         # the name it is exported as (search.stem is the function, not search.arabic.stem)
@@ -146,12 +151,29 @@ def test_only_an_engine_package_imports_its_library(library: str, path: Path) ->
     assert not found, f"{path.relative_to(PACKAGE)} imports {found}"
 
 
-@pytest.mark.parametrize("name", ["searcher.py", "indexer.py", "snippets.py", "layout.py"])
+@pytest.mark.parametrize(
+    "name",
+    ["searcher.py", "scanning.py", "indexer.py", "snippets.py", "layout.py", "generation.py"],
+)
 def test_the_rest_speaks_only_the_engine_contract(name: str) -> None:
     engine_parts = {n for n in project(imports(PACKAGE / name)) if n.startswith("search.engine")}
     assert not {
         n for n in engine_parts if n.startswith(("search.engine.whoosh", "search.engine.tantivy"))
     }
+
+
+@pytest.mark.parametrize(
+    "path", sorted(ENGINE.rglob("*.py")), ids=lambda p: str(p.relative_to(ENGINE))
+)
+def test_an_engine_package_imports_no_other_and_the_core_none(path: Path) -> None:
+    """Engines share only ``engine/`` and ``engine/core/``: the core and the contract use no
+    engine, and no engine another (the registry names the built-in ones as text)."""
+    home = next(
+        (name for name, package in ENGINE_PACKAGES.items() if package in path.parents), None
+    )
+    others = {f"search.engine.{name}" for name in ENGINE_PACKAGES if name != home}
+    found = {n for n in project(imports(path)) for o in others if n == o or n.startswith(o + ".")}
+    assert not found, f"{path.relative_to(PACKAGE)} imports {found}"
 
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "arabic").rglob("*.py")), ids=lambda p: p.name)
@@ -230,7 +252,8 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "Example:" in result.stdout
-    assert main.commands[command].help and "Example:" in main.commands[command].help
+    help_text = main.commands[command].help
+    assert help_text is not None and "Example:" in help_text
 
 
 def test_main_help_has_an_example() -> None:
@@ -293,6 +316,20 @@ def test_ruff_check_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
+def test_mypy_finds_no_error_in_the_package(tmp_path: Path) -> None:
+    """The package type-checks (``[tool.mypy]`` in pyproject.toml): no error, no blanket
+    ignore; a fresh cache, so the answer is this tree's."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path), "search"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # --- importing, and the doctests -------------------------------------------------------------
 
 _IMPORT_EVERYTHING = """
@@ -346,11 +383,26 @@ def test_importing_every_module_has_no_side_effects(tmp_path: Path) -> None:
     assert found["files"] == []
 
 
-def test_pytest_collects_the_doctests_of_search_and_not_benchmarks() -> None:
-    # What CI's plain `pytest` collects, configured by pyproject.toml alone.
+# --- the test tiers (pyproject.toml) --------------------------------------------------------------
+
+# Plain `pytest` is the fast tier; CI runs it and the slow one, as the README says to.
+TEST_COMMAND = "pip install -e '.[test]' && pytest -m 'not corpus and not long'"
+
+
+def collect(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """``pytest --collect-only -q arguments`` in the checkout, configured by pyproject alone."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *arguments,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -358,6 +410,12 @@ def test_pytest_collects_the_doctests_of_search_and_not_benchmarks() -> None:
         check=False,
         timeout=300,
     )
+
+
+@pytest.mark.slow
+def test_pytest_collects_the_doctests_of_search_and_not_benchmarks() -> None:
+    # What plain `pytest`, the fast tier, collects.
+    done = collect()
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     items = [line for line in done.stdout.splitlines() if "::" in line]
     collected = {item.split("::")[0] for item in items}
@@ -370,3 +428,145 @@ def test_pytest_collects_the_doctests_of_search_and_not_benchmarks() -> None:
     assert {"search/query.py", "search/ingest/dates.py", "search/snippets.py"} <= with_examples
     assert {c for c in collected if c.startswith("search/")} == with_examples
     assert not {c for c in collected if not c.startswith(("tests/", "search/"))}
+
+
+@pytest.mark.slow
+def test_a_test_left_out_of_ci_is_out_of_the_fast_tier() -> None:
+    # So `pytest -m "not slow"` is the fast tier too: a corpus or long test is marked slow.
+    done = collect("-m", "(corpus or long) and not slow")
+    assert done.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, done.stdout[-3000:]
+
+
+def test_ci_runs_the_test_command_of_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", quick_start, re.DOTALL)
+    assert len(blocks) == 2 and blocks[1].strip() == TEST_COMMAND
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert TEST_COMMAND in ci.splitlines()
+
+
+# --- what a command imports -----------------------------------------------------------------------
+
+_MODULES_OF_A_RUN = """
+import json, sys
+from search.cli import main
+main(sys.argv[2:], prog_name="bahth", standalone_mode=False)
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump(sorted(sys.modules), out)
+"""
+ENGINE_LIBRARIES = {"whoosh", "tantivy"}
+WEB_STACK = {"starlette", "jinja2", "uvicorn", "search.web"}
+
+
+def modules_of_a_run(tmp_path: Path, *arguments: str | Path) -> set[str]:
+    """The modules a fresh ``bahth arguments`` has imported when it is done, and their
+    top-level packages."""
+    found = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAHTH_")}
+    done = subprocess.run(
+        [sys.executable, "-c", _MODULES_OF_A_RUN, found, *arguments],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    names = set(json.loads(found.read_text(encoding="utf-8")))
+    return names | {name.split(".")[0] for name in names}  # whoosh for whoosh.query
+
+
+def test_help_imports_no_engine_no_searcher_no_web_stack(tmp_path: Path) -> None:
+    # Start-up: `bahth --help` is click and the command modules, nothing that opens an index.
+    found = modules_of_a_run(tmp_path, "--help")
+    assert not found & (ENGINE_LIBRARIES | WEB_STACK)
+    assert not found & {"search.searcher", "search.indexer", "search.spelling", "marisa_trie"}
+
+
+def test_a_search_imports_its_engine_only_and_no_web_stack(
+    tmp_path: Path, seeds_index: Path, engine: str
+) -> None:
+    found = modules_of_a_run(tmp_path, "search", "بوتين", "--index", seeds_index)
+    assert engine in found
+    assert not found & (ENGINE_LIBRARIES - {engine})
+    assert not found & (WEB_STACK | {"search.indexer"})
+
+
+# --- the installed wheel: search/ needs nothing from the checkout ---------------------------------
+
+# The checkout's other top-level packages: tooling and tests, which the wheel does not ship.
+CHECKOUT_ONLY = {"benchmarks", "tools", "tests"}
+
+
+def distribution_name(requirement: str) -> str:
+    """The normalized distribution name of a requirement (``whoosh-reloaded==2.7.5``)."""
+    name = re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_search_imports_only_itself_the_stdlib_and_its_dependencies() -> None:
+    # An import of benchmarks/, tools/ or tests/ works in a checkout and nowhere else (the
+    # lexicon builder once imported benchmarks); so does one of a package only the tests install.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    requirements = [*project["dependencies"], *extras["serve"], *extras["parquet"]]
+    declared = {distribution_name(r) for r in requirements}
+    distributions = packages_distributions()
+    for path in MODULES:
+        names = {n.split(".")[0] for n in imports(path)} - {"search"} - sys.stdlib_module_names
+        where = path.relative_to(PACKAGE)
+        assert not names & CHECKOUT_ONLY, f"{where} imports {names & CHECKOUT_ONLY}"
+        undeclared = {
+            name
+            for name in names
+            if not {distribution_name(d) for d in distributions.get(name, [])} & declared
+        }
+        assert not undeclared, f"{where} imports {undeclared}, not a declared dependency"
+
+
+_IMPORT_ALL_INSTALLED = """
+import importlib, json, pkgutil, search
+names = sorted(m.name for m in pkgutil.walk_packages(search.__path__, "search."))
+for name in names:
+    importlib.import_module(name)
+print(json.dumps({"file": search.__file__, "modules": names}))
+"""
+
+
+@pytest.mark.slow
+def test_the_wheel_works_installed_in_a_fresh_environment(tmp_path: Path) -> None:
+    # The wheel is built from a copy of what it is made of (the build writes nothing into the
+    # checkout) and installed with its dependencies, from the package index, into a venv that
+    # sees no other site-packages; everything runs outside the checkout, without PYTHONPATH.
+    source = tmp_path / "source"
+    shutil.copytree(PACKAGE, source / "search", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, source / name)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("BAHTH_")}
+
+    def run(*command: str | Path) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, f"{command}:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+        return done
+
+    pip = (sys.executable, "-m", "pip")
+    run(*pip, "wheel", "--no-deps", "-q", "-w", tmp_path / "dist", source)
+    (wheel,) = (tmp_path / "dist").glob("bahth-*.whl")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python, bahth = venv / "bin" / "python", venv / "bin" / "bahth"
+    run(*pip, "--python", python, "install", "-q", f"{wheel}[serve]")
+
+    found = json.loads(run(python, "-c", _IMPORT_ALL_INSTALLED).stdout)
+    assert Path(found["file"]).is_relative_to(venv)
+    assert {module_name(path) for path in MODULES} == {"search", *found["modules"]}
+    assert "Example:" in run(bahth, "--help").stdout
+    # the stemmer's data and the templates ship: a real index and search of the seed articles
+    index = tmp_path / "index"
+    run(bahth, "index", ROOT / "seeds", "--index", index)
+    results = json.loads(run(bahth, "search", "لبوتين", "--index", index, "--json").stdout)
+    assert results["total"] > 0 and "بوتين" in results["hits"][0]["title"]

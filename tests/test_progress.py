@@ -123,6 +123,7 @@ def terminal_run(
     return code, stdout, lines, directory
 
 
+@pytest.mark.slow
 def test_terminal_shows_a_bar_with_articles_rates_and_megabytes(
     terminal_run: tuple[int, str, list[str], Path],
 ) -> None:
@@ -163,6 +164,7 @@ def test_terminal_shows_the_commit_as_a_step_after_reading(
     assert re.fullmatch(r"committed in [\d.]+ s", steps[2]), steps
 
 
+@pytest.mark.slow
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     (tmp_path / "dump.jsonl").write_text(jsonl(articles(150)), encoding="utf-8")
     result = subprocess.run(

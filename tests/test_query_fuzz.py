@@ -5,7 +5,7 @@
 Queries are made of the language's pieces (OR, AND, NOT, -, quotes, parentheses, fields, *),
 Arabic and Latin words, control and bidi characters and lone surrogates, at any size and
 depth; options of any type (None, floats, negative and huge numbers, strings, lists). The
-default run tries 100 examples a test and engine; ``-m slow`` runs the ``slow`` profile's
+default run tries 100 examples a test and engine; ``-m long`` runs the ``slow`` profile's
 thousands. A process abort (tantivy aborted on a page of 10**12) ends the test run itself: the
 run finishing is the proof that none happened.
 """
@@ -188,6 +188,7 @@ def test_any_query_and_options_scan_or_give_a_query_error(
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @settings(
     max_examples=2_500,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -21,7 +21,7 @@ import pytest
 
 from search import Indexer, Searcher, layout
 
-pytestmark = pytest.mark.usefixtures("engine")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("engine")]
 
 WORDS = (  # noqa: SIM905 -- an Arabic word list reads best as one string
     "الحكومة الوزير البرلمان المدينة الشركة السوق الاقتصاد المنتخب الجامعة "

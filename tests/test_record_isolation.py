@@ -21,7 +21,7 @@ import pytest
 from search import Article, Indexer, Searcher
 from search.report import IndexReport
 
-pytestmark = pytest.mark.usefixtures("engine")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("engine")]
 
 WORD = "النفط"
 COUNT = 300  # over whoosh's job files (100 documents) and tantivy's batches (64)

@@ -119,6 +119,7 @@ CORPORA = (
 
 
 @pytest.mark.corpus
+@pytest.mark.slow
 def test_real_articles(shared_data: Path) -> None:
     # Every 10th article of the first ones of each corpus, ~2,000 in all.
     checked = 0

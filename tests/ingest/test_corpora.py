@@ -12,7 +12,7 @@ import pytest
 from search.article import Article
 from search.ingest import Note, Reject, read_dump
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 

@@ -7,7 +7,7 @@ Records are JSON values of any shape (deep ones too), with field names ours and 
 lone surrogates, NUL and other controls, bidi marks, quotes, backslashes, brackets, SGML tags
 and entities, and fields past the limit; they are written as JSON Lines, a JSON array (cut
 short or with garbage, sometimes), CSV, TSV, TREC/SGML, a scraped page, members of a zip and
-Parquet, plain or gzipped. The default run tries a few hundred examples in all; ``-m slow``
+Parquet, plain or gzipped. The slow tier tries a few hundred examples in all; ``-m long``
 runs thousands.
 """
 
@@ -33,6 +33,8 @@ from search.article import Article
 from search.ingest import Note, Reject, read_dump
 from search.ingest.fields import FieldMap
 from search.ingest.jsonarray import read_json_array
+
+pytestmark = pytest.mark.slow  # hypothesis through every reader: tens of seconds in all
 
 LIMIT = 4 * 1024  # the record limit of the runs: fields past it are common in the examples
 # Peak Python memory of reading one example (inputs are at most a few MB): the limit and its
@@ -300,10 +302,10 @@ def test_an_array_of_records_reads_as_its_lines_do(records: list[dict[str, Any]]
     ]
 
 
-# --- the slow tier -----------------------------------------------------------------------------
+# --- the long tier -----------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.long
 @SLOW
 @given(
     items=ITEMS,

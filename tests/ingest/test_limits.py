@@ -136,6 +136,7 @@ def test_a_csv_row_over_the_limit_is_a_reject_and_the_next_rows_are_read(write: 
     )
 
 
+@pytest.mark.slow
 def test_a_csv_quote_that_never_closes_is_one_reject_and_memory_stays_bounded(
     write: Write,
 ) -> None:
@@ -195,6 +196,7 @@ def nested(depth: int) -> str:
     return "[" * depth + "]" * depth
 
 
+@pytest.mark.slow
 def test_an_element_nested_100000_deep_is_a_reject_between_two_articles(write: Write) -> None:
     text = f"[{json.dumps(good(1))},\n{nested(100_000)},\n{json.dumps(good(2))}]"
     records, most = peak(read_dump(write("a.json", text)))
@@ -248,6 +250,7 @@ def test_blank_lines_come_in_runs_and_keep_the_line_numbers(
     assert articles[1].origin == f"{path}:{second}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["blank.jsonl.gz", "blank.json.gz"])
 def test_more_than_64_mib_of_newlines_ends_the_file(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
@@ -283,6 +286,7 @@ def two_mib_line(tmp_path: Path) -> Path:
     return dump
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("engine")
 @pytest.mark.parametrize("command", ["index", "rebuild"])
 def test_max_record_mb_sets_the_limit(tmp_path: Path, command: str) -> None:

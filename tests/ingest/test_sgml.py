@@ -372,6 +372,7 @@ def _peak(records: Iterator[Article | Reject]) -> tuple[int, int]:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_memory_does_not_grow_with_the_number_of_docs() -> None:
     # Under tracemalloc the reader is several times slower, so 2,000 and 20,000 DOCs (180,000
     # lines) rather than more; a leak of even a few bytes per DOC shows at this ratio.
@@ -421,6 +422,7 @@ def _ant_doc(record: dict[str, str | None]) -> str:
 
 
 @pytest.mark.corpus
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "dump",
     ["antcorpus_v1.1/ant_v1.1_jawharafm.jsonl.gz",

@@ -265,6 +265,7 @@ def test_progress_counts_the_bytes_of_the_zip(write: Write) -> None:
     assert (seen[-1].records, seen[-1].files_done, seen[-1].files_total) == (1450, 1, 1)
 
 
+@pytest.mark.slow
 def test_a_large_member_is_streamed(tmp_path: Path) -> None:
     words = ["الحكومة", "الاقتصاد", "وزير", "اجتماع", "القاهرة", "الرياض", "مجلس", "الأمن"]
 
@@ -307,6 +308,7 @@ SAUDINEWSNET = Path(__file__).parents[2] / ".." / "shared" / "data" / "saudinews
 
 
 @pytest.mark.corpus
+@pytest.mark.slow
 def test_saudinewsnet_as_published_upstream(tmp_path: Path, split: Split) -> None:
     """The corpus put back in its upstream shape (a zip a day, each holding one JSON array
     of ``source, url, date_extracted, title, author, content``) reads as our JSONL copy."""

@@ -18,6 +18,8 @@ import pytest
 
 from tests.web.conftest import HOSTILE_TITLE, OIL, running_server
 
+pytestmark = pytest.mark.slow  # a real browser: seconds to start
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # No sandbox: CI runs as root in a container, where Chromium's sandbox cannot start. Nothing
 # that would reach the network (the test page loads nothing from it anyway).

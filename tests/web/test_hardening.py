@@ -172,6 +172,7 @@ def test_a_loopback_server_refuses_other_names_dns_rebinding(
     assert OIL not in response.text and "127.0.0.1:8000" in response.text
 
 
+@pytest.mark.slow
 def test_bahth_serve_checks_the_host_on_loopback_and_not_on_the_network(oil_index: Path) -> None:
     with running_server(oil_index) as (url, _):
         assert _status(url, "evil.example") == 400
@@ -202,6 +203,7 @@ def deadline_server(index: Path, timeout: float) -> Iterator[tuple[str, int]]:
         sock.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "sent",
     [b"", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nG"],
