@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from search import Indexer, Searcher, engines
-from search.engine import Location, create, engine_of, location_of
+from search.engine import Location, create, engine_of, location_of, registry
 from search.engine.testing import EngineContract
 
 from . import toy_engine
@@ -69,3 +70,35 @@ def test_a_generation_records_its_engine_and_where_it_keeps_the_index(tmp_path: 
     local.mkdir()
     create(local, "toy")
     assert location_of(local) == Location(local, ())
+
+
+def test_a_registered_engine_must_have_what_the_contract_asks() -> None:
+    half = types.SimpleNamespace(NAME="half", SCHEMA_VERSION=1, create=print)
+    with pytest.raises(TypeError, match="no THREAD_SAFE, committed, open_reader, open_writer"):
+        engines.register(half)  # type: ignore[arg-type]
+    assert "half" not in engines.names()
+
+
+def test_an_engine_another_distribution_declares_is_found_by_its_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Python convention for plug-ins: a distribution's ``bahth.engines`` entry point."""
+    info = tmp_path / "bahth_toy-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: bahth-toy\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[bahth.engines]\ntoy = tests.toy_engine\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    engines.unregister("toy")
+    registry._entry_points.cache_clear()
+    try:
+        assert "toy" in engines.names()
+        assert engines.load("toy") is toy_engine
+        Indexer(tmp_path / "index", engine="toy").add_files([SEEDS])
+        with Searcher(tmp_path / "index") as searcher:
+            assert searcher.stats().engine == "toy"
+            assert searcher.search("بوتين").total
+    finally:
+        monkeypatch.undo()
+        registry._entry_points.cache_clear()
+        engines.register(toy_engine)  # type: ignore[arg-type]
+    assert "toy" in engines.names()

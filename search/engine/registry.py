@@ -32,6 +32,9 @@ BUILT_IN = {
 }
 
 _registered: dict[str, Engine] = {}
+# What ``contract.Engine`` asks of an engine, checked when one comes from elsewhere.
+_REQUIRED = ("NAME", "SCHEMA_VERSION", "THREAD_SAFE", "create", "committed", "open_reader",
+             "open_writer")  # fmt: skip
 
 
 class UnknownEngine(ValueError):
@@ -58,16 +61,16 @@ def load(name: str) -> Engine:
     if name in _registered:
         return _registered[name]
     if name in BUILT_IN:
-        engine = importlib.import_module(BUILT_IN[name])
-    elif name in _entry_points():
-        engine = _entry_points()[name].load()
-    else:
-        raise UnknownEngine(name)
-    return cast(Engine, engine)
+        return cast(Engine, importlib.import_module(BUILT_IN[name]))
+    if name in _entry_points():
+        point = _entry_points()[name]
+        return _checked(point.load(), f"entry point {point.value!r}")
+    raise UnknownEngine(name)
 
 
 def register(engine: Engine) -> None:
     """Make ``engine`` known by its ``NAME`` in this process, until ``unregister``."""
+    _checked(engine, "registered")
     if engine.NAME in BUILT_IN or engine.NAME in _entry_points():
         raise ValueError(f"an engine named {engine.NAME!r} exists already")
     _registered[engine.NAME] = engine
@@ -76,6 +79,17 @@ def register(engine: Engine) -> None:
 def unregister(name: str) -> None:
     """Forget an engine ``register`` made known."""
     _registered.pop(name, None)
+
+
+def _checked(engine: object, origin: str) -> Engine:
+    """``engine``, when it has what an engine must; else a ``TypeError`` saying what not."""
+    missing = [name for name in _REQUIRED if not hasattr(engine, name)]
+    if missing:
+        raise TypeError(
+            f"{engine!r} ({origin}) is not a Bahth engine: it has no {', '.join(missing)} "
+            "(see search.engine.contract.Engine)"
+        )
+    return cast(Engine, engine)
 
 
 @cache
