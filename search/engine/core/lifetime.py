@@ -1,6 +1,6 @@
 """Processes an engine starts for an indexing run end with the run, quietly.
 
-A run analyses articles in processes of its own: whoosh's forked workers, tantivy's
+A run analyses articles in processes of its own: whoosh's forked workers, ``pool``'s
 ``analysis_process`` commands. Killed with ``kill -9``, the run cannot end them, so they must
 notice by themselves: a worker left behind waits forever on a pipe nobody writes, and a forked
 one keeps open whatever its parent had open. So a worker calls ``die_with_parent`` first:

@@ -1,10 +1,11 @@
-"""Analysis in other processes, so that Bahth's Python analysis keeps tantivy's threads fed.
+"""Analysis in other processes, so that Bahth's Python analysis keeps an engine's indexing
+threads fed (tantivy's, or any engine's that indexes outside the GIL).
 
 Each process is ``python -m search.engine.core.analysis_process``: it reads batches of
 articles (pickled) on stdin and writes what ``prepare_all`` makes of them on stdout, in order.
 They are started as plain commands, not by ``multiprocessing``: that would import the caller's main
 module again in every process (a script without a ``__main__`` guard would run again, a script
-read from stdin would fail), or fork a process in which tantivy's threads run.
+read from stdin would fail), or fork a process in which an engine's threads run.
 
 The processes run in a session of their own: a terminal's Ctrl-C reaches the parent alone,
 which cancels the run and ends them. They are given the parent's PID, and end with it
