@@ -183,6 +183,17 @@ def test_words_after_double_dash_are_query_words_even_if_they_look_like_options(
     assert ids(document) == ALL
 
 
+@pytest.mark.parametrize("typo", ["--jsno", "--jsno=1", "--sinse"])
+def test_a_mistyped_option_is_a_usage_error_not_a_query_word(
+    oil_index: Path, runner: CliRunner, typo: str
+) -> None:
+    result = bahth(runner, "search", OIL, typo, "--index", oil_index)
+    assert_usage_error(result, f"No such option '{typo.partition('=')[0]}'", "Did you mean")
+    # after --, it is what the user asked for: a word of the query
+    document = found(runner, oil_index, "--", OIL, typo)
+    assert document["query"] == f"{OIL} {typo}"
+
+
 def test_an_option_missing_its_value_is_still_reported(oil_index: Path, runner: CliRunner) -> None:
     result = bahth(runner, "search", f"-{QATAR}", OIL, "--index", oil_index, "-n")
     assert_usage_error(result, "'-n' requires an argument")

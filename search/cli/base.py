@@ -59,7 +59,8 @@ class QueryCommand(click.Command):
     options (with their values) are passed on as they are, and the other words, joined with
     spaces, become the query, given after ``--`` so that click takes it as it is. ``--`` still
     makes everything after it part of the query, and the words may come quoted as one
-    argument or as several.
+    argument or as several. A word starting with ``--`` before it is an option, and one the
+    command does not have is click's usage error (``--jsno``: did you mean ``--json``?).
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -99,6 +100,10 @@ class QueryCommand(click.Command):
                 and not token[2:3].isalpha()
             ):
                 options.append(token)  # -n5; but -nato is a word, as no option takes letters
+            elif token.startswith("--"):
+                # Not one of ours: a mistyped option (--jsno), for click to refuse with its
+                # guess, rather than a query word. A query word that starts so comes after --.
+                options.append(token)
             else:
                 words.append(token)
         return options, words, True

@@ -74,7 +74,8 @@ def search_command(
     marked partial); "quoted phrase" matches exact forms in order; OR, NOT or -word,
     parentheses; title:, body:, source:, category: fields; word* for a prefix.
     The query may be one argument or several words, and may start with -word: a word that
-    is not an option below is part of the query (and every word after --).
+    is not an option below is part of the query (and every word after --); a --word that is
+    not one is a usage error.
 
     The result line (counts, time, words not in the index) comes first on stdout, with the
     results, then "Did you mean: …" when a word looks misspelled; errors go to stderr. On a
