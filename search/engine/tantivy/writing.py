@@ -125,6 +125,10 @@ class TantivyWriter:
 
     def cancel(self) -> None:
         self._feeder.close()
-        self._writer.rollback()
-        self._writer.garbage_collect_files()
-        del self._writer  # ends its threads and releases the lock
+        try:
+            self._writer.rollback()
+            self._writer.garbage_collect_files()
+        finally:
+            # Dropped even when the disk refused the rollback: that ends its threads and
+            # releases its lock, so that the same process can write again.
+            del self._writer
