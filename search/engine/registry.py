@@ -1,7 +1,7 @@
-"""Which engines there are, by name: the one place the CLI, ``bahth stats``, the tests and the
-docs learn them from.
+"""Which engines there are, by name: the one place ``bahth index --engine``, the tests'
+``engine`` parametrization and the conformance suite learn them from.
 
-Three sources, in this order of precedence:
+Three sources; a name belongs to one (``register`` refuses a name the others have):
 
 - the engines of this package (``BUILT_IN``: a name and the module that is the engine);
 - entry points in the group ``bahth.engines`` of any installed distribution, so an engine can
