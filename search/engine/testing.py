@@ -87,8 +87,8 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(repr(article).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _commit(engine: Engine, directory: Path, articles: tuple[Article, ...]) -> list[Failure]:
-    writer = engine.open_writer(Location(directory), 1, Stories.empty())
+def _commit(engine: Engine, at: Location, articles: tuple[Article, ...]) -> list[Failure]:
+    writer = engine.open_writer(at, 1, Stories.empty())
     for article in articles:
         writer.add(article, content_hash(article))
     failures = writer.failures()
@@ -104,11 +104,16 @@ class EngineContract:
     def engine(self) -> Engine:
         return load(self.engine_name)
 
+    def location(self, directory: Path) -> Location:
+        """Where each test's index goes; an engine that lives elsewhere (a server, shards)
+        overrides it to give its address."""
+        return Location(directory)
+
     def built(self, tmp_path: Path, articles: tuple[Article, ...] = ARTICLES) -> EngineReader:
         engine = self.engine()
-        engine.create(Location(tmp_path))
-        assert not _commit(engine, tmp_path, articles)
-        return engine.open_reader(Location(tmp_path))
+        engine.create(self.location(tmp_path))
+        assert not _commit(engine, self.location(tmp_path), articles)
+        return engine.open_reader(self.location(tmp_path))
 
     @staticmethod
     def refs(reader: EngineReader, ids: Iterable[str]) -> list[Ref]:
@@ -132,29 +137,29 @@ class EngineContract:
 
     def test_a_commit_is_visible_at_once_with_a_higher_number(self, tmp_path: Path) -> None:
         engine = self.engine()
-        engine.create(Location(tmp_path))
-        before = engine.committed(Location(tmp_path))
-        old = engine.open_reader(Location(tmp_path))
-        writer = engine.open_writer(Location(tmp_path), 1, Stories.empty())
+        engine.create(self.location(tmp_path))
+        before = engine.committed(self.location(tmp_path))
+        old = engine.open_reader(self.location(tmp_path))
+        writer = engine.open_writer(self.location(tmp_path), 1, Stories.empty())
         for article in ARTICLES[:3]:
             writer.add(article, content_hash(article))
         numbers: list[int] = []
         writer.commit(numbers.append)
-        after = engine.committed(Location(tmp_path))
+        after = engine.committed(self.location(tmp_path))
         assert before < numbers[0] <= after
         assert old.doc_count() == 0  # a reader is a snapshot
-        assert engine.open_reader(Location(tmp_path)).doc_count() == 3
+        assert engine.open_reader(self.location(tmp_path)).doc_count() == 3
 
     def test_a_failed_prepare_or_a_cancel_commits_nothing(self, tmp_path: Path) -> None:
         engine = self.engine()
-        engine.create(Location(tmp_path))
-        _commit(engine, tmp_path, ARTICLES[:2])
-        before = engine.committed(Location(tmp_path))
+        engine.create(self.location(tmp_path))
+        _commit(engine, self.location(tmp_path), ARTICLES[:2])
+        before = engine.committed(self.location(tmp_path))
 
         def fail(number: int) -> None:
             raise OSError("the disk is full")
 
-        writer = engine.open_writer(Location(tmp_path), 1, Stories.empty())
+        writer = engine.open_writer(self.location(tmp_path), 1, Stories.empty())
         writer.add(ARTICLES[2], content_hash(ARTICLES[2]))
         writer.delete("a1")
         try:
@@ -163,35 +168,35 @@ class EngineContract:
             writer.cancel()
         else:
             raise AssertionError("commit went on after prepare raised")
-        writer = engine.open_writer(Location(tmp_path), 1, Stories.empty())
+        writer = engine.open_writer(self.location(tmp_path), 1, Stories.empty())
         writer.add(ARTICLES[3], content_hash(ARTICLES[3]))
         writer.cancel()
-        assert engine.committed(Location(tmp_path)) == before
-        assert sorted(engine.open_reader(Location(tmp_path)).ids()) == ["a1", "a2"]
+        assert engine.committed(self.location(tmp_path)) == before
+        assert sorted(engine.open_reader(self.location(tmp_path)).ids()) == ["a1", "a2"]
 
     def test_replace_keeps_the_last_version_and_delete_counts(self, tmp_path: Path) -> None:
         engine = self.engine()
-        engine.create(Location(tmp_path))
-        _commit(engine, tmp_path, ARTICLES[:2])
-        writer = engine.open_writer(Location(tmp_path), 1, Stories.empty())
+        engine.create(self.location(tmp_path))
+        _commit(engine, self.location(tmp_path), ARTICLES[:2])
+        writer = engine.open_writer(self.location(tmp_path), 1, Stories.empty())
         edited = Article("a1", "عنوان جديد", "نص جديد عن الطاقة")
         writer.replace(ARTICLES[0], "1" * 16)
         writer.replace(edited, "2" * 16)
         assert writer.delete("a2") == 1
         assert writer.delete("nowhere") == 0
         writer.commit(lambda number: None)
-        reader = engine.open_reader(Location(tmp_path))
+        reader = engine.open_reader(self.location(tmp_path))
         assert list(reader.ids()) == ["a1"]
         assert reader.find("a1") == edited
         assert reader.versions(["a1", "a2"]) == {"a1": version("2" * 16)}
 
     def test_an_article_it_cannot_take_is_a_failure_not_the_end(self, tmp_path: Path) -> None:
         engine = self.engine()
-        engine.create(Location(tmp_path))
+        engine.create(self.location(tmp_path))
         broken = Article("bad", "خبر \ud800", "نص", origin="dump.jsonl:7")
-        failures = _commit(engine, tmp_path, (ARTICLES[0], broken, ARTICLES[1]))
+        failures = _commit(engine, self.location(tmp_path), (ARTICLES[0], broken, ARTICLES[1]))
         assert [(f.article_id, f.origin) for f in failures] == [("bad", "dump.jsonl:7")]
-        assert sorted(engine.open_reader(Location(tmp_path)).ids()) == ["a1", "a2"]
+        assert sorted(engine.open_reader(self.location(tmp_path)).ids()) == ["a1", "a2"]
 
     # --- stored articles ----------------------------------------------------------------------
 
