@@ -21,9 +21,10 @@ from .engine import EngineHit, EngineReader, Filter, engine_of, location_of
 from .engine.compiling import CompiledQuery, compile_query
 from .engine.contract import STORY, Everything, Query, Term, any_of, keyword_key
 from .engine.ranking import Match, Sort, rank, rank_stories, story_copies
-from .errors import BahthError
+from .errors import BahthError, QueryError
 from .facets import Facets
 from .facets import facets as make_facets
+from .filters import lift_filters
 from .options import check_keyword, check_scan, check_search
 from .periods import date_range
 from .query import parse
@@ -164,7 +165,9 @@ class Searcher:
         need = page * limit
         with self._reading():
             engine = self._engine
-            compiled, first, last = self._compile(query, since, until, source, category, stemming)
+            compiled, first, last, source, category = self._compile(
+                query, since, until, source, category, stemming
+            )
             filter_ = _filter(first, last, source, category)
             stories: tuple[int | None, int | None] = (None, None)
             ranked: Sequence[tuple[EngineHit, bool, int | None]]
@@ -240,15 +243,37 @@ class Searcher:
         source: str | None,
         category: str | None,
         stemming: bool,
-    ) -> tuple[CompiledQuery, dt.date | None, dt.date | None]:
+    ) -> tuple[CompiledQuery, dt.date | None, dt.date | None, str | None, str | None]:
         """Check the query and its filters (``QueryError``), and compile it for the engine;
-        with the date range. The caller holds the lock, and ranks with the same engine."""
+        with the date range and the source and category to filter by, given as options or
+        typed in the query (``search.filters``). The caller holds the lock, and ranks with the
+        same engine."""
         first, last = date_range(since, until)
-        tree = parse(query)
-        for name, value in (("source", source), ("category", category)):
-            if value is not None:
-                check_keyword(self._engine, name, value)
-        return compile_query(self._engine, tree, exact_only=not stemming), first, last
+        tree, typed = lift_filters(parse(query))
+        given: dict[str, str | None] = {"source": source, "category": category}
+        for name, value in typed.items():
+            option = given[name]
+            if option is not None and keyword_key(option) != keyword_key(value):
+                raise QueryError(
+                    f"{name} '{option}' conflicts with {name}:{value} in the query",
+                    f"Give one {name}",
+                    option=name,
+                    value=option,
+                )
+            given[name] = value
+        for name, wanted in given.items():
+            if wanted is None:
+                continue
+            try:
+                check_keyword(self._engine, name, wanted)
+            except QueryError as error:
+                if name not in typed:
+                    raise
+                # Said as it was typed: a field of the query, not an option.
+                message = f"{name}:{wanted} in the query is not a {name} of this index"
+                raise QueryError(message, error.fix, value=wanted) from None
+        compiled = compile_query(self._engine, tree, exact_only=not stemming, filtered=bool(typed))
+        return compiled, first, last, given["source"], given["category"]
 
     def scan(
         self,
@@ -290,7 +315,9 @@ class Searcher:
         )  # fmt: skip
         with self._reading():
             engine = self._engine
-            compiled, first, last = self._compile(query, since, until, source, category, stemming)
+            compiled, first, last, source, category = self._compile(
+                query, since, until, source, category, stemming
+            )
             oldest, newest = engine.date_range()
         # One pass per query, with what each hit's partial flag is: the full matches
         # (never partial), the rest of the any-word matches (always partial), or every
@@ -316,7 +343,7 @@ class Searcher:
         body) with the words of the search that found it. A malformed query is a
         ``QueryError``; ``stemming`` is ``search``'s."""
         with self._reading():
-            compiled, _, _ = self._compile(query, None, None, None, None, stemming)
+            compiled, *_ = self._compile(query, None, None, None, None, stemming)
         return [mark(text, compiled.highlights) for text in texts]
 
     def get(self, article_id: str) -> Article | None:

@@ -72,7 +72,8 @@ def search_command(
 ) -> None:
     """Search the index. Words are all required (articles with most of them fill the page,
     marked partial); "quoted phrase" matches exact forms in order; OR, NOT or -word,
-    parentheses; title:, body:, source:, category: fields; word* for a prefix.
+    parentheses; title:, body: fields; source:, category: filter as --source, --category do;
+    word* for a prefix.
     The query may be one argument or several words, and may start with -word: a word that
     is not an option below is part of the query (and every word after --); a --word that is
     not one is a usage error.

@@ -171,11 +171,15 @@ class _Compiler:
         return sum(self.reader.doc_frequency(f, term) for f in fields)
 
 
-def compile_query(reader: EngineReader, tree: Node, *, exact_only: bool = False) -> CompiledQuery:
+def compile_query(
+    reader: EngineReader, tree: Node | None, *, exact_only: bool = False, filtered: bool = False
+) -> CompiledQuery:
     """Translate a query tree, with ``reader``'s term statistics (unknown words, prefix
-    expansions); ``exact_only`` matches normalized forms without stemming."""
+    expansions); ``exact_only`` matches normalized forms without stemming. ``filtered``: the
+    query's fields filter (``search.filters``), and a query with nothing else to match
+    (``tree`` None, or only excluded words) matches every article that passes them."""
     compiler = _Compiler(reader, exact_only)
-    top = tree.children if isinstance(tree, And) else (tree,)
+    top = () if tree is None else tree.children if isinstance(tree, And) else (tree,)
     clauses: list[q.Query] = []
     exclude: list[q.Query] = []
     for child in top:
@@ -183,6 +187,8 @@ def compile_query(reader: EngineReader, tree: Node, *, exact_only: bool = False)
         compiled = compiler.node(child.child if isinstance(child, Not) else child)
         if compiled is not None:
             target.append(compiled)
+    if not clauses and filtered and not compiler.stopwords:
+        clauses.append(q.Everything())
     if not clauses:
         words = ", ".join(compiler.stopwords) or "nothing"
         raise QueryError(
