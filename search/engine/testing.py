@@ -9,7 +9,8 @@ An engine package's tests subclass ``EngineContract`` and name their engine (reg
         engine_name = "mine"
 
 What an engine returns is checked against what Bahth's own analysis says the articles hold
-(``index_terms``), never against another engine: a new engine needs no other to be tested.
+(``core.documents.prepare``), never against another engine: a new engine needs no other to be
+tested.
 Scores are only compared within one engine (order, ties); ``contract`` says what they mean.
 The module imports no test framework, so it ships with the package.
 """
@@ -28,6 +29,7 @@ from ..article import Article
 from ..stories import Stories
 from . import contract as q
 from .contract import Engine, EngineReader, Failure, Location, Ref, keyword_key, version
+from .core.documents import prepare
 from .registry import load
 
 D = dt.date
@@ -58,17 +60,9 @@ ARTICLES = (
 
 
 def terms_of(article: Article, field: str) -> list[str]:
-    """The terms Bahth's analysis puts in ``field`` of ``article`` (``contract.FIELDS``)."""
-    stems: dict[str, list[str]] = {}
-    norms: dict[str, list[str]] = {}
-    keywords = q.KEYWORD_SEPARATOR.join(article.keywords)
-    for name, text in (("title", article.title), ("body", article.body), ("keywords", keywords)):
-        stems[name], norms[name] = index_terms(text)
-    if field == "text":
-        return q.text_of(stems["title"], stems["body"], stems["keywords"])
-    if field.endswith("_exact"):
-        return norms[field.removesuffix("_exact")]
-    return stems[field]
+    """The terms Bahth's analysis puts in ``field`` of ``article`` (``contract.FIELDS``), as
+    ``core.documents.prepare`` gives them to every engine that does not analyse for itself."""
+    return dict(prepare(article).texts).get(field, "").split()
 
 
 def term(word: str) -> str:
