@@ -5,6 +5,8 @@ BahthError
 ├── IndexIncompatible   built by another analysis or schema version (fix: ``bahth rebuild``)
 ├── IndexDamaged        a file of the index is not as Bahth wrote it (fix: restore it)
 ├── IndexLocked         another process is writing the index (fix: wait, or ``--wait``)
+├── ShardUnavailable    a shard of a cluster did not answer (fix: start its server, or
+│                       search with --allow-partial)
 ├── StorageError        the disk refused: no space left, read-only, permission denied
 │                       (fix: free space, or check the permissions)
 ├── InputError          a dump file cannot be read at all (fix: check the path)
@@ -67,6 +69,20 @@ class IndexLocked(BahthError):
     """Another process holds the index's write lock."""
 
     default_fix = "Wait for the other writer to finish, or pass --wait to queue behind it."
+
+
+class ShardUnavailable(BahthError):
+    """A shard of a cluster index (``search.engine.xapian``) could not be reached or did not
+    answer in time; ``shard`` is its address as the cluster names it."""
+
+    default_fix = (
+        "Start the shard's server (bahth shard serve DIR --port PORT), or search with "
+        "--allow-partial for the other shards' results."
+    )
+
+    def __init__(self, shard: str, reason: str, fix: str | None = None) -> None:
+        super().__init__(f"The shard {shard} did not answer: {reason}.", fix)
+        self.shard = shard
 
 
 class StorageError(BahthError):

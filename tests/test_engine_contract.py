@@ -24,6 +24,19 @@ class TestTantivy(EngineContract):
     engine_name = "tantivy"
 
 
+class TestXapian(EngineContract):
+    engine_name = "xapian"
+
+
+class TestXapianShards(EngineContract):
+    """The xapian engine with its articles routed to three local shards."""
+
+    engine_name = "xapian"
+
+    def location(self, directory: Path) -> Location:
+        return Location(directory, ("shard-1", "shard-2", "shard-3"))
+
+
 def test_every_registered_engine_has_its_suite_here() -> None:
     tested = {c.engine_name for c in EngineContract.__subclasses__()}
     assert set(engines.names()) <= tested

@@ -23,10 +23,12 @@ from typing import IO
 from search.article import Article
 from search.engine import contract as q
 from search.engine.contract import (
+    DEFAULT_REACH,
     EngineHit,
     FacetCounts,
     Failure,
     Location,
+    Reach,
     Ref,
     keyword_key,
     version,
@@ -85,7 +87,8 @@ def _load(directory: Path) -> list[Doc]:
     return docs
 
 
-def open_reader(location: Location) -> ToyReader:
+def open_reader(location: Location, reach: Reach = DEFAULT_REACH) -> ToyReader:
+    # Its index is all local: nothing to reach.
     return ToyReader(_load(location.directory))
 
 
@@ -147,6 +150,7 @@ class ToyWriter:
 
 class ToyReader:
     score_digits = 6
+    missing: tuple[str, ...] = ()  # all local
 
     def __init__(self, docs: list[Doc]) -> None:
         self._docs = docs

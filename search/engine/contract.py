@@ -231,6 +231,22 @@ def any_of(clauses: Sequence[Query], exclude: Sequence[Query] = ()) -> Query:
     return Without(query, tuple(exclude)) if exclude else query
 
 
+def matches_of(query: Query) -> Query:
+    """``query`` without the parts that only add to scores: the same articles match."""
+    match query:
+        case Scored(inner, _):
+            return matches_of(inner)
+        case AnyOf(children):
+            return AnyOf(tuple(map(matches_of, children)))
+        case AllOf(children):
+            return AllOf(tuple(map(matches_of, children)))
+        case Without(inner, exclude):
+            return Without(matches_of(inner), exclude)
+        case Coordinated(clauses, exclude):
+            return any_of(tuple(map(matches_of, clauses)), exclude)
+    return query
+
+
 Ref = int | tuple[int, ...]
 """A match's name in the reader that found it: opaque to Bahth, but for its order (the index's
 own) and that equal refs are the same article."""
@@ -277,14 +293,32 @@ class Location:
     address: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How a reader treats the parts of an index that live elsewhere (shards on servers):
+    ``timeout``, the seconds it waits for each answer (None: the engine's default); with
+    ``allow_partial``, a part that does not answer is left out of the answers instead of
+    failing them, and the reader's ``missing`` names it. An engine whose index is all local
+    has nothing to reach and ignores it."""
+
+    timeout: float | None = None
+    allow_partial: bool = False
+
+
+DEFAULT_REACH = Reach()
+
+
 class EngineReader(Protocol):
     """A snapshot of one index generation, as it was when opened.
 
     ``score_digits``: scores are compared to this many decimals, so that copies of an article
-    tie whatever order the engine added their parts up in.
+    tie whatever order the engine added their parts up in. ``missing``: the parts of the index
+    (shards) left out of the last answer (``Reach.allow_partial``); always empty for a local
+    index.
     """
 
     score_digits: int
+    missing: tuple[str, ...]
 
     def close(self) -> None: ...
 
@@ -403,7 +437,8 @@ class Engine(Protocol):
     def committed(self, location: Location) -> int:
         """The number of the last visible commit; -1 when there is none. Numbers only grow."""
 
-    def open_reader(self, location: Location) -> EngineReader: ...
+    def open_reader(self, location: Location, reach: Reach = DEFAULT_REACH) -> EngineReader:
+        """A reader of the last commit at ``location``; ``reach`` for the parts elsewhere."""
 
     def open_writer(self, location: Location, workers: int, stories: Stories) -> EngineWriter:
         """A writer using ``workers`` processes or threads, assigning the stories of the

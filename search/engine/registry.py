@@ -29,6 +29,7 @@ DEFAULT = "whoosh"
 BUILT_IN = {
     "whoosh": "search.engine.whoosh",
     "tantivy": "search.engine.tantivy",
+    "xapian": "search.engine.xapian",
 }
 
 _registered: dict[str, Engine] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..contract import DEFAULT_REACH, Reach
 from . import writing
 from .reading import TantivyReader
 from .schema import SCHEMA_VERSION as SCHEMA_VERSION  # the contract's name
@@ -33,7 +34,8 @@ def committed(location: Location) -> int:
     return writing.committed(location.directory)
 
 
-def open_reader(location: Location) -> TantivyReader:
+def open_reader(location: Location, reach: Reach = DEFAULT_REACH) -> TantivyReader:
+    # Its index is all local: nothing to reach.
     return TantivyReader(location.directory)
 
 

@@ -34,6 +34,7 @@ class TantivyReader:
 
     # tantivy scores in 32-bit floats: BM25 sums of up to a few hundred keep four decimals.
     score_digits = 4
+    missing: tuple[str, ...] = ()  # all local
 
     def __init__(self, directory: Path) -> None:
         self._index, self._shadow = _open(directory)
@@ -211,7 +212,7 @@ class TantivyReader:
 
     def _unscored(self, query: q.Query, filter_: q.Filter | None) -> T:
         """The articles that match and pass ``filter_``, without scoring them."""
-        unscored = T.const_score_query(self.translate(_matches_of(query)), 1.0)
+        unscored = T.const_score_query(self.translate(q.matches_of(query)), 1.0)
         return self._restricted(unscored, filter_)
 
     def facets(self, query: q.Query, filter_: q.Filter | None) -> FacetCounts:
@@ -328,22 +329,6 @@ class TantivyReader:
 def _addresses(refs: Iterable[Ref]) -> list[tantivy.DocAddress]:
     """The documents of refs (``EngineHit.ref`` is a (segment, doc) pair)."""
     return [tantivy.DocAddress(*ref) for ref in refs]  # type: ignore[misc]
-
-
-def _matches_of(query: q.Query) -> q.Query:
-    """``query`` without the parts that only add to scores: the same articles match."""
-    match query:
-        case q.Scored(inner, _):
-            return _matches_of(inner)
-        case q.AnyOf(children):
-            return q.AnyOf(tuple(map(_matches_of, children)))
-        case q.AllOf(children):
-            return q.AllOf(tuple(map(_matches_of, children)))
-        case q.Without(inner, exclude):
-            return q.Without(_matches_of(inner), exclude)
-        case q.Coordinated(clauses, exclude):
-            return q.any_of(tuple(map(_matches_of, clauses)), exclude)
-    return query
 
 
 # --- opening -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..contract import DEFAULT_REACH, Reach
 from . import writing
 from .reading import WhooshReader
 from .schema import SCHEMA_VERSION as SCHEMA_VERSION  # the contract's name
@@ -34,7 +35,8 @@ def committed(location: Location) -> int:
     return writing.committed(location.directory)
 
 
-def open_reader(location: Location) -> WhooshReader:
+def open_reader(location: Location, reach: Reach = DEFAULT_REACH) -> WhooshReader:
+    # Its index is all local: nothing to reach.
     return WhooshReader(location.directory)
 
 

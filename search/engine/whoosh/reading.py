@@ -189,6 +189,7 @@ class WhooshReader:
     # Scores are sums of floats (BM25 around 1-100, plus 10,000 per matched clause with
     # coordination): 6 decimals lie far above the last digits that summation order changes.
     score_digits = 6
+    missing: tuple[str, ...] = ()  # all local
 
     def __init__(self, directory: Path) -> None:
         self._index = open_index(directory)

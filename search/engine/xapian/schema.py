@@ -1,0 +1,97 @@
+"""How an article is a Xapian document: a prefix per field for its terms, value slots for
+what is sorted, filtered and counted, and the stored article as the document's data.
+
+Xapian has no per-field document length: BM25 normalizes by the whole document's length
+(the sum of its terms' frequencies over every field). Every field of an article grows with
+its text, so the ratio to the average length that BM25 uses differs little from a field's own
+(measured in docs/benchmarks.md: the top ten agree with tantivy's).
+"""
+
+from __future__ import annotations
+
+import xapian
+
+from ...article import Article
+from ..contract import EXACT_FIELDS, STORY, keyword_key, version
+from ..core.documents import Prepared
+
+SCHEMA_VERSION = 1
+"""Bump when prefixes or slots change; an index records it and is refused by a Bahth that
+expects another."""
+
+# No prefix is the start of another, so a field's terms are those starting with its prefix.
+PREFIXES = {
+    "title": "XT",
+    "body": "XB",
+    "text": "XX",
+    "title_exact": "XET",
+    "body_exact": "XEB",
+    "keywords_exact": "XEK",
+    "source": "XS",
+    "category": "XC",
+    STORY: "XY",
+}
+ID_PREFIX = "Q"  # Xapian's convention for the unique id term
+
+DAY, STORY_SLOT, VERSION, SOURCE, CATEGORY, ID = range(6)
+"""Value slots: the date's ordinal (absent when undated) and the story number, sortable;
+the content's version (8 bytes); the source and category keys, and the id, as text."""
+
+# Xapian's on-disk format refuses a term longer than this (with its prefix): such a "word"
+# (a long run of letters in a scraped page) is left out of the index rather than the article.
+MAX_TERM_BYTES = 245
+
+
+def id_term(article_id: str) -> str:
+    """The term naming an article: replaced and deleted by it."""
+    return ID_PREFIX + article_id
+
+
+def number(value: int) -> bytes:
+    """An integer as a sortable value (``xapian.sortable_serialise``: ranges compare it)."""
+    return bytes(xapian.sortable_serialise(value))
+
+
+def integer(value: bytes) -> int:
+    """The integer of ``number``'s value; 0 for no value."""
+    return round(xapian.sortable_unserialise(value)) if value else 0
+
+
+def document(article: Article, content_hash: str, story: int, prepared: Prepared) -> tuple[
+    str, xapian.Document
+]:  # fmt: skip
+    """The Xapian document of an article, with its id (for routing to a shard)."""
+    doc = xapian.Document()
+    for name, text in prepared.texts:
+        prefix = PREFIXES[name]
+        if name in EXACT_FIELDS:  # with positions, for phrases
+            for position, word in enumerate(text.split(), 1):
+                if _fits(term := prefix + word):
+                    doc.add_posting(term, position)
+        else:
+            for word in text.split():
+                if _fits(term := prefix + word):
+                    doc.add_term(term)
+    if not _fits(id_term(article.id)):
+        raise ValueError(f"its id is longer than the {MAX_TERM_BYTES - 1} bytes Xapian takes")
+    doc.add_boolean_term(id_term(article.id))
+    doc.add_boolean_term(PREFIXES[STORY] + str(story))
+    for name, slot, value in (
+        ("source", SOURCE, article.source),
+        ("category", CATEGORY, article.category),
+    ):
+        if value and (key := keyword_key(value)):
+            if _fits(term := PREFIXES[name] + key):
+                doc.add_boolean_term(term)
+            doc.add_value(slot, key.encode("utf-8"))
+    if article.date is not None:
+        doc.add_value(DAY, number(article.date.toordinal()))
+    doc.add_value(STORY_SLOT, number(story))
+    doc.add_value(VERSION, version(content_hash).to_bytes(8, "big"))
+    doc.add_value(ID, article.id.encode("utf-8"))
+    doc.set_data(prepared.packed)
+    return article.id, doc
+
+
+def _fits(term: str) -> bool:
+    return len(term.encode("utf-8")) <= MAX_TERM_BYTES
