@@ -28,6 +28,7 @@ from . import layout
 from . import rejects as rejects_history
 from .article import Article
 from .engine import Engine
+from .engine.cluster import check_address, cluster_address, new_address
 from .errors import IndexIncompatible, InputError
 from .ingest import (
     FIELDS,
@@ -63,6 +64,12 @@ class Indexer:
     converts the index. ``workers`` is how many processes analyze articles (tantivy: and how
     many threads index them); None: one per core (up to 4) for dumps of 16 MB or more, else 1.
     ``wait`` makes a second writer queue behind the first instead of failing.
+
+    ``shards`` (the xapian engine) builds a new index as that many shard databases inside the
+    index directory, each article on the shard its id hashes to, written in parallel;
+    ``cluster`` names a cluster file listing the shards instead (local directories or
+    ``tcp://HOST:PORT`` servers: ``search.engine.cluster``). An existing index keeps its
+    shards; a rebuild gets the same number of local shards, and a cluster of its own.
     """
 
     #: Our field names: the keys of a ``fields`` mapping (our name -> the dump's).
@@ -75,6 +82,8 @@ class Indexer:
         engine: str | None = None,
         workers: int | None = None,
         wait: bool = False,
+        shards: int | None = None,
+        cluster: str | os.PathLike[str] | None = None,
     ) -> None:
         self.path = Path(path)
         if engine is not None:
@@ -82,6 +91,8 @@ class Indexer:
         self.engine = engine
         self.workers = workers
         self.wait = wait
+        # Checked here: a wrong cluster file fails before a run starts.
+        self._address = cluster_address(shards, None if cluster is None else Path(cluster))
 
     @property
     def live_generation(self) -> str | None:
@@ -253,7 +264,12 @@ class Indexer:
             if live is not None:
                 self._check(live)
             engine = self._engine(live)
-            generation = live or layout.new_generation(self.path, engine.NAME)
+            if live is not None:
+                check_address(live, self._address)
+                generation = live
+            else:
+                address = new_address(layout.current(self.path), engine, self._address)
+                generation = layout.new_generation(self.path, engine.NAME, address)
             run = Run(engine, generation, report, self._workers(paths))
             try:
                 # Each run's rejects in a file of its own, kept after the next runs.

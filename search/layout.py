@@ -171,8 +171,9 @@ def generations(index: Path) -> list[Path]:
     return sorted(p for p in index.iterdir() if p.name.startswith(PREFIX) and p.is_dir())
 
 
-def new_generation(index: Path, engine: str) -> Path:
-    """Create the next generation directory, holding an empty index of ``engine``."""
+def new_generation(index: Path, engine: str, address: tuple[str, ...] = ()) -> Path:
+    """Create the next generation directory, holding an empty index of ``engine`` (at
+    ``address`` for an engine that keeps it elsewhere: ``Location``)."""
     index.mkdir(parents=True, exist_ok=True)
     numbers = [int(p.name[len(PREFIX) :]) for p in generations(index) if p.name[4:].isdigit()]
     generation = index / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
@@ -180,7 +181,7 @@ def new_generation(index: Path, engine: str) -> Path:
     try:
         # Readers never create this file (see hold_live_generation): it exists from the start.
         (generation / READERS_LOCK).touch()
-        create(generation, engine)
+        create(generation, engine, address)
     except BaseException:
         # A full disk, say: leave no empty generation behind (the space is short).
         shutil.rmtree(generation, ignore_errors=True)

@@ -61,7 +61,9 @@ class Results:
     ``collapse=True``): how many stories the articles ``total`` and ``total_all_words`` count
     belong to. ``suggestion`` is the whole query with the words the
     searcher likely misspelled corrected (``search.spelling``), or None: offered, never
-    searched in its place."""
+    searched in its place. ``missing_shards`` names the shards of a cluster that did not
+    answer (``Searcher(allow_partial=True)``): the counts and hits are the other shards'.
+    """
 
     query: str
     total: int
@@ -76,6 +78,7 @@ class Results:
     stories: int | None = None
     stories_all_words: int | None = None
     suggestion: str | None = None
+    missing_shards: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -105,6 +108,7 @@ class Results:
                 for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
+            "missing_shards": list(self.missing_shards),
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

@@ -19,7 +19,7 @@ from . import layout
 from .article import Article
 from .engine import EngineHit, EngineReader, Filter, engine_of, location_of
 from .engine.compiling import CompiledQuery, compile_query
-from .engine.contract import STORY, Everything, Query, Term, any_of, keyword_key
+from .engine.contract import STORY, Everything, Query, Reach, Term, any_of, keyword_key
 from .engine.ranking import Match, Sort, rank, rank_stories, story_copies
 from .errors import BahthError, QueryError
 from .facets import Facets
@@ -50,10 +50,23 @@ class Searcher:
     keep file positions that concurrent reads would move under each other) the engine's part
     of a search runs one thread at a time, and snippets are built outside that lock. A
     ``refresh`` or ``close`` waits for the searches under way.
+
+    An index whose shards are served by other machines (the xapian engine, ``bahth shard
+    serve``) waits ``timeout`` seconds for each answer (None: 10); a shard that does not answer
+    raises ``ShardUnavailable`` naming it, or, with ``allow_partial``, is left out: the results
+    of the other shards come back with ``Results.missing_shards`` naming it. A local index
+    ignores both.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float | None = None,
+        allow_partial: bool = False,
+    ) -> None:
         self.path = Path(path)
+        self._reach = Reach(timeout, allow_partial)
         self._lock = SharedLock()
         self._open()
 
@@ -64,7 +77,7 @@ class Searcher:
             meta = layout.read_meta(generation)
             layout.check_versions(self.path, meta)
             kind = engine_of(generation)
-            engine: EngineReader = kind.open_reader(location_of(generation))
+            engine: EngineReader = kind.open_reader(location_of(generation), self._reach)
         except BaseException:
             lock.close()  # this Searcher will not read the generation: a rebuild may delete it
             raise
@@ -191,6 +204,7 @@ class Searcher:
                 self._facets(engine, compiled, filter_, match, total_all) if facets else None
             )
             suggestion = self._speller.suggest(query)
+            missing = list(engine.missing)  # the shards this search had to do without
         hits = [
             hit_of(hit, partial, article, compiled, copies[i] if copies else None)
             for i, ((hit, partial, _), article) in enumerate(zip(shown, articles, strict=True))
@@ -209,6 +223,7 @@ class Searcher:
             stories=stories[0],
             stories_all_words=stories[1],
             suggestion=suggestion,
+            missing_shards=missing,
         )
 
     @staticmethod

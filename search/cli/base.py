@@ -122,6 +122,32 @@ def index_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def cluster_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--timeout and --allow-partial, for an index whose shards other machines serve; the
+    command gets ``open_searcher``: ``Searcher`` with them."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, timeout: float | None, allow_partial: bool, **kwargs: Any) -> Any:
+        from search import Searcher  # a search's start-up: only once the command runs
+
+        opener = functools.partial(Searcher, timeout=timeout, allow_partial=allow_partial)
+        return function(*args, open_searcher=opener, **kwargs)
+
+    command = click.option(
+        "--allow-partial",
+        is_flag=True,
+        help="When a shard of the index does not answer, show the other shards' results and "
+        "name the missing shard, instead of failing (indexes whose shards are served by "
+        "bahth shard serve).",
+    )(wrapper)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        metavar="SECONDS",
+        help="How long to wait for each answer of a shard served by another machine [default: 10].",
+    )(command)
+
+
 def search_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """The options of a search, one per option of ``search.options``' table, in its order:
     the command gets them as one ``options: SearchOptions``, in which those not given keep

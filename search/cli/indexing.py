@@ -100,6 +100,8 @@ def _run_indexing(
         engine=options.pop("engine"),
         workers=options.pop("workers"),
         wait=options.pop("wait"),
+        shards=options.pop("shards"),
+        cluster=options.pop("cluster"),
     )
     methods: dict[str, Callable[..., IndexReport]] = {
         "rebuilding": indexer.rebuild,
@@ -200,9 +202,25 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
             type=EngineChoice(),
             default=None,
             help="Engine of a new index: whoosh (pure Python), tantivy (compiled, about "
-            "10x faster) or one that another package installs [default: the BAHTH_ENGINE "
-            "variable, else whoosh]. An existing index keeps its engine; bahth rebuild "
-            "--engine converts it.",
+            "10x faster), xapian (shards on several machines; pip install 'bahth[xapian]') "
+            "or one that another package installs [default: the BAHTH_ENGINE variable, else "
+            "whoosh]. An existing index keeps its engine; bahth rebuild --engine converts it.",
+        ),
+        click.option(
+            "--shards",
+            type=click.IntRange(1, 1024),
+            default=None,
+            help="xapian: build a new index as N shards inside the index directory, each "
+            "article on the shard its id hashes to, written in parallel. An existing index "
+            "keeps its shards; bahth rebuild --shards changes them.",
+        ),
+        click.option(
+            "--cluster",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            default=None,
+            help="xapian: a file listing the new index's shards, one a line: a directory, or "
+            "tcp://HOST:PORT for a server (bahth shard serve ... --writable). See "
+            "docs/scaling-out.md.",
         ),
         click.option(
             "--workers",
@@ -248,6 +266,8 @@ def index_command(
     field_pairs: tuple[str, ...],
     strict: bool,
     engine: str | None,
+    shards: int | None,
+    cluster: Path | None,
     workers: int | None,
     wait: bool,
     max_record_mb: int,
@@ -278,6 +298,8 @@ def index_command(
         "fields": _fields(field_pairs),
         "delete_missing": delete_missing,
         "engine": engine,
+        "shards": shards,
+        "cluster": cluster,
         "workers": workers,
         "wait": wait,
         "max_record_bytes": max_record_mb * MIB,
@@ -296,6 +318,8 @@ def rebuild_command(
     field_pairs: tuple[str, ...],
     strict: bool,
     engine: str | None,
+    shards: int | None,
+    cluster: Path | None,
     workers: int | None,
     wait: bool,
     max_record_mb: int,
@@ -312,6 +336,8 @@ def rebuild_command(
         "fields": _fields(field_pairs),
         "strict": strict,
         "engine": engine,
+        "shards": shards,
+        "cluster": cluster,
         "workers": workers,
         "wait": wait,
         "max_record_bytes": max_record_mb * MIB,

@@ -6,7 +6,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from click.core import ParameterSource
 
 from search.cli.base import (
     QueryCommand,
+    cluster_options,
     dump_json,
     index_option,
     main,
@@ -24,7 +25,7 @@ from search.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from search import Hit, Results, SearchOptions
+    from search import Hit, Results, Searcher, SearchOptions
 
 
 # --- search, show, stats -----------------------------------------------------------------------
@@ -38,6 +39,7 @@ HIJRI_HELP = (
 @click.argument("query", metavar="QUERY...")
 @index_option
 @search_options
+@cluster_options
 @click.option(
     "--all",
     "list_all",
@@ -68,6 +70,7 @@ def search_command(
     bidi: bool,
     hijri: bool,
     no_pager: bool,
+    open_searcher: Callable[[Path], Searcher],
     output: str,
 ) -> None:
     """Search the index. Words are all required (articles with most of them fill the page,
@@ -101,9 +104,7 @@ def search_command(
         # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
         raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")
     started = time.perf_counter()
-    from search import Searcher
-
-    with Searcher(index_dir) as searcher:
+    with open_searcher(index_dir) as searcher:
         if not list_all:
             results = searcher.search(query, **options.arguments())
             _print_results(results, None, output, started, bidi, not no_pager, hijri)
@@ -247,7 +248,10 @@ SERVE_PACKAGES = ("starlette", "jinja2", "markupsafe", "uvicorn", "anyio", "h11"
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free."
 )
-def serve_command(index_dir: Path, host: str, port: int) -> None:
+@cluster_options
+def serve_command(
+    index_dir: Path, host: str, port: int, open_searcher: Callable[[Path], Searcher]
+) -> None:
     """Serve a web page for searching the index, read-only: a search box with the query
     language's help, highlighted results with filters and pages, each article with the
     query's words marked, and a JSON API (/api/search?q=... gives bahth search --json's
@@ -267,7 +271,13 @@ def serve_command(index_dir: Path, host: str, port: int) -> None:
             "Install them with: pip install 'bahth[serve]'"
         ) from None
     try:
-        serve(index_dir, host, port, announce=lambda line: click.echo(line, err=True))
+        serve(
+            index_dir,
+            host,
+            port,
+            announce=lambda line: click.echo(line, err=True),
+            open_searcher=open_searcher,
+        )
     except OSError as error:
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {error.strerror or error}\n"

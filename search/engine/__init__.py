@@ -5,12 +5,14 @@ every engine; an engine package stores articles and answers the neutral queries:
 
     contract.py   what an engine must do: query nodes, EngineReader, EngineWriter
     registry.py   the engines by name: built in, from entry points, registered
+    cluster.py    where an index's shards are (--shards, --cluster); which shard holds an id
     core/         what every engine uses: prepared documents, analysis processes, feeding
     compiling.py  query trees → neutral queries; the ranking weights
     ranking.py    pages in Bahth's order from any engine: ties, partial-match fill
     testing.py    the conformance suite any engine passes
     whoosh/       whoosh (pure Python): the default
     tantivy/      tantivy (Rust, through tantivy-py): 10-20x faster
+    xapian/       Xapian (C++): one database, or shards on several machines searched as one
 
 A generation's engine is chosen when it is created and named in its ``ENGINE`` file; readers
 and later runs open whatever engine built it (a generation without the file is whoosh's, as

@@ -99,7 +99,7 @@ def summary(results: Results, *, listing_all: bool = False) -> str:
         line = f"No results for {results.query!r}."
         if results.unknown:
             line += f" Not in the index: {', '.join(results.unknown)}."
-        return line
+        return line + _without_shards(results, ". ")
     first = (results.page - 1) * results.limit + 1
     if listing_all:
         line = f"{counts(results)} (all listed, newest first)"
@@ -113,7 +113,15 @@ def summary(results: Results, *, listing_all: bool = False) -> str:
         line += f"; not in the index: {', '.join(results.unknown)}"
     if results.stopwords:
         line += f"; ignored stopwords: {', '.join(results.stopwords)}"
-    return line
+    return line + _without_shards(results, "; ")
+
+
+def _without_shards(results: Results, separator: str) -> str:
+    """What the line says of the shards that did not answer (``--allow-partial``)."""
+    if not results.missing_shards:
+        return ""
+    missing = ", ".join(results.missing_shards)
+    return f"{separator}partial: without the shards {missing}, which did not answer"
 
 
 def did_you_mean(results: Results) -> str | None:

@@ -29,7 +29,7 @@ import contextlib
 import dataclasses
 import hashlib
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from .. import render
 from ..errors import BahthError, QueryError
 from ..options import SearchOptions, shown
 from ..results import Hit, Results
+from ..searcher import Searcher
 from . import params
 from .guards import SECURITY_HEADERS, SecurityHeaders
 from .live import LiveSearcher
@@ -192,11 +193,16 @@ def _raw_form(request: Request) -> dict[str, Any]:
     }
 
 
-def create_app(index: Path, *, refresh_interval: float = 1.0) -> Starlette:
+def create_app(
+    index: Path,
+    *,
+    refresh_interval: float = 1.0,
+    open_searcher: Callable[[Path], Searcher] = Searcher,
+) -> Starlette:
     """The app serving the index at ``index``, opened now (``IndexNotFound`` if there is none)
     and refreshed at most every ``refresh_interval`` seconds when a new commit or generation
     is live. The app closes the index when it shuts down (its lifespan)."""
-    live = LiveSearcher(index, interval=refresh_interval)
+    live = LiveSearcher(index, interval=refresh_interval, open_searcher=open_searcher)
     templates = jinja2.Environment(
         loader=jinja2.PackageLoader("search.web", "templates"),
         autoescape=True,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BahthError
@@ -22,13 +23,21 @@ from ..searcher import Searcher
 
 
 class LiveSearcher:
-    """Opens ``Searcher(path)`` now (raising its error, such as ``IndexNotFound``) and keeps it
-    on the live generation and commit; ``close()`` when done."""
+    """Opens ``open_searcher(path)`` now (raising its error, such as ``IndexNotFound``) and
+    keeps it on the live generation and commit; ``close()`` when done. ``open_searcher`` is
+    ``Searcher`` with any options it takes (a cluster's ``timeout``, ``allow_partial``)."""
 
-    def __init__(self, path: Path, *, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        interval: float = 1.0,
+        open_searcher: Callable[[Path], Searcher] = Searcher,
+    ) -> None:
         self.path = path
         self.interval = interval
-        self._searcher: Searcher | None = Searcher(path)
+        self._open_searcher = open_searcher
+        self._searcher: Searcher | None = open_searcher(path)
         self._error: BahthError | None = None
         self._stats: IndexStats | None = None
         self._checked = time.monotonic()
@@ -54,7 +63,7 @@ class LiveSearcher:
     def _check(self) -> None:
         try:
             if self._searcher is None:
-                self._searcher = Searcher(self.path)
+                self._searcher = self._open_searcher(self.path)
             elif not self._searcher.refresh():
                 return
         except BahthError as error:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..searcher import Searcher
 from .app import create_app
 from .guards import SECURITY_HEADERS, LoopbackHosts
 
@@ -72,14 +73,16 @@ def serve(
     *,
     announce: Callable[[str], None] = print,
     refresh_interval: float = 1.0,
+    open_searcher: Callable[[Path], Searcher] = Searcher,
 ) -> None:
     """Serve the index at ``index`` on ``host:port`` until interrupted (Ctrl-C raises
     ``KeyboardInterrupt`` once the server has shut down cleanly). The index is opened first,
     so a missing one is its ``IndexNotFound``; an address that cannot be had is an
-    ``OSError``. ``announce`` gets the lines saying what is served where."""
+    ``OSError``. ``announce`` gets the lines saying what is served where; ``open_searcher``
+    opens the index (``Searcher`` with its options)."""
     import uvicorn  # its logging set-up is for the server only
 
-    app = create_app(index, refresh_interval=refresh_interval)
+    app = create_app(index, refresh_interval=refresh_interval, open_searcher=open_searcher)
     live = app.state.live
     try:
         sock = listen(host, port)

@@ -3,10 +3,9 @@ as one with global statistics. The only package that imports xapian (the
 ``xapian-bindings-binary`` wheel, installed by the ``xapian`` extra).
 
 schema.py     prefixes and value slots, SCHEMA_VERSION, prepared articles as documents
-shards.py     where the shards are (``Location.address``, cluster files); routing by id
+shards.py     opening the shards (``search.engine.cluster`` says where they are)
 writing.py    create indexes; XapianWriter (a thread and a transaction per shard)
 reading.py    XapianReader: neutral queries → Xapian queries over every shard at once
-serving.py    ``bahth shard serve``: xapian-tcpsrv for one shard
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
     from ..contract import Location
 
 NAME = "xapian"
+# Its index may be shards (search.engine.cluster): --shards, --cluster.
+SHARDS = True
 # A Xapian database object is not to be used by two threads at once.
 THREAD_SAFE = False
 

@@ -22,6 +22,7 @@ import xapian
 from ...article import Article
 from ...errors import ShardUnavailable
 from .. import contract as q
+from ..cluster import shards_of
 from ..contract import EngineHit, FacetCounts, Location, Reach, Ref, keyword_key
 from ..core.documents import unpack
 from .schema import (
@@ -36,7 +37,7 @@ from .schema import (
     integer,
     number,
 )
-from .shards import DEFAULT_TIMEOUT, open_reading, shards_of, unavailable
+from .shards import DEFAULT_TIMEOUT, open_reading, unavailable
 
 T = TypeVar("T")
 Q = xapian.Query
@@ -212,10 +213,11 @@ class XapianReader:
 
     def _enquire(self, db: xapian.Database, query: xapian.Query, scored: bool) -> xapian.Enquire:
         enquire = xapian.Enquire(db)
-        enquire.set_query(query)
-        enquire.set_weighting_scheme(
-            xapian.BM25Weight(K1, 0, 1, B, 0.5) if scored else xapian.BoolWeight()
-        )
+        # Unscored, the query only filters every article. Not with ``BoolWeight``: with it,
+        # Xapian 1.4.26 fails to read posting lists an update has rewritten ("Unexpected end
+        # of posting list"), where the same query under a filter reads them well.
+        enquire.set_query(query if scored else Q(Q.OP_FILTER, Q.MatchAll, query))
+        enquire.set_weighting_scheme(xapian.BM25Weight(K1, 0, 1, B, 0.5))
         return enquire
 
     # --- searching ---------------------------------------------------------------------------

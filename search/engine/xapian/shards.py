@@ -1,11 +1,5 @@
-"""Where a Xapian index's shards are, and how an article is routed to one.
-
-A location's address (``contract.Location``) lists the shards, one each: empty, the index is
-one database in the generation's directory; a relative path names a database inside the
-generation (``bahth index --shards N`` builds ``shard-1`` ... ``shard-N`` there), an absolute
-path one elsewhere on this machine, and ``tcp://HOST:PORT`` one that ``xapian-tcpsrv`` serves
-(``bahth shard serve``). A cluster file (``--cluster FILE``) lists them the same way, one a
-line, ``#`` starting a comment, relative paths from the file's directory.
+"""Opening a Xapian index's shards (``search.engine.cluster`` says where they are): local
+databases, or servers reached over Xapian's remote protocol with a timeout.
 
 Xapian's remote protocol has no authentication and no encryption: anyone who can reach a
 port can read the shard, and write it when the server is ``--writable``.
@@ -13,93 +7,14 @@ port can read the shard, and write it when the server is ``--writable``.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import xapian
 
-from ...errors import IndexLocked, InputError, ShardUnavailable
+from ...errors import IndexLocked, ShardUnavailable
+from ..cluster import Shard
 
-SCHEME = "tcp://"
 # Xapian's own default for a remote operation (10 s), and for connecting.
 DEFAULT_TIMEOUT = 10.0
 CONNECT_TIMEOUT = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class Shard:
-    """One shard: a local database (``path``) or a server (``host``, ``port``). ``name`` is
-    how messages call it: its address as the cluster lists it."""
-
-    name: str
-    path: Path | None = None
-    host: str = ""
-    port: int = 0
-
-    @property
-    def remote(self) -> bool:
-        return self.path is None
-
-
-def shards_of(directory: Path, address: tuple[str, ...]) -> list[Shard]:
-    """The shards of a generation at ``directory`` with this ``address``."""
-    if not address:
-        return [Shard(str(directory), directory)]
-    return [_shard(directory, entry) for entry in address]
-
-
-def _shard(directory: Path, entry: str) -> Shard:
-    if not entry.startswith(SCHEME):
-        return Shard(entry, directory / entry)  # an absolute path stays itself
-    parts = urlsplit(entry)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if not parts.hostname or port is None or parts.path not in ("", "/"):
-        raise InputError(f"{entry!r} is not a shard address.", "Write a server as tcp://HOST:PORT.")
-    return Shard(entry, None, parts.hostname, port)
-
-
-def local_shards(count: int) -> tuple[str, ...]:
-    """The address of ``count`` shards inside the generation (``--shards``)."""
-    return tuple(f"shard-{n}" for n in range(1, count + 1))
-
-
-def read_cluster_file(path: Path) -> tuple[str, ...]:
-    """The shards a cluster file lists, local paths made absolute; checked."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"Cannot read the cluster file {path}: {error.strerror}.") from error
-    address = []
-    for number, line in enumerate(text.splitlines(), 1):
-        entry = line.split("#", 1)[0].strip()
-        if not entry:
-            continue
-        if not entry.startswith(SCHEME):
-            entry = str((path.parent / entry).resolve())
-        try:
-            _shard(path.parent, entry)
-        except InputError as error:
-            raise InputError(f"{path}:{number}: {error.message}", error.fix) from error
-        address.append(entry)
-    if not address:
-        raise InputError(f"The cluster file {path} lists no shard.", "Write one shard a line.")
-    if len(set(address)) < len(address):
-        raise InputError(f"The cluster file {path} lists a shard twice.")
-    return tuple(address)
-
-
-def shard_of(article_id: str, count: int) -> int:
-    """The shard an article lives on: a stable hash of its id (the same on every machine and
-    every run, so updates and deletes go where the article is)."""
-    if count == 1:
-        return 0
-    digest = hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=8)
-    return int.from_bytes(digest.digest(), "big") % count
 
 
 def open_reading(shard: Shard, timeout: float = DEFAULT_TIMEOUT) -> xapian.Database:
@@ -133,7 +48,9 @@ def _milliseconds(timeout: float) -> tuple[int, int]:
 
 def unavailable(shard: Shard, error: xapian.Error, *, writing: bool = False) -> ShardUnavailable:
     """The error of a shard that did not answer, in the user's terms."""
-    reason = error.get_msg() if hasattr(error, "get_msg") else str(error)
+    reason = error.get_msg()
+    if error.get_error_string():  # the system's words: "Connection refused"
+        reason += f" ({error.get_error_string().lower()})"
     if isinstance(error, xapian.NetworkTimeoutError):
         reason = f"no answer in time ({reason})"
     fix = None

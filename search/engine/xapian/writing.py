@@ -21,10 +21,11 @@ import xapian
 
 from ...article import Article
 from ...errors import ShardUnavailable
+from ..cluster import Shard, shard_of, shards_of
 from ..contract import Failure, Location
 from ..core.feeding import Feeder
 from .schema import ID_PREFIX, document, id_term
-from .shards import Shard, open_reading, open_writing, shard_of, shards_of, unavailable
+from .shards import open_reading, open_writing, unavailable
 
 if TYPE_CHECKING:
     from ...stories import Stories
