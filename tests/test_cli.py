@@ -256,7 +256,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
         *("query", "total", "total_all_words", "took_ms", "hits"),
         *("page", "limit", "unknown", "stopwords"),
         *("facets", "stories", "stories_all_words"),
-        *("page", "limit", "unknown", "stopwords", "suggestion"),
+        *("page", "limit", "unknown", "stopwords", "suggestion", "missing_shards"),
     }
     assert (document["facets"], document["stories"], document["stories_all_words"]) == (
         None,

@@ -49,7 +49,9 @@ def calls(engine: str) -> Iterator[Counter[str]]:
         create=real.create,
         committed=real.committed,
         open_writer=real.open_writer,
-        open_reader=lambda location: CountingReader(real.open_reader(location), counted),
+        open_reader=lambda location, reach=None: CountingReader(
+            real.open_reader(location), counted
+        ),
     )
     engines.register(counting)  # type: ignore[arg-type]
     yield counted

@@ -511,7 +511,12 @@ def test_search_imports_only_itself_the_stdlib_and_its_dependencies() -> None:
     # lexicon builder once imported benchmarks); so does one of a package only the tests install.
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = project["optional-dependencies"]
-    requirements = [*project["dependencies"], *extras["serve"], *extras["parquet"]]
+    requirements = [
+        *project["dependencies"],
+        *extras["serve"],
+        *extras["parquet"],
+        *extras["xapian"],
+    ]
     declared = {distribution_name(r) for r in requirements}
     distributions = packages_distributions()
     for path in MODULES:

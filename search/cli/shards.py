@@ -19,7 +19,10 @@ INSTALL = (
 
 @main.group("shard")
 def shard_group() -> None:
-    """Serve the shards of a xapian index to the machines that search or index it."""
+    """Serve the shards of a xapian index to the machines that search or index it.
+
+    Example: bahth shard serve /data/news-shard-1 --port 7001 --writable
+    """
 
 
 @shard_group.command("serve")
@@ -49,9 +52,8 @@ def serve_command(directory: Path, port: int, interface: str, writable: bool) ->
     server = shutil.which(SERVER)
     if server is None:
         raise click.ClickException(f"{SERVER}, Xapian's shard server, is not installed.\n{INSTALL}")
-    if writable:
-        _create(directory)
-    elif not (directory / "iamglass").exists():
+    # Served --writable, a directory without a shard gets one (the server creates it).
+    if not writable and not (directory / "iamglass").exists():
         raise click.ClickException(
             f"{directory} holds no shard (Xapian database).\n"
             "Serve it --writable to create one, then index into it with bahth index --cluster."
@@ -65,16 +67,3 @@ def serve_command(directory: Path, port: int, interface: str, writable: bool) ->
     )
     # The server replaces this process: signals reach it directly, and nothing is left behind.
     os.execv(server, [*command, *(["--writable"] if writable else []), str(directory)])
-
-
-def _create(directory: Path) -> None:
-    try:
-        import xapian
-    except ModuleNotFoundError:
-        raise click.ClickException(
-            "Creating a shard needs Xapian's Python bindings: pip install 'bahth[xapian]'"
-        ) from None
-    try:
-        xapian.WritableDatabase(str(directory), xapian.DB_CREATE_OR_OPEN).close()
-    except xapian.Error as error:
-        raise click.ClickException(f"Cannot create a shard in {directory}: {error}") from None

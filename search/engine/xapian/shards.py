@@ -49,8 +49,10 @@ def _milliseconds(timeout: float) -> tuple[int, int]:
 def unavailable(shard: Shard, error: xapian.Error, *, writing: bool = False) -> ShardUnavailable:
     """The error of a shard that did not answer, in the user's terms."""
     reason = error.get_msg()
-    if error.get_error_string():  # the system's words: "Connection refused"
-        reason += f" ({error.get_error_string().lower()})"
+    system = error.get_error_string()  # the system's words: b"Connection refused"
+    if system:
+        text = system.decode(errors="replace") if isinstance(system, bytes) else str(system)
+        reason += f" ({text.lower()})"
     if isinstance(error, xapian.NetworkTimeoutError):
         reason = f"no answer in time ({reason})"
     fix = None
