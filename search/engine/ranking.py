@@ -222,7 +222,10 @@ def story_copies(
             by_words.setdefault(words(partial), []).append(Term(STORY, str(story)))
         branches = [AllOf((q, any_of(terms))) for q, terms in by_words.items()]
         query = branches[0] if len(branches) == 1 else AnyOf(tuple(branches))
+        # In Bahth's order (equal scores newest first), not the engine's: shards and one
+        # database return ties in different orders.
         found = reader.top(query, (most + 1) * len(stories), filter_, False)
+        found = _ordered(found, _relevance(reader.score_digits))
         grouped: dict[int, list[EngineHit]] = {story: [] for _, story in stories}
         for hit, story in zip(found, reader.stories([h.ref for h in found]), strict=True):
             grouped[story].append(hit)
