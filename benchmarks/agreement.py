@@ -2,6 +2,7 @@
 
     python -m benchmarks.agreement [--corpus all] [--limit 5000] [--work DIR] [--workers 2]
                                    [--phrases 30] [--trigrams 10] [--words 5] [--worst 5]
+                                   [--engines whoosh tantivy]
 
 Indexes the same articles (the first ``--limit`` of the chosen corpora, taken in turn, as the
 speed benchmark prepares them) with each engine, then asks both, through ``search.Searcher``:
@@ -35,7 +36,7 @@ from benchmarks.speed import queryset
 from benchmarks.speed.make_queries import is_content, read_articles
 from search import Searcher
 
-ENGINES = ("whoosh", "tantivy")
+ENGINES = ("whoosh", "tantivy")  # the default pair; --engines A B compares two others
 TOP = 10
 # A phrase is a candidate when at least this many articles hold it: rarer ones have too few
 # hits for a top 10 to say anything about order.
@@ -97,7 +98,7 @@ def word_queries(per_corpus: int) -> list[str]:
 
 def compare(searchers: dict[str, Searcher], query: str) -> Compared:
     """``query``'s top 10 and total on each engine, side by side."""
-    first, second = (searchers[engine].search(query, limit=TOP) for engine in ENGINES)
+    first, second = (searcher.search(query, limit=TOP) for searcher in searchers.values())
     ids = [h.id for h in first], [h.id for h in second]
     longest = max(len(ids[0]), len(ids[1]), 1)
     return Compared(
@@ -108,7 +109,7 @@ def compare(searchers: dict[str, Searcher], query: str) -> Compared:
     )
 
 
-def report(kind: str, compared: list[Compared], worst: int) -> None:
+def report(kind: str, compared: list[Compared], worst: int, engines: list[str]) -> None:
     """The figures of one kind of query, and the ``worst`` queries that agree least."""
     n = len(compared)
     mean = sum(c.overlap for c in compared) / max(n, 1)
@@ -118,7 +119,7 @@ def report(kind: str, compared: list[Compared], worst: int) -> None:
     print(f"  mean top-{TOP} overlap   {mean:.3f}")
     print(f"  totals equal          {equal}/{n}")
     print(f"  same top {TOP}, in order {ordered}/{n}")
-    print(f"  least alike (overlap, totals {ENGINES[0]}/{ENGINES[1]}):")
+    print(f"  least alike (overlap, totals {engines[0]}/{engines[1]}):")
     for c in sorted(compared, key=lambda c: (c.overlap, c.query))[:worst]:
         print(f"    {c.overlap:.1f}  {c.totals[0]}/{c.totals[1]}  {c.query}")
 
@@ -129,7 +130,7 @@ def build(work: Path, args: argparse.Namespace) -> Path:
     if not corpus.exists():
         cli.progress(f"preparing {args.limit} articles of {args.corpus} in {corpus}")
         corpora.prepare(args.data, args.corpus, corpus, limit=args.limit)
-    for engine in ENGINES:
+    for engine in args.engines:
         index = work / engine
         if not index.exists():
             cli.progress(f"indexing with {engine}")
@@ -150,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trigrams", type=int, default=10, help="three-word ones (default: 10)")
     parser.add_argument("--words", type=int, default=5, help="per corpus and kind (default: 5)")
     parser.add_argument("--worst", type=int, default=5, help="queries shown per kind")
+    parser.add_argument(
+        "--engines", nargs=2, default=list(ENGINES), help="the two engines (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     if error := cli.check_corpus(args.data, [args.corpus]):
         parser.error(error)
@@ -160,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         phrases = frequent_phrases(corpus, 2, args.phrases)
         phrases += frequent_phrases(corpus, 3, args.trigrams)
         phrases += [p for p in EXAMPLES if p not in phrases]
-        searchers = {engine: Searcher(work / engine) for engine in ENGINES}
+        searchers = {engine: Searcher(work / engine) for engine in args.engines}
         try:
             kinds = {
                 "phrases": [compare(searchers, f'"{p}"') for p in phrases],
@@ -169,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for searcher in searchers.values():
                 searcher.close()
-        print(f"{ENGINES[0]} against {ENGINES[1]} on {args.limit} articles of {args.corpus}")
+        first, second = args.engines
+        print(f"{first} against {second} on {args.limit} articles of {args.corpus}")
         for kind, compared in kinds.items():
-            report(kind, compared, args.worst)
+            report(kind, compared, args.worst, args.engines)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         IndexNotFound,
         InputError,
         QueryError,
+        ShardUnavailable,
         StorageError,
     )
     from .indexer import Indexer
@@ -62,6 +63,7 @@ _HOMES = {
     "Results": ".results",
     "SearchOptions": ".options",
     "Searcher": ".searcher",
+    "ShardUnavailable": ".errors",
     "StorageError": ".errors",
     "analyze": ".arabic",
     "engines": ".engine.registry",
@@ -113,6 +115,7 @@ __all__ = [
     "Results",
     "SearchOptions",
     "Searcher",
+    "ShardUnavailable",
     "StorageError",
     "analyze",
     "engines",

@@ -129,6 +129,9 @@ class IndexStats:
     built: str | None
     updated: str | None
     dumps: list[str]
+    # Where the index's shards are (a xapian index on shards); empty for an index in one
+    # place. ``size_bytes`` counts this machine's files, not the shards servers hold.
+    shards: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bahth stats --json``."""
@@ -145,4 +148,5 @@ class IndexStats:
             "built": self.built,
             "updated": self.updated,
             "dumps": self.dumps,
+            "shards": self.shards,
         }

@@ -388,7 +388,8 @@ class Searcher:
             stories = engine.story_count(Everything(), None) if articles else 0
             sources = engine.keyword_counts("source")
             categories = engine.keyword_counts("category")
-        size = sum(p.stat().st_size for p in generation.iterdir() if p.is_file())
+        # With the shards inside it (--shards); those on servers are theirs to count.
+        size = sum(p.stat().st_size for p in generation.rglob("*") if p.is_file())
         return IndexStats(
             articles=articles,
             stories=stories,
@@ -402,6 +403,7 @@ class Searcher:
             built=meta.get("built"),
             updated=meta.get("updated"),
             dumps=list(meta.get("dumps", [])),
+            shards=list(location_of(generation).address),
         )
 
 

@@ -22,6 +22,20 @@ from .errors import BahthError, StorageError
 _THREAD_DIED = "io::Error most likely"
 
 
+def _errno_named(message: str) -> int | None:
+    """The ``errno`` an engine's message names: Rust's way (``StorageError.errno_in``), or
+    the system's own words for one of ``StorageError.CODES`` (Xapian writes its errors as
+    "Error writing block 7 (No space left on device)").
+
+    >>> _errno_named("Error writing block 7 (No space left on device)") == errno.ENOSPC
+    True
+    """
+    code = StorageError.errno_in(message)
+    if code is not None:
+        return code
+    return next((c for c in sorted(StorageError.CODES) if f"({os.strerror(c)})" in message), None)
+
+
 def _chain(error: BaseException) -> Iterator[BaseException]:
     """``error`` and the exceptions it was raised from or while handling, outermost first."""
     seen: set[int] = set()
@@ -37,7 +51,8 @@ def storage_error(
 ) -> StorageError | None:
     """``error`` as a ``StorageError`` when it, or an error it arose from, is the disk's
     refusal (``StorageError.CODES``): an ``OSError``, or an engine's error whose message names
-    an ``errno``. ``where`` is the index (or the file) being read or written. None otherwise.
+    an ``errno`` (``_errno_named``). ``where`` is the index (or the file) being read or
+    written. None otherwise.
 
     A full or failing disk is named by ``where``: the device is what needs attention. A
     permission is named by the file the system refused, or its directory when the file did
@@ -49,7 +64,7 @@ def storage_error(
         elif isinstance(link, BahthError):
             return None  # already said in the user's terms
         else:
-            code = StorageError.errno_in(str(link))
+            code = _errno_named(str(link))
         if code not in StorageError.CODES:
             continue
         path = where

@@ -481,8 +481,10 @@ def test_stats_text_and_json(seeds_index: Path, runner: CliRunner) -> None:
         "built",
         "updated",
         "dumps",
+        "shards",
     }
     assert document["articles"] == document["stories"] == 27
+    assert document["shards"] == []  # one index in one place
     assert (document["first_date"], document["last_date"]) == ("2024-06-09", "2025-11-20")
     counted = {s["name"]: s["articles"] for s in document["sources"]}
     assert {name: counted[name] for name in sources} == dict(sources)

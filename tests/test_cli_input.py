@@ -7,6 +7,7 @@ on a real index on disk."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -364,9 +365,18 @@ def _error_classes() -> list[type[BahthError]]:
 def test_every_bahth_error_has_a_fix_even_when_raised_without_one(
     cls: type[BahthError],
 ) -> None:
-    error = cls("something went wrong")
-    assert error.fix and str(error) == f"something went wrong\n{error.fix}"
-    assert cls("x", "Do this.").fix == "Do this."
+    # Each text the class requires before ``fix`` (BahthError's message; ShardUnavailable's
+    # shard and reason, which its message is made of).
+    required = [
+        p
+        for p in inspect.signature(cls).parameters.values()
+        if p.name != "fix" and p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+    ]
+    texts = ["something went wrong"] * len(required)
+    error = cls(*texts)
+    assert "something went wrong" in error.message
+    assert error.fix and str(error) == f"{error.message}\n{error.fix}"
+    assert cls(*texts, fix="Do this.").fix == "Do this."
 
 
 def test_every_public_error_is_in_the_tree_checked_above() -> None:

@@ -408,7 +408,8 @@ def test_killed_index_of_a_dump_with_duplicate_ids_is_old_or_new_with_its_metada
 
 # `bahth ARGS` with a SIGKILL right before or right after the engine's commit: whoosh renaming
 # a table of contents into place (the commit of an update; a new generation has one more, made
-# empty), or tantivy's commit call, which renames its meta.json into place.
+# empty), tantivy's commit call, which renames its meta.json into place, or Xapian's commit of
+# a transaction (its one database here).
 _KILL_AT_COMMIT = """
 import os, signal, sys
 moment = sys.argv.pop(1)
@@ -431,6 +432,16 @@ if os.environ.get("BAHTH_ENGINE") == "tantivy":
         open_writer(self, *args)
         self._writer = Killing(self._writer)
     writing.TantivyWriter.__init__ = killing_writer
+elif os.environ.get("BAHTH_ENGINE") == "xapian":
+    # A Xapian shard's commit is its transaction's (the writer's shard threads call it).
+    import xapian
+    commit_transaction = xapian.WritableDatabase.commit_transaction
+    def killing_commit(self):
+        if moment == "before":
+            kill()
+        commit_transaction(self)
+        kill()
+    xapian.WritableDatabase.commit_transaction = killing_commit
 else:
     from whoosh.filedb.filestore import FileStorage
     rename = FileStorage.rename_file

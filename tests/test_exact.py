@@ -158,7 +158,11 @@ def test_stemmed_highlights_mark_every_form(searcher: Searcher) -> None:
 
 def test_exact_ranks_a_title_match_first_and_sorts_by_date(searcher: Searcher) -> None:
     by_relevance = searcher.search("روسيا", stemming=False)
-    assert [hit.id for hit in by_relevance] == ["bare", "diacritized", "keyword"]
+    # The title's match first. A body's match against a keyword's is how the engine's BM25
+    # normalizes lengths (per field, one article's keywords weigh against an average near
+    # zero; Xapian's, per article): not asserted.
+    assert [hit.id for hit in by_relevance][:1] == ["bare"]
+    assert ids(by_relevance) == {"bare", "diacritized", "keyword"}
     assert by_relevance.hits[0].score > by_relevance.hits[1].score
     by_date = searcher.search("روسيا", stemming=False, sort="date")
     assert [hit.id for hit in by_date] == ["keyword", "diacritized", "bare"]
@@ -242,11 +246,12 @@ def test_exact_unknown_word_beside_a_known_one(searcher: Searcher) -> None:
 
 def test_exact_partial_fill_and_match_any(searcher: Searcher) -> None:
     auto = searcher.search("روسيا القاهرة", stemming=False)
-    assert [(hit.id, hit.partial) for hit in auto] == [
-        ("bare", False),
+    # The full match first, then the partial ones (in the engine's order: see above).
+    assert [(hit.id, hit.partial) for hit in auto][:1] == [("bare", False)]
+    assert {(hit.id, hit.partial) for hit in auto.hits[1:]} == {
         ("diacritized", True),
         ("keyword", True),
-    ]
+    }
     assert auto.total == 3
     assert ids(searcher.search("روسيا القاهرة", stemming=False, match="all")) == {"bare"}
     anyword = searcher.search("روسيا OR بكين", stemming=False, match="any")

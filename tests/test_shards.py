@@ -27,11 +27,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from search import Indexer, Searcher
+from search import Indexer, Searcher, ShardUnavailable
 from search.article import Article
 from search.cli import main
 from search.engine.cluster import shard_of
-from search.errors import ShardUnavailable
 from search.results import Results
 
 from .shard_servers import ShardServer, shard_servers, write_cluster
@@ -259,7 +258,12 @@ def test_shards_on_servers_answer_as_one_local_database(cluster: Cluster, local:
     assert len(planned) >= 100
     collapsed = dated = 0
     with Searcher(cluster.index) as remote:
-        assert remote.stats().articles == local.stats().articles
+        stats = remote.stats()
+        assert stats.articles == local.stats().articles
+        assert (stats.engine, stats.shards) == ("xapian", [s.address for s in cluster.servers])
+        text = CliRunner().invoke(main, ["stats", "--index", str(cluster.index)]).stdout
+        assert f"(not counting {SHARDS} shards held elsewhere)" in text
+        assert f"shards:     {SHARDS}\n  {cluster.servers[0].address}\n" in text
         for n, search in enumerate(planned):
             for collapse in (False, True):
                 want = search.run(local, facets=True, collapse=collapse)

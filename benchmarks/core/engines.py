@@ -261,6 +261,7 @@ class PeerEngine:
 ENGINES: dict[str, Callable[[], Engine]] = {
     "bahth-whoosh": lambda: BahthEngine("whoosh"),
     "bahth-tantivy": lambda: BahthEngine("tantivy"),
+    "bahth-xapian": lambda: BahthEngine("xapian"),
     "whoosh-standard": lambda: PeerEngine(WhooshStandardPeer()),
     "tantivy": lambda: PeerEngine(TantivyPeer(flavour="default")),
     "tantivy-arabic": lambda: PeerEngine(TantivyPeer(flavour="arabic")),

@@ -62,7 +62,11 @@ BAHTH_MODES: tuple[tuple[str, dict[str, Any], str], ...] = (
     ("any", {"match": "any", "stemming": True}, 'match="any" (plain OR ranking; diagnostic)'),
 )
 # The default engine's systems keep the names they had before Bahth had a second engine.
-BAHTH_PREFIXES = {"bahth-whoosh": "bahth", "bahth-tantivy": "bahth-tantivy"}
+BAHTH_PREFIXES = {
+    "bahth-whoosh": "bahth",
+    "bahth-tantivy": "bahth-tantivy",
+    "bahth-xapian": "bahth-xapian",
+}
 PEER_SYSTEMS = (
     System(
         "whoosh-standard", "whoosh-standard", {"match": "any"}, "whoosh StandardAnalyzer, BM25F, OR"

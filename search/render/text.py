@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from ..article import Article
@@ -185,7 +186,7 @@ def stats_text(stats: IndexStats, where: str) -> str:
         f"engine:     {stats.engine}",
         f"articles:   {stats.articles:,} in {stats.stories:,} stories (near-copies counted once)",
         f"dates:      {dates}",
-        f"size:       {stats.size_bytes / 1e6:,.1f} MB on disk",
+        f"size:       {stats.size_bytes / 1e6:,.1f} MB on disk{_elsewhere(stats.shards)}",
         f"built:      {stats.built or '?'}; last updated {stats.updated or '?'}",
         f"sources:    {len(stats.sources)}",
     ]
@@ -193,10 +194,19 @@ def stats_text(stats: IndexStats, where: str) -> str:
     if stats.categories:
         lines.append(f"categories: {len(stats.categories)}")
         lines += [f"  {count:>9,}  {neutral(name)}" for name, count in stats.categories]
+    if stats.shards:
+        lines.append(f"shards:     {len(stats.shards)}")
+        lines += [f"  {neutral(shard)}" for shard in stats.shards]
     if stats.dumps:
         lines.append("dumps:")
         lines += [f"  {neutral(dump)}" for dump in stats.dumps]
     return "\n".join(lines)
+
+
+def _elsewhere(shards: list[str]) -> str:
+    """What the size leaves out: shards that other machines (or directories) hold."""
+    outside = [s for s in shards if "://" in s or PurePath(s).is_absolute()]
+    return f" here (not counting {len(outside)} shards held elsewhere)" if outside else ""
 
 
 def _run_heading(run: RejectsRun, count: int) -> str:

@@ -101,7 +101,10 @@ class XapianReader:
         """``work`` on the database: again on a newer revision if a writer's commits overtook
         this one (Xapian keeps one old revision), and again after reconnecting the shards
         when a server did not answer (a restarted server is back)."""
-        if self.missing and time.monotonic() - self._retried > RETRY_SECONDS:
+        # Without partial answers a missing shard is tried at every search: it answers, or
+        # the search fails naming it (never an answer without it).
+        retry = not self._partial or time.monotonic() - self._retried > RETRY_SECONDS
+        if self.missing and retry:
             self._reconnect()
         for _ in range(2):
             try:
@@ -165,7 +168,9 @@ class XapianReader:
     # --- queries -----------------------------------------------------------------------------
 
     def translate(self, query: q.Query) -> xapian.Query:
-        """The Xapian query of a neutral one."""
+        """The Xapian query of a neutral one. Scored by Xapian's BM25: its IDF is log(r) where
+        tantivy's is log(1 + r) (r = (N - n + 0.5) / (n + 0.5)), which the contract allows;
+        the two differ for common words only."""
         match query:
             case q.Term(field, text, boost):
                 return _scaled(Q(PREFIXES[field] + text), boost)
@@ -306,7 +311,9 @@ class XapianReader:
             enquire.set_collapse_key(STORY_SLOT)
 
         found = self._run(self._every_match(self._all(query, filter_), by_story))
-        return int(found.get_matches_estimated())
+        # Every match was checked: the lower bound is the stories seen, exact. The estimate,
+        # when collapsing into an empty page, is extrapolated (300 stories of 236 matches).
+        return int(found.get_matches_lower_bound())
 
     # --- stored articles ---------------------------------------------------------------------
 

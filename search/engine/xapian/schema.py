@@ -1,10 +1,15 @@
 """How an article is a Xapian document: a prefix per field for its terms, value slots for
 what is sorted, filtered and counted, and the stored article as the document's data.
 
-Xapian has no per-field document length: BM25 normalizes by the whole document's length
-(the sum of its terms' frequencies over every field). Every field of an article grows with
-its text, so the ratio to the average length that BM25 uses differs little from a field's own
-(measured in docs/benchmarks.md: the top ten agree with tantivy's).
+Xapian has no per-field document length: BM25 normalizes a term's frequency by the whole
+article's length (its terms' frequencies over every field), where tantivy and whoosh take the
+field's. Every field grows with the text, so a word's score on ``text`` differs little; the
+exact-form bonus on short fields (``title_exact``, ``keywords_exact``), which tantivy
+normalizes by the title's or keywords' own length, differs most. On 5,000 shared articles
+(``python -m benchmarks.agreement --engines tantivy xapian``) the totals are equal on every
+query and the top 10 shares 0.81 of tantivy's on words, 0.76 on phrases (0.90 on words
+without the exact-form bonus); padding each article to make its length ``text``'s gained
+0.004, so it is not done.
 """
 
 from __future__ import annotations

@@ -37,24 +37,20 @@ QUEUE_DOCUMENTS = 512
 
 
 def create(location: Location) -> None:
-    """Make every shard of ``location`` an empty database: a new index starts on empty
-    shards (a server's shard that held articles, from an earlier index or a run that died
-    before its first publish, is emptied)."""
+    """Make every shard of ``location`` an empty database at commit 0, as the other engines
+    number an index just created: a new index starts on empty shards (a server's shard that
+    held articles, from an earlier index or a run that died before its first publish, is
+    emptied)."""
     for shard in shards_of(location.directory, location.address):
         db = open_writing(shard)
         try:
-            if db.get_doccount():
-                _empty(db)
+            db.begin_transaction()
+            for item in list(db.allterms(ID_PREFIX)):
+                db.delete_document(item.term)
+            db.set_metadata(COMMIT_KEY, "0")
+            db.commit_transaction()
         finally:
             db.close()
-
-
-def _empty(db: xapian.WritableDatabase) -> None:
-    db.begin_transaction()
-    for item in list(db.allterms(ID_PREFIX)):
-        db.delete_document(item.term)
-    db.set_metadata(COMMIT_KEY, "")
-    db.commit_transaction()
 
 
 def committed(location: Location) -> int:
@@ -125,14 +121,25 @@ class _ShardWriter(threading.Thread):
         elif kind == "delete":
             self._db.delete_document(id_term(str(change)))
         elif kind == "commit" and self.error is None:
-            self._db.set_metadata(COMMIT_KEY, str(change))
-            self._db.commit_transaction()
-            self._db.close()
-        else:
             try:
-                self._db.cancel_transaction()
+                self._db.set_metadata(COMMIT_KEY, str(change))
+                self._commit()
             finally:
                 self._db.close()
+        else:
+            # Closed inside its transaction, a database drops the transaction (outside one,
+            # closing commits); closing also lets go of the lock, for the next writer.
+            self._db.close()
+
+    def _commit(self) -> None:
+        try:
+            self._db.commit_transaction()
+        except xapian.Error:
+            # A commit that failed (a full disk) ended the transaction but may hold its
+            # changes still: in a new transaction, closing drops them instead of trying that
+            # commit again, which, failing again, would keep the lock until the process ends.
+            self._db.begin_transaction(False)
+            raise
 
 
 class XapianWriter:
