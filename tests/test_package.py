@@ -53,6 +53,7 @@ def test_public_api_is_exactly_this_list() -> None:
         "Results",
         "SearchOptions",
         "Searcher",
+        "ShardUnavailable",
         "StorageError",
         "analyze",
         "engines",
