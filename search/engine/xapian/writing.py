@@ -24,7 +24,7 @@ from ...errors import ShardUnavailable
 from ..cluster import Shard, shard_of, shards_of
 from ..contract import Failure, Location
 from ..core.feeding import Feeder
-from .schema import ID_PREFIX, document, id_term
+from .schema import ID_PREFIX, Entry, built, document, id_term
 from .shards import open_reading, open_writing, unavailable
 
 if TYPE_CHECKING:
@@ -93,8 +93,8 @@ class _ShardWriter(threading.Thread):
         self._db.begin_transaction()
         self.start()
 
-    def put(self, article_id: str, doc: xapian.Document) -> None:
-        self._changes.put(("put", (article_id, doc)))
+    def put(self, entry: Entry) -> None:
+        self._changes.put(("put", entry))
 
     def delete(self, article_id: str) -> None:
         self._changes.put(("delete", article_id))
@@ -116,8 +116,8 @@ class _ShardWriter(threading.Thread):
 
     def _apply(self, kind: str, change: object) -> None:
         if kind == "put":
-            article_id, doc = cast(tuple[str, xapian.Document], change)
-            self._db.replace_document(id_term(article_id), doc)
+            entry = cast(Entry, change)
+            self._db.replace_document(id_term(entry.article_id), built(entry))
         elif kind == "delete":
             self._db.delete_document(id_term(str(change)))
         elif kind == "commit" and self.error is None:
@@ -163,9 +163,7 @@ class XapianWriter:
             self._finish(None)
             raise
         self._deleted: set[str] = set()
-        self._feeder: Feeder[tuple[str, xapian.Document]] = Feeder(
-            workers, stories, document, self._put
-        )
+        self._feeder: Feeder[Entry] = Feeder(workers, stories, document, self._put)
 
     def _shard(self, article_id: str) -> _ShardWriter:
         writer = self._writers[shard_of(article_id, len(self._writers))]
@@ -173,9 +171,8 @@ class XapianWriter:
             raise _translated(writer)
         return writer
 
-    def _put(self, made: tuple[str, xapian.Document]) -> None:
-        article_id, doc = made
-        self._shard(article_id).put(article_id, doc)
+    def _put(self, entry: Entry) -> None:
+        self._shard(entry.article_id).put(entry)
 
     def add(self, article: Article, content_hash: str) -> None:
         self._feeder.add(article, content_hash)
