@@ -12,9 +12,11 @@ whatever the index order, and the top ids of the two indexes can be compared exa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import random
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -26,12 +28,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
 from search import Indexer, Searcher, ShardUnavailable
 from search.article import Article
 from search.cli import main
 from search.engine.cluster import shard_of
 from search.results import Results
+from search.web.app import create_app
 
 from .shard_servers import ShardServer, shard_servers, write_cluster
 
@@ -311,6 +315,16 @@ def test_a_killed_shard_is_named_or_left_out(cluster: Cluster, local: Searcher) 
             refused = runner.invoke(main, args)
             assert refused.exit_code != 0
             assert server.address in refused.output
+
+            # bahth serve --allow-partial: the page says so, in its language
+            opener = functools.partial(Searcher, allow_partial=True, timeout=2)
+            with TestClient(create_app(cluster.index, open_searcher=opener)) as client:
+                page = client.get("/search", params={"q": "الحكومة"})
+                api = client.get("/api/search", params={"q": "الحكومة"}).json()
+            assert page.status_code == 200
+            assert re.search(r'<p class="note partial">نتائج ناقصة: [^<]*<bdi dir="ltr">'
+                             + re.escape(server.address), page.text)  # fmt: skip
+            assert (api["missing_shards"], api["total"]) == ([server.address], document["total"])
 
 
 def test_a_restarted_shard_answers_the_same_searcher_again(
