@@ -13,23 +13,16 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.test_crash_safety import bahth_command
+
 # How long a starting server may take to listen (a Python start, then the exec): a bound on
 # waiting for something that failed, not a measure of anything.
 START_SECONDS = 30.0
-_ENTRY_POINT = "import sys; from search.cli import main; sys.argv[0] = 'bahth'; main()"
-
-
-def bahth_command(*args: str | Path) -> list[str]:
-    """The installed console script beside this Python, else the same entry point via -c."""
-    script = Path(sys.executable).with_name("bahth")
-    prefix = [str(script)] if script.exists() else [sys.executable, "-c", _ENTRY_POINT]
-    return [*prefix, *map(str, args)]
 
 
 def free_port() -> int:

@@ -36,6 +36,7 @@ from search.cli import main
 from search.engine.cluster import shard_of
 from search.results import Results
 from search.web.app import create_app
+from tests.test_crash_safety import WORDS
 
 from .shard_servers import ShardServer, shard_servers, write_cluster
 
@@ -67,14 +68,6 @@ KILLED = 1  # the shard the failure tests take down
 
 # --- the corpus --------------------------------------------------------------------------------
 
-WORDS = (  # noqa: SIM905 -- an Arabic word list reads best as one string
-    "الحكومة الوزير الرئيس البرلمان المدينة الشركة السوق النفط الاقتصاد المنتخب "
-    "المباراة الجامعة الطلاب المستشفى الصحة التعليم الطاقة المياه الزراعة المطار "
-    "الميناء الشرطة المحكمة القرار الاجتماع المؤتمر الاتفاق المشروع الموازنة "
-    "الأسعار الصادرات الاستثمار البنك العملة المواطنين الوزارة المنطقة العاصمة "
-    "الحدود المفاوضات الانتخابات أعلن قال أكد افتتح ناقش وقع أطلق استقبل زار ارتفع "
-    "انخفض شهد قرر طالب دعا حذر"
-).split()
 PHRASES = ("أسعار النفط", "الأمن الغذائي", "مجلس الوزراء", "كأس العالم", "رؤية المملكة")
 SOURCES = ("alriyadh", "okaz", "sabq", "aljazirah")
 CATEGORIES = ("سياسة", "اقتصاد", "رياضة", "صحة")
