@@ -565,7 +565,7 @@ def test_the_wheel_works_installed_in_a_fresh_environment(tmp_path: Path) -> Non
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python, bahth = venv / "bin" / "python", venv / "bin" / "bahth"
-    run(*pip, "--python", python, "install", "-q", f"{wheel}[serve]")
+    run(*pip, "--python", python, "install", "-q", f"{wheel}[serve,xapian]")
 
     found = json.loads(run(python, "-c", _IMPORT_ALL_INSTALLED).stdout)
     assert Path(found["file"]).is_relative_to(venv)

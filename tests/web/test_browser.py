@@ -86,7 +86,8 @@ def test_search_page_and_filter_and_article_in_a_browser(
     assert page.locator("ol.hits li.hit").count() == 10
     page.screenshot(path=tmp_path / "results.png", full_page=True)
     # A title from the dump with HTML in it is text on the page, and nothing ran.
-    expect(page.locator("ol.hits h2", has_text="<script>")).to_have_count(0)
+    # (On some engines it ranks on this page; as text, its tags make no element.)
+    expect(page.locator("ol.hits script, ol.hits img")).to_have_count(0)
     first_page = page.locator("ol.hits h2").all_inner_texts()
 
     # Change page.
