@@ -18,6 +18,7 @@ import os
 import random
 import re
 import shutil
+import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -318,6 +319,27 @@ def test_a_killed_shard_is_named_or_left_out(cluster: Cluster, local: Searcher) 
             assert re.search(r'<p class="note partial">نتائج ناقصة: [^<]*<bdi dir="ltr">'
                              + re.escape(server.address), page.text)  # fmt: skip
             assert (api["missing_shards"], api["total"]) == ([server.address], document["total"])
+
+
+def test_a_shard_that_does_not_answer_in_time_is_named_or_left_out(
+    cluster: Cluster, local: Searcher
+) -> None:
+    """A server that takes the connection and never answers (hung, or a firewall that drops
+    the packets): the search waits ``timeout`` seconds, then names the shard."""
+    server = cluster.servers[KILLED]
+    with down(server), socket.socket() as silent:
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.1", server.port))
+        silent.listen()
+        with pytest.raises(ShardUnavailable) as raised:
+            Searcher(cluster.index, timeout=1)
+        assert raised.value.shard == server.address
+        assert "no answer in time" in str(raised.value)
+        with Searcher(cluster.index, timeout=1, allow_partial=True) as partial:
+            results = partial.search("الحكومة", limit=1000)
+        assert results.missing_shards == [server.address]
+        left = {i for i in matching_ids(local, Search("الحكومة")) if shard_of(i, SHARDS) != KILLED}
+        assert {h.id for h in results.hits} == left
 
 
 def test_a_restarted_shard_answers_the_same_searcher_again(

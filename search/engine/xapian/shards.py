@@ -7,11 +7,14 @@ port can read the shard, and write it when the server is ``--writable``.
 
 from __future__ import annotations
 
+import re
+
 import xapian
 
 from ...errors import IndexLocked, ShardUnavailable
 from ..cluster import Shard
 
+_CONTEXT = re.compile(r" \(context: [^)]*\)\)?")  # the address, which the message names already
 # Xapian's own default for a remote operation (10 s), and for connecting.
 DEFAULT_TIMEOUT = 10.0
 CONNECT_TIMEOUT = 5.0
@@ -48,13 +51,12 @@ def _milliseconds(timeout: float) -> tuple[int, int]:
 
 def unavailable(shard: Shard, error: xapian.Error, *, writing: bool = False) -> ShardUnavailable:
     """The error of a shard that did not answer, in the user's terms."""
-    reason = error.get_msg()
-    system = error.get_error_string()  # the system's words: b"Connection refused"
-    if system:
-        text = system.decode(errors="replace") if isinstance(system, bytes) else str(system)
-        reason += f" ({text.lower()})"
+    # str(): its message, context and the system's words ("Connection refused"). Not
+    # get_error_string(), which crashes the process on an error without system words (a
+    # timeout) in xapian-bindings 1.4.26.
+    reason = _CONTEXT.sub("", str(error))
     if isinstance(error, xapian.NetworkTimeoutError):
-        reason = f"no answer in time ({reason})"
+        reason = f"no answer in time ({reason.lower()})"
     fix = None
     if writing:
         fix = (
