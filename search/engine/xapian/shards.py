@@ -35,7 +35,9 @@ def open_writing(shard: Shard, timeout: float = DEFAULT_TIMEOUT) -> xapian.Writa
     """A writable database of the shard (created when local and missing); ``IndexLocked``
     when another writer has it."""
     try:
-        if not shard.remote:
+        if shard.path is not None:
+            # A cluster file may name a directory not made yet (Xapian makes only its last part).
+            shard.path.parent.mkdir(parents=True, exist_ok=True)
             return xapian.WritableDatabase(str(shard.path), xapian.DB_CREATE_OR_OPEN)
         return xapian.remote_open_writable(shard.host, shard.port, *_milliseconds(timeout))
     except xapian.DatabaseLockError as error:
