@@ -71,7 +71,8 @@ class XapianReader:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(s.name for s, part in zip(self._shards, self._parts, strict=True) if not part)
+        shards = zip(self._shards, self._parts, strict=True)
+        return tuple(shard.name for shard, part in shards if part is None)
 
     def close(self) -> None:
         for part in self._parts:
@@ -94,7 +95,10 @@ class XapianReader:
         db = xapian.Database()
         for part in self._parts:
             # An empty database in a missing shard's place keeps every docid's meaning.
-            db.add_database(part or xapian.WritableDatabase("", xapian.DB_BACKEND_INMEMORY))
+            empty = part is None
+            db.add_database(
+                xapian.WritableDatabase("", xapian.DB_BACKEND_INMEMORY) if empty else part
+            )
         return db
 
     def _run(self, work: Callable[[xapian.Database], T]) -> T:
