@@ -3,12 +3,15 @@ the shards a run or a rebuild may take."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from search import Indexer, InputError, Searcher
+from search.cli import main
 from search.engine import create, location_of
 from search.engine.cluster import (
     cluster_address,
@@ -134,3 +137,16 @@ def test_a_new_index_starts_on_empty_shards(tmp_path: Path) -> None:
     generation.mkdir()
     create(generation, "xapian", (str(shard),))
     assert xapian.Database(str(shard)).get_doccount() == 0
+
+
+def test_a_lost_local_shard_is_named_as_damage(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    Indexer(index, engine="xapian", shards=3).add_files([SEEDS])
+    with Searcher(index) as searcher:
+        lost = searcher.generation / "shard-2"
+    shutil.rmtree(lost)
+    result = CliRunner().invoke(main, ["search", "بوتين", "--index", str(index)])
+    assert result.exit_code == 1
+    assert f"The shard {lost} cannot be opened" in result.output
+    assert "Restore the shard's directory from a backup" in result.output
+    assert "Traceback" not in result.output

@@ -11,7 +11,7 @@ import re
 
 import xapian
 
-from ...errors import IndexLocked, ShardUnavailable
+from ...errors import IndexDamaged, IndexLocked, ShardUnavailable
 from ..cluster import Shard
 
 _CONTEXT = re.compile(r" \(context: [^)]*\)\)?")  # the address, which the message names already
@@ -23,8 +23,14 @@ CONNECT_TIMEOUT = 5.0
 def open_reading(shard: Shard, timeout: float = DEFAULT_TIMEOUT) -> xapian.Database:
     """A read-only database of the shard; ``ShardUnavailable`` when its server does not
     answer."""
-    if not shard.remote:
-        return xapian.Database(str(shard.path))
+    if shard.path is not None:
+        try:
+            return xapian.Database(str(shard.path))
+        except xapian.DatabaseOpeningError as error:
+            raise IndexDamaged(
+                f"The shard {shard.path} cannot be opened: {_CONTEXT.sub('', str(error))}.",
+                "Restore the shard's directory from a backup, or rebuild the index.",
+            ) from error
     try:
         return xapian.remote_open(shard.host, shard.port, *_milliseconds(timeout))
     except xapian.NetworkError as error:
