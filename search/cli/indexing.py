@@ -209,6 +209,7 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--shards",
             type=click.IntRange(1, 1024),
+            metavar="N",
             default=None,
             help="xapian: build a new index as N shards inside the index directory, each "
             "article on the shard its id hashes to, written in parallel. An existing index "
