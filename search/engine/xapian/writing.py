@@ -152,13 +152,15 @@ class XapianWriter:
         shards = shards_of(location.directory, location.address)
         # Opened first: a locked or unreachable shard fails the run before it starts.
         self._writers: list[_ShardWriter] = []
+        self._committed: xapian.Database | None = None
         try:
             for shard in shards:
                 self._writers.append(_ShardWriter(shard))
             # The committed articles, to tell what a delete removes.
-            self._committed = xapian.Database()
+            snapshot = xapian.Database()
             for shard in shards:
-                self._committed.add_database(open_reading(shard))
+                snapshot.add_database(open_reading(shard))
+            self._committed = snapshot
         except BaseException:
             self._finish(None)
             raise
@@ -167,8 +169,7 @@ class XapianWriter:
 
     def _shard(self, article_id: str) -> _ShardWriter:
         writer = self._writers[shard_of(article_id, len(self._writers))]
-        if writer.error is not None:
-            raise _translated(writer)
+        _raise_error_of([writer])
         return writer
 
     def _put(self, entry: Entry) -> None:
@@ -184,6 +185,7 @@ class XapianWriter:
         self.add(article, content_hash)
 
     def delete(self, article_id: str) -> int:
+        assert self._committed is not None
         if article_id in self._deleted or not self._committed.term_exists(id_term(article_id)):
             return 0
         self._feeder.drain()
@@ -197,15 +199,11 @@ class XapianWriter:
     def commit(self, prepare: Callable[[int], None]) -> None:
         self._feeder.drain()
         self._feeder.close()
-        for writer in self._writers:
-            if writer.error is not None:
-                raise _translated(writer)
+        _raise_error_of(self._writers)
         number = committed(self._location) + 1
         prepare(number)
         self._finish(number)
-        for writer in self._writers:
-            if writer.error is not None:
-                raise _translated(writer)
+        _raise_error_of(self._writers)
 
     def cancel(self) -> None:
         self._feeder.close()
@@ -217,14 +215,14 @@ class XapianWriter:
                 writer.finish(commit)
         for writer in self._writers:
             writer.join()
-        if hasattr(self, "_committed"):
+        if self._committed is not None:
             self._committed.close()
 
 
-def _translated(writer: _ShardWriter) -> BaseException:
-    """A shard thread's error as the writer raises it."""
-    error = writer.error
-    if isinstance(error, xapian.NetworkError):
-        return unavailable(writer.shard, error, writing=True)
-    assert error is not None
-    return error
+def _raise_error_of(writers: list[_ShardWriter]) -> None:
+    """Raise the first error a shard's thread kept, in the user's terms."""
+    for writer in writers:
+        if isinstance(writer.error, xapian.NetworkError):
+            raise unavailable(writer.shard, writer.error, writing=True) from writer.error
+        if writer.error is not None:
+            raise writer.error
