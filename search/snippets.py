@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .arabic import analyze, analyze_word
+from .arabic.normalize import DELETED
 from .arabic.tokenize import JOINERS, KIND_WORD, MARKS, TOKEN_PATTERN
 from .query import Highlights
 from .results import Hit, Span
@@ -49,7 +50,9 @@ _VARIANTS = {
     "ك": "كکڪ",
     **{str(d): f"{d}{chr(0x0660 + d)}{chr(0x06F0 + d)}" for d in range(10)},
 }
-_BETWEEN = f"[{MARKS}{JOINERS}.,\u066b\u066c]*"
+# Between two letters of a word as written: what normalize deletes (marks, tatweel, the high
+# hamza, invisible controls), the tokenizer's marks and joiners, and digit separators.
+_BETWEEN = f"[{MARKS}{JOINERS}{re.escape(''.join(DELETED))}.,\u066b\u066c]*"
 
 Match = tuple[int, int, str]  # start, end, the query form it matched
 

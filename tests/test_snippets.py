@@ -297,3 +297,10 @@ def test_mark_spans_slice_the_text_to_every_matching_word(case: tuple[str, Highl
     spans = mark(text, h)
     assert_spans_are_matching_words(text, spans, h)
     assert spans == [(t.start, t.end) for t in analyze(text) if matches(t, h)]
+
+
+def test_a_letter_normalize_deletes_inside_a_word_does_not_hide_it() -> None:
+    # The high hamza (U+0674) is deleted by normalize: ؠٴؠ is the word ؠؠ (found by hypothesis)
+    h = Highlights(terms=set(), norms=set(), term_prefixes={"ؠؠ"}, norm_prefixes={"ؠؠ"})
+    assert mark("ؠ\u0600ؠٴؠ", h) == [(2, 5)]
+    assert mark("ولي\u0674 العهد", highlights("ولي")) == [(0, 4)]
