@@ -100,6 +100,14 @@ class Indexer:
         generation = layout.current(self.path)
         return generation.name if generation else None
 
+    def engine_name(self) -> str:
+        """The engine a run writes with: the one asked for (a rebuild may convert), else the
+        live index's, else the default (``BAHTH_ENGINE``, else whoosh); ``UnknownEngine``
+        for an engine this Bahth does not have."""
+        if self.engine is None and (live := layout.current(self.path)) is not None:
+            return engines.engine_of(live).NAME
+        return engines.chosen_engine(self.engine)
+
     def add_files(
         self,
         paths: Iterable[str | os.PathLike[str]],

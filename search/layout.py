@@ -13,9 +13,11 @@
 A rebuild writes a new generation beside the live one and then replaces ``CURRENT`` with
 ``os.replace``, which is atomic on POSIX: a reader sees the old index or the new one, never a
 mix. Readers hold a shared lock on their generation's ``readers.lock`` so that a generation is
-only deleted when nobody searches it. Locks are ``flock``s: the kernel drops them when a process
-dies, and the processes a writer forks neither keep its lock nor outlive it, so a killed writer
-never leaves the index locked (``locking``; a lock an older Bahth's orphans hold is taken back).
+only deleted when nobody searches it: by the last reader to let go of a replaced generation
+(``release_generation``), else by the next indexing run (``remove_unused``). Locks are
+``flock``s: the kernel drops them when a process dies, and the processes a writer forks neither
+keep its lock nor outlive it, so a killed writer never leaves the index locked (``locking``; a
+lock an older Bahth's orphans hold is taken back).
 
 Within a generation, the metadata of each commit is a side file written under the commit's
 number, before the commit becomes visible, and read by the rule of ``search.generation``: the
@@ -59,6 +61,7 @@ WRITE_LOCK = "write.lock"
 READERS_LOCK = "readers.lock"
 REJECTS = "rejects.jsonl"
 PREFIX = "gen-"
+REMOVING = ".removing-"  # a generation being deleted: .removing-gen-000001.<PID>
 
 
 def _pointer(index: Path) -> str | None:
@@ -135,11 +138,13 @@ def require_current(index: Path) -> Path:
             raise IndexNotFound(
                 f"No index at {where} yet: it is being built (PID {builder}).",
                 "Try again once that run is done.",
+                said=("index_being_built", {"where": str(where), "pid": builder}),
             )
         raise IndexNotFound(
             f"No index at {where}.",
             f"Build one with: bahth index DUMP... --index {index}\n"
             "Or point at an existing index with --index DIR or the BAHTH_INDEX variable.",
+            said=("no_index_at", {"where": str(where), "index": str(index)}),
         )
     return generation
 
@@ -271,21 +276,70 @@ def hold_live_generation(index: Path) -> tuple[Path, IO[str]]:
         handle.close()
 
 
+def release_generation(index: Path, generation: Path, lock: IO[str]) -> bool:
+    """Let go of ``lock``, a reader's hold on ``generation`` (``hold_live_generation``), and
+    delete the generation if a rebuild has replaced it and no other reader holds it: the last
+    reader of a replaced generation removes it, at once rather than at the next indexing run.
+    Returns whether it did. Deleting is housekeeping: what stops it (a read-only index, a
+    damaged ``CURRENT``) leaves the generation to the next run's ``remove_unused``."""
+    lock.close()
+    try:
+        live = current(index)
+        # Only a generation older than the live one: a reader never deletes a newer one (a
+        # rebuild's, under way), nor any while CURRENT is missing (an index being replaced).
+        if live is None or generation.name >= live.name:
+            return False
+        return remove_generation(index, generation)
+    except (OSError, BahthError):
+        return False
+
+
+def remove_generation(index: Path, generation: Path) -> bool:
+    """Delete ``generation`` unless it is live or a reader holds it; returns whether it did.
+
+    Readers, writers and other removers may act at the same moment, in this process or
+    others. A reader that holds the generation keeps it: its shared lock turns away our
+    exclusive one. A reader about to hold it (it read ``CURRENT`` before the switch) finds
+    its lock file gone, or unlinked once we let go, and reads ``CURRENT`` again
+    (``hold_live_generation``). The directory is first renamed out of the index, which is
+    atomic: of two removers (the last reader and a writer's ``remove_unused``), one renames
+    it and deletes it, and the other finds it gone; and no one sees a half-deleted
+    generation under its name.
+    """
+    if current(index) in (None, generation):
+        return False  # live, or no CURRENT to say which is: keep it
+    try:
+        handle = open(generation / READERS_LOCK, "a+", encoding="utf-8")  # noqa: SIM115
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # another remover renamed it away
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a reader still reads it; it removes it when it lets go
+        # Unlinked: another remover got here first. Live: CURRENT was pointed back at it.
+        if not os.fstat(handle.fileno()).st_nlink or current(index) in (None, generation):
+            return False
+        doomed = index / f"{REMOVING}{generation.name}.{os.getpid()}"
+        try:
+            os.rename(generation, doomed)
+        except FileNotFoundError:
+            return False
+        # Unlinked first, so that a reader waiting for it sees at once that it is gone.
+        (doomed / READERS_LOCK).unlink(missing_ok=True)
+        shutil.rmtree(doomed)
+    return True
+
+
 def remove_unused(index: Path) -> list[str]:
-    """Delete generations that are neither live nor held by a reader; returns their names."""
-    live = current(index)
-    removed = []
-    for generation in generations(index):
-        if generation == live:
-            continue
-        lock_path = generation / READERS_LOCK
-        with open(lock_path, "a+", encoding="utf-8") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # a searcher still reads it; a later run removes it
-            shutil.rmtree(generation)
-            removed.append(generation.name)
+    """Delete generations that are neither live nor held by a reader, and what removals
+    that were killed or failed left; returns the generations' names. The caller holds the
+    write lock: no generation is being built beside the live one."""
+    removed = [g.name for g in generations(index) if remove_generation(index, g)]
+    for leftover in index.glob(f"{REMOVING}*"):
+        pid = leftover.name.rsplit(".", 1)[-1]
+        if not (pid.isdigit() and _pid_alive(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
     return removed
 
 

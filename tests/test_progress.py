@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from search import Indexer, Progress
+from search.cli.progress import COMMIT_SHARE, ProgressView, run_engine
 from tests.conftest import jsonl
 
 pytestmark = pytest.mark.usefixtures("engine")
@@ -178,3 +179,37 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith("ix (gen-000001): 150 read, 150 added")
+
+
+# --- the time left -----------------------------------------------------------------------------
+
+
+def eta_after(view: ProgressView, seconds: float, done: int, total: int) -> float | None:
+    """``view``'s ETA ``seconds`` after it started, ``done`` bytes of ``total`` read."""
+    view.progress = Progress("dump.jsonl", 0, 1, done, total, records=done // 100)
+    return view.eta_seconds(view.start + seconds)
+
+
+def test_the_eta_counts_the_commit_as_its_engines_share_of_the_reading() -> None:
+    for engine, share in COMMIT_SHARE.items():
+        view = ProgressView(engine)
+        # half read in 10 s: 10 s of reading left, and the commit's share of 20 s of reading
+        assert eta_after(view, 10, 500, 1000) == pytest.approx(10 + share * 20)
+        assert eta_after(view, 20, 1000, 1000) == pytest.approx(share * 20)
+        assert eta_after(view, 4, 100, 1000) is None  # the first seconds: no estimate yet
+    # a run that commits nothing (a dry run) has only its reading left
+    assert eta_after(ProgressView(None), 10, 500, 1000) == pytest.approx(10)
+
+
+def test_the_engine_of_a_run_is_the_one_asked_else_the_live_indexs(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    assert run_engine(Indexer(index)) == engine  # no index yet: the default (BAHTH_ENGINE)
+    (tmp_path / "dump.jsonl").write_text(jsonl(articles(5)), encoding="utf-8")
+    Indexer(index).add_files([tmp_path / "dump.jsonl"])
+    other = next(e for e in COMMIT_SHARE if e != engine)
+    monkeypatch.setenv("BAHTH_ENGINE", other)  # the default now names another engine
+    assert run_engine(Indexer(index)) == engine  # the live index's
+    assert run_engine(Indexer(index, engine=other)) == other  # a rebuild asked to convert it
+    assert run_engine(Indexer(index), commits=False) is None  # a dry run commits nothing

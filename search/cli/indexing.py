@@ -15,7 +15,7 @@ from search.cli.base import (
     index_option,
     main,
 )
-from search.cli.progress import Problems, ProgressView
+from search.cli.progress import Problems, ProgressView, run_engine
 
 if TYPE_CHECKING:
     from search import IndexReport
@@ -81,11 +81,13 @@ def _call_indexer(
     problems: Problems,
     quiet: bool,
     options: dict[str, Any],
+    engine: str | None = None,
 ) -> IndexReport:
-    """Run ``method``, with its progress (``ProgressView``) when stderr is a terminal."""
+    """Run ``method``, with its progress (``ProgressView``, for a run that commits with
+    ``engine``) when stderr is a terminal."""
     if not sys.stderr.isatty() or quiet:
         return method(paths, on_problem=problems, **options)
-    with ProgressView() as view:
+    with ProgressView(engine) as view:
         problems.echo = view.echo
         return method(paths, on_problem=problems, on_progress=view.update, **options)
 
@@ -116,7 +118,8 @@ def _run_indexing(
         else f"Nothing was committed; there is still no index at {index_dir}."
     )
     try:
-        report = _call_indexer(method, paths, problems, quiet, options)
+        engine = run_engine(indexer, commits=action != "checking")
+        report = _call_indexer(method, paths, problems, quiet, options, engine)
     except KeyboardInterrupt:
         click.echo(f"Interrupted. {untouched}", err=True)
         raise click.Abort() from None

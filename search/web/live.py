@@ -4,7 +4,10 @@ A request asks for the searcher; at most once every ``interval`` seconds that al
 index (``Searcher.refresh``: is another generation live, or a newer commit?), so a server sees
 a new indexing run or a rebuild about a second after it lands, and a busy server does not read
 the index's metadata on every request. One request checks at a time; the others meanwhile
-search the snapshot they have.
+search the snapshot they have. Moving to a rebuild's generation lets go of the old one, and
+the request that moved deletes it when no other reader (another process's ``Searcher``)
+holds it (``Searcher.refresh``): a rebuild's old generation is gone one request later,
+instead of staying on disk until the server stops or the next indexing run.
 
 If the index cannot be opened any more (deleted, or rebuilt by an incompatible version of
 Bahth), requests get that error (the server answers 503) until a later check opens it again.
