@@ -8,10 +8,10 @@ malformed query).
 ``base`` holds the command group and the options several commands share; each command lives
 with its kin: ``indexing`` (index, rebuild, delete, with ``progress`` for what a run shows),
 ``searching`` (search, show, stats, serve, analyze), ``rejects`` (rejects), ``shards`` (shard
-serve).
+serve), ``labels`` (labels list, set, unset, import).
 """
 
-from search.cli import indexing, rejects, searching, shards  # noqa: F401 -- registers the commands on main
+from search.cli import indexing, labels, rejects, searching, shards  # noqa: F401 -- registers the commands on main
 from search.cli.base import main
 
 __all__ = ["main"]
