@@ -15,7 +15,15 @@ clitic letter: ``بباستثمار``), so that it finds the same articles.
 
 Words the archive holds in one or two articles (names, places, loanwords, and some
 misspellings) are run alone too: the share that gets a suggestion bounds how often a rare
-correct word is "corrected".
+correct word is "corrected"; so are words held by ``RARE`` to ``ARCHIVED`` articles (which
+only the cheapest slips to a far more common word correct), and *unseen forms*: real words
+with a clitic chain (و ف ب ك ل ال, as ``decide.CLITIC_CHAINS``) that no article writes,
+which a searcher may type and which are no misspelling (``وبمفاوضاتهم``); the words begin
+with no clitic letter, so that the chains stack as Arabic writes them. ``--misses`` prints the
+misses by kind of slip and length, with where the intended word ranked among the candidates.
+
+``SLIPS_BY_HAND`` are misspellings written by hand, of the kinds writers make (the issue's
+``وزراة``, ``الامرات``, ``الحوتيين`` among them), each printed with its suggestion.
 
 Latency is the time ``Speller.suggest`` adds to a search (the engine lock held), p50 and p95,
 for the clean and the misspelled queries; the vocabulary's first reading is timed apart, with
@@ -35,13 +43,31 @@ from pathlib import Path
 from search import Searcher, layout
 from search.arabic import analyze, is_stopword, normalize
 from search.spelling import edits, vocabulary
-from search.spelling.decide import RARE
+from search.spelling.decide import ARCHIVED, CLITIC_CHAINS, RARE, candidates, score
 from search.spelling.speller import Speller
 from search.spelling.vocabulary import EXACT_FIELDS, Vocabulary
 
 MIN_ARTICLES = 5
 MIN_LENGTH = 4
+CLITIC_LETTERS = ("و", "ف", "ب", "ك", "ل")
 SLIPS = ("keyboard", "swapped", "dropped", "doubled", "sound")
+# (typed, meant): slips seen in searches and in the archive itself, of each kind.
+SLIPS_BY_HAND = (
+    ("وزراة", "وزارة"),  # two letters swapped, a form 30 articles write
+    ("الامرات", "الإمارات"),  # a long vowel dropped
+    ("الحوتيين", "الحوثيين"),  # ث typed as ت (said alike)
+    ("السعوديه", "السعودية"),  # ه for ة: the same word once normalized, no suggestion
+    ("الرئيس الامريكى", "الرئيس الأمريكي"),  # ى for ي: the same, no suggestion
+    ("فلسطبن", "فلسطين"),  # ب for its neighbour ي
+    ("الاقتصاد المصرري", "الاقتصاد المصري"),  # a letter doubled
+    ("مجلس الامن الدولى", "مجلس الأمن الدولي"),  # the same word once normalized
+    ("البرلمان العرافي", "البرلمان العراقي"),  # ف for its neighbour ق
+    ("الانتخبات", "الانتخابات"),  # a long vowel dropped
+    ("اسرائيل و ايرن", "إسرائيل و إيران"),  # a long vowel dropped
+    ("الظفة الغربية", "الضفة الغربية"),  # ظ for ض (said alike)
+    ("كرة القدن", "كرة القدم"),  # ن for its neighbour م
+    ("المفاوظات", "المفاوضات"),  # ظ for ض
+)
 
 
 def misspell(word: str, slip: str, rng: random.Random) -> str | None:
@@ -79,7 +105,8 @@ def draw(
     def sample(k: int) -> list[str]:
         return rng.sample(pool, k) if weights is None else rng.choices(pool, weights, k=k)
 
-    misspelled, clean = [], []
+    misspelled: list[tuple[str, str, str]] = []
+    clean: list[str] = []
     while len(misspelled) < count:
         words = sample(1 + len(misspelled) % 2)
         slip = SLIPS[len(misspelled) // 2 % len(SLIPS)]
@@ -92,6 +119,58 @@ def draw(
     while len(clean) < count:
         clean.append(" ".join(sample(1 + len(clean) % 2)))
     return misspelled, clean
+
+
+def unseen_forms(
+    pool: list[str], every_form: set[str], count: int, rng: random.Random
+) -> list[str]:
+    """Real words with a clitic chain that no article writes (``وبمفاوضاتهم``): clean, but
+    absent from the archive as typed. A chain with the article goes only on a word without
+    one, and ل before the article is written لل. The word begins with no clitic letter
+    (و ف ب ك ل): a chain before one may stack clitics Arabic never writes (و + والجهات, كال +
+    بطائرة), which are slips (a doubled و), not unseen forms."""
+    forms: list[str] = []
+    while len(forms) < count:
+        word, chain = rng.choice(pool), rng.choice(CLITIC_CHAINS)
+        if word.startswith(CLITIC_LETTERS) or (
+            word.startswith("ال") and chain.endswith(("ال", "ل"))
+        ):
+            continue
+        form = chain + word
+        if form not in every_form and form not in forms:
+            forms.append(form)
+    return forms
+
+
+def slipped(typed: str, meant: str) -> tuple[str, str]:
+    """The misspelled word of a query and the word meant."""
+    return next((t, m) for t, m in zip(typed.split(), meant.split(), strict=True) if t != m)
+
+
+def where_ranked(typed: str, meant: str, words: Vocabulary) -> str:
+    """Where the intended word of a miss ranked among the misspelled word's candidates."""
+    wrong, right = slipped(typed, meant)
+    found = candidates(wrong, words)
+    if right not in found:
+        return "absent"
+    ranked = sorted(found, key=lambda c: score(wrong, c, found[c][0]), reverse=True)
+    rank = ranked.index(right) + 1
+    return "first" if rank == 1 else "second" if rank == 2 else "lower"
+
+
+def print_misses(misses: list[tuple[str, str, str]], words: Vocabulary) -> None:
+    """The misses by slip and by the intended word's length, with where it ranked."""
+    places = ("first", "second", "lower", "absent")
+    rows: Counter[tuple[str, str]] = Counter()
+    for slip, typed, meant in misses:
+        where = where_ranked(typed, meant, words)
+        length = len(slipped(typed, meant)[1])
+        rows[slip, where] += 1
+        rows[f"{min(length, 9)} letters", where] += 1
+    print("misses      intended word ranked: " + "  ".join(places))
+    keys = [*SLIPS, *sorted({k for k, _ in rows if k.endswith("letters")})]
+    for key in keys:
+        print(f"{key:10} " + "  ".join(f"{rows[key, p]:>{len(p)}}" for p in places))
 
 
 def terms(query: str) -> list[str | None]:
@@ -108,6 +187,12 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--queries", type=int, default=500, help="misspelled and clean each")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="print the misses (wrong or none) by slip and by length, with where the intended "
+        "word ranked among the candidates",
+    )
     parser.add_argument(
         "--draw",
         choices=("words", "articles"),
@@ -161,7 +246,9 @@ def main() -> None:
             return found, (time.perf_counter() - start) * 1000
 
         outcome: Counter[tuple[str, str]] = Counter()
-        wrong_ms, examples = [], []
+        misses: list[tuple[str, str, str]] = []
+        wrong_ms: list[float] = []
+        examples: list[str] = []
         for typed, meant, slip in misspelled:
             found, ms = timed(typed)
             wrong_ms.append(ms)
@@ -176,6 +263,8 @@ def main() -> None:
                 if len(examples) < 12:
                     examples.append(f"{typed} -> {found} (meant {meant}, {slip})")
             outcome[slip, verdict] += 1
+            if verdict in ("wrong", "none"):
+                misses.append((slip, typed, meant))
             outcome["all", verdict] += 1
         clean_ms, false = [], []
         for query in clean:
@@ -187,6 +276,28 @@ def main() -> None:
         # misspellings; the share corrected bounds how often a rare correct word is.
         rare_sample = rng.sample(rare_words, min(len(rare_words), args.queries))
         rare_corrected = [f"{w} -> {s}" for w in rare_sample if (s := speller.suggest(w))]
+        archived = [w for w in pool if words.get(w) < ARCHIVED]
+        archived_sample = rng.sample(archived, min(len(archived), args.queries))
+        archived_corrected = [
+            f"{w} ({held[w]}) -> {s}" for w in archived_sample if (s := speller.suggest(w))
+        ]
+        unseen = unseen_forms(pool, every_form, args.queries, rng)
+        unseen_corrected = [f"{w} -> {s}" for w in unseen if (s := speller.suggest(w))]
+        by_hand = []
+        for typed, meant in SLIPS_BY_HAND:
+            found = speller.suggest(typed)
+            hits = searcher.search(typed, match="all", limit=1).total
+            fixed = searcher.search(found, match="all", limit=1).total if found else None
+            verdict = (
+                "corrected"
+                if found and normalize(found).split() == normalize(meant).split()
+                else "found anyway"
+                if found is None and terms(typed) == terms(meant)
+                else "WRONG"
+                if found
+                else "NONE"
+            )
+            by_hand.append(f"{typed} -> {found} ({verdict}; {hits:,} -> {fixed} hits)")
         search_ms = []
         for query in clean[:200]:
             start = time.perf_counter()
@@ -215,17 +326,33 @@ def main() -> None:
         f"{len(rare_corrected) / len(rare_sample) * 100:.1f}% of {len(rare_sample)}"
     )
     print(
+        f"words held by {RARE} to {ARCHIVED - 1} articles that get a suggestion: "
+        f"{len(archived_corrected) / len(archived_sample) * 100:.1f}% of {len(archived_sample)}"
+    )
+    print(
+        f"unseen clitic forms of real words that get a suggestion: "
+        f"{len(unseen_corrected) / len(unseen) * 100:.1f}% of {len(unseen)}"
+    )
+    print(
         f"suggest ms, clean p50 {statistics.median(clean_ms):.3f} p95 "
         f"{percentile(clean_ms, 0.95):.3f}; misspelled p50 {statistics.median(wrong_ms):.3f} "
         f"p95 {percentile(wrong_ms, 0.95):.3f}; whole search (clean) p50 "
         f"{statistics.median(search_ms):.1f} ms"
     )
+    if args.misses:
+        print_misses(misses, words)
     for line in examples:
         print("  wrong:", line)
     for line in false[:10]:
         print("  clean:", line)
     for line in rare_corrected[:10]:
         print("  rare:", line)
+    for line in archived_corrected[:10]:
+        print("  archived:", line)
+    for line in unseen_corrected[:10]:
+        print("  unseen:", line)
+    for line in by_hand:
+        print("  by hand:", line)
 
 
 if __name__ == "__main__":

@@ -48,9 +48,13 @@ def searcher(index: Path) -> Iterator[Searcher]:
 
 
 def test_a_misspelled_word_gets_the_corrected_query(searcher: Searcher) -> None:
-    results = searcher.search("الرياص")
+    results = searcher.search("الرياص", autocorrect=False)
     assert results.total == 0
     assert results.suggestion == "الرياض"
+    # which, finding articles where the word as typed finds none, runs in its place
+    corrected = searcher.search("الرياص")
+    assert (corrected.query, corrected.corrected_from) == ("الرياض", "الرياص")
+    assert corrected.total == 110
 
 
 def test_common_words_get_no_suggestion(searcher: Searcher) -> None:
@@ -71,8 +75,8 @@ def test_the_rest_of_the_query_stays_as_written(searcher: Searcher) -> None:
     assert results.suggestion == '"وزارة الصحة" OR title:حملة -الرياض'
 
 
-def test_the_suggestion_is_offered_not_searched(searcher: Searcher) -> None:
-    results = searcher.search("وزارة الرياص", match="all")
+def test_without_autocorrect_the_suggestion_is_offered_not_searched(searcher: Searcher) -> None:
+    results = searcher.search("وزارة الرياص", match="all", autocorrect=False)
     assert (results.total, results.suggestion) == (0, "وزارة الرياض")
     assert searcher.search(results.suggestion, match="all").total == 110
 
@@ -95,16 +99,16 @@ def test_the_vocabulary_follows_incremental_runs(tmp_path: Path) -> None:
     index = tmp_path / "index"
     Indexer(index).add_articles(corpus()[:5])
     with Searcher(index) as searcher:
-        assert searcher.search("القدص").suggestion is None
+        assert searcher.search("القدص", autocorrect=False).suggestion is None
     news = [Article(id=f"q-{i}", title="القدس", body="أخبار القدس اليوم") for i in range(3)]
     Indexer(index).add_articles(news)
     with Searcher(index) as searcher:
-        assert searcher.search("القدص").suggestion == "القدس"
+        assert searcher.search("القدص", autocorrect=False).suggestion == "القدس"
     [generation] = index.glob("gen-*")
     assert len(list(generation.glob("spelling.*.marisa"))) == 1  # the older one is gone
     Indexer(index).delete([a.id for a in news])
     with Searcher(index) as searcher:
-        assert searcher.search("القدص").suggestion is None
+        assert searcher.search("القدص", autocorrect=False).suggestion is None
 
 
 def test_a_rebuild_publishes_its_vocabulary_with_it(
@@ -118,7 +122,7 @@ def test_a_rebuild_publishes_its_vocabulary_with_it(
     assert generation.name == "gen-000002"
     assert list(generation.glob("spelling.*.marisa"))
     with Searcher(index) as searcher:
-        assert searcher.search("القدص").suggestion == "القدس"
+        assert searcher.search("القدص", autocorrect=False).suggestion == "القدس"
 
 
 def test_an_index_without_a_vocabulary_searches_without_suggestions(tmp_path: Path) -> None:
@@ -129,7 +133,7 @@ def test_an_index_without_a_vocabulary_searches_without_suggestions(tmp_path: Pa
         path.unlink()
     with Searcher(index) as searcher:
         results = searcher.search("الرياص")
-    assert (results.total, results.suggestion) == (0, None)
+    assert (results.total, results.suggestion, results.corrected_from) == (0, None, None)
 
 
 # --- through the CLI -------------------------------------------------------------------------
@@ -141,7 +145,9 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_text_output_offers_the_corrected_query_after_the_result_line(index: Path) -> None:
-    code, out = run("search", "وزارة", "الرياص", "--all-words", "--index", str(index))
+    code, out = run(
+        "search", "وزارة", "الرياص", "--all-words", "--no-autocorrect", "--index", str(index)
+    )
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("No results for")
@@ -149,7 +155,7 @@ def test_text_output_offers_the_corrected_query_after_the_result_line(index: Pat
 
 
 def test_json_carries_the_suggestion(index: Path) -> None:
-    code, out = run("search", "الرياص", "--json", "--index", str(index))
+    code, out = run("search", "الرياص", "--json", "--no-autocorrect", "--index", str(index))
     assert code == 0
     assert json.loads(out)["suggestion"] == "الرياض"
     code, out = run("search", "الرياض", "--json", "--all", "--index", str(index))
@@ -157,7 +163,7 @@ def test_json_carries_the_suggestion(index: Path) -> None:
 
 
 def test_html_offers_the_corrected_query_escaped(index: Path) -> None:
-    code, out = run("search", "الرياص", "--html", "--index", str(index))
+    code, out = run("search", "الرياص", "--html", "--no-autocorrect", "--index", str(index))
     assert code == 0
     assert '<p class="suggestion">هل تقصد: <bdi><strong>الرياض</strong></bdi>؟</p>' in out
 

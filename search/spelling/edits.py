@@ -49,11 +49,10 @@ SOUND_PAIRS = (
 ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 """The letters of normalized Arabic words: what an edit may insert or substitute."""
 
-# Costs, in units of the cheapest slips. A candidate's rank weighs its cost against how often
-# the archive writes it (``decide``), and the cost weighs more: among the words one slip away,
-# the kind of slip tells more than frequency does. The slips the keyboard and the ear make are
-# cheap; a letter typed that is no neighbour of the one meant, or an extra letter other than a
-# doubled one, costs three times as much (``python -m benchmarks.spelling`` tuned these).
+# Costs, in units of the cheapest slips: which kinds of slip may correct a word the archive
+# holds (``decide.RARE_SLIP``, ``decide.ARCHIVED_SLIP``). The slips the keyboard and the ear make
+# are cheap; a letter typed that is no neighbour of the one meant, or an extra letter other than
+# a doubled one, costs three times as much. Candidates are ranked by ``slip_probability``.
 SOUND = 1.0
 DOUBLED = 1.0  # a letter typed twice
 SWAPPED = 1.2
@@ -132,3 +131,60 @@ def edits(word: str) -> Iterator[tuple[str, float]]:
     for i in range(len(word) + 1):
         for meant in ARABIC_LETTERS:
             yield word[:i] + meant + word[i:], DROPPED
+
+
+# The noisy channel: how likely a writer meaning ``meant`` types ``typed``, one slip apart. A
+# slip is a kind (``SLIP_SHARE``: how often writers make it) at one place of the word, each
+# place alike, and one letter among those the kind allows there: a neighbour of four keys is
+# typed for a given letter less often than one of two. Plain costs above rank the kinds; these
+# shares also weigh where and how: a dropped ``ي`` in ``الرييس``'s run counts twice.
+SLIP_SHARE = {
+    "sound": 1.0,
+    "keyboard": 1.0,
+    "swapped": 1.0,
+    "dropped": 1.0,
+    "doubled": 1.0,
+    "extra": 0.02,
+    "other": 0.02,
+}
+
+
+def slip_probability(typed: str, meant: str) -> float:
+    """How likely a writer meaning ``meant`` types ``typed`` (both normalized, one slip
+    apart), up to a factor common to every word: the sum over the slips that make it of the
+    kind's share times the chance of that place and letter. 0 when no single slip does.
+
+    >>> slip_probability("الرياص", "الرياض") > slip_probability("الرياص", "الرياح")
+    True
+    """
+    share = SLIP_SHARE
+    n, m = len(typed), len(meant)
+    if n == m:
+        diff = [i for i in range(m) if typed[i] != meant[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            i = diff[0]
+            if typed[i] == meant[i + 1] and typed[i + 1] == meant[i]:
+                return share["swapped"] / max(m - 1, 1)
+            return 0.0
+        if len(diff) != 1:
+            return 0.0
+        wrote, letter = typed[diff[0]], meant[diff[0]]
+        alike, near = sound_alikes(), keyboard_neighbours()
+        p = 0.0
+        if wrote in alike.get(letter, ()):
+            places = sum(c in alike for c in meant)
+            p += share["sound"] / (places * len(alike[letter]))
+        if wrote in near.get(letter, ()):
+            p += share["keyboard"] / (m * len(near[letter]))
+        if not p:
+            p = share["other"] / (m * (len(ARABIC_LETTERS) - 1))
+        return p
+    if n == m - 1:  # a letter dropped: every place whose letter, dropped, gives ``typed``
+        return share["dropped"] * sum(meant[:i] + meant[i + 1 :] == typed for i in range(m)) / m
+    if n == m + 1:  # a letter too many: doubled, or any other
+        doubled = sum(meant[: i + 1] + meant[i:] == typed for i in range(m))
+        if doubled:
+            return share["doubled"] * doubled / m
+        extra = sum(typed[:i] + typed[i + 1 :] == meant for i in range(n))
+        return share["extra"] * extra / (n * len(ARABIC_LETTERS))
+    return 0.0
