@@ -15,6 +15,13 @@ BahthError
 
 A raise site that knows a better fix passes it; one that does not still gets its class's
 ``default_fix``, so that no error leaves the user without something to do.
+
+The message and fix are English, as the command and the API say them. A raise site also says
+them for the web page in Arabic (``said``: a key of ``search.messages.ERRORS`` and the values of
+its fields), and ``text(lang)`` gives either; an error raised without ``said`` says its class's
+Arabic text. The values go into the Arabic text isolated (U+2068…U+2069), as does the table's
+`code` (a command, an example), so that a path, a parenthesis or a query keeps its order and
+shape inside a right-to-left sentence.
 """
 
 from __future__ import annotations
@@ -22,24 +29,95 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import ClassVar, TypeAlias
+
+from .messages import ERRORS
 
 _RUST_OS_ERROR = re.compile(r"\bOs \{ code: (\d+)|\(os error (\d+)\)")
+
+
+Said: TypeAlias = tuple[str, Mapping[str, object]]
+"""An error's message and fix in Arabic: a key of ``search.messages.ERRORS`` and the values of
+its ``{fields}``: text as given (the user's, a path), a ``Named`` option, or a ``Said`` (a part
+said in the same language)."""
+
+NameOf: TypeAlias = Callable[[str], str | None]
+
+
+class Named(str):
+    """An option's name (``since``), which a text calls as its front end does (``name_of``)."""
+
+    __slots__ = ()
+
+
+def _library(name: str) -> str | None:
+    return None
 
 
 class BahthError(Exception):
     """Base class of every error Bahth raises on purpose; ``fix`` says what to do about it."""
 
     default_fix: ClassVar[str] = "Run bahth --help for how to use it."
+    #: The key of ``search.messages.ERRORS`` of what an error of the class says when its raise
+    #: site gave no ``said``, and of the Arabic ``default_fix``.
+    said_key: ClassVar[str] = "bahth_error"
 
-    def __init__(self, message: str, fix: str | None = None) -> None:
+    def __init__(self, message: str, fix: str | None = None, *, said: Said | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.fix: str = fix or self.default_fix
+        self.said = said
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.fix}"
+
+    def worded(self, name_of: NameOf = _library) -> str:
+        """The English message, calling its options by ``name_of`` theirs."""
+        return self.message
+
+    def text(self, lang: str, name_of: NameOf = _library) -> tuple[str, str]:
+        """The message and fix in ``lang`` (``en``: as ``worded`` and ``fix``; ``ar``: as
+        ``said``), calling an option by ``name_of`` its name (None: as the library does).
+
+        >>> error = QueryError("the query is empty", said=("query_empty", {}))
+        >>> error.text("en")[0], error.text("ar")[0]
+        ('the query is empty', 'البحث فارغ')
+        """
+        if lang == "en":
+            return self.worded(name_of), self.fix
+        key, values = self.said or (self.said_key, {})
+        values = {**self._named(), **values}
+        message, fix = ERRORS[key]
+        said = _fill(message, values, name_of)
+        if fix is None:  # the class's
+            return said, _fill(ERRORS[self.said_key][1] or "", {}, name_of)
+        return said, _fill(fix, values, name_of)
+
+    def _named(self) -> dict[str, object]:
+        """The fields every text of the error may use."""
+        return {}
+
+
+# A value, or `code`, as a first strong isolate (…pop directional isolate): its own direction,
+# its parentheses not mirrored by the Arabic around it.
+_ISOLATED = "\u2068{}\u2069"
+_CODE = re.compile(r"`([^`]*)`")
+
+
+def _fill(text: str, values: Mapping[str, object], name_of: NameOf) -> str:
+    """An Arabic ``text`` of ``search.messages.ERRORS`` with its fields filled by ``values``."""
+
+    def said(value: object) -> str:
+        if isinstance(value, tuple):  # a Said
+            key, inner = value
+            return _fill(ERRORS[key][0], inner, name_of)
+        if isinstance(value, Named):
+            value = name_of(value) or value
+        return _ISOLATED.format(value)
+
+    coded = _CODE.sub(lambda m: _ISOLATED.replace("{}", m[1]), text)
+    return coded.format(**{name: said(value) for name, value in values.items()})
 
 
 class IndexNotFound(BahthError):
@@ -49,12 +127,14 @@ class IndexNotFound(BahthError):
         "Build one with: bahth index DUMP..., or point at an index with --index DIR "
         "or BAHTH_INDEX=DIR."
     )
+    said_key = "index_not_found"
 
 
 class IndexIncompatible(BahthError):
     """The index was built by an incompatible version of Bahth's analysis or schema."""
 
     default_fix = "Rebuild it with: bahth rebuild DUMP... --index DIR"
+    said_key = "index_incompatible"
 
 
 class IndexDamaged(BahthError):
@@ -63,12 +143,14 @@ class IndexDamaged(BahthError):
     the file."""
 
     default_fix = "Restore the file from a backup of the index."
+    said_key = "index_damaged"
 
 
 class IndexLocked(BahthError):
     """Another process holds the index's write lock."""
 
     default_fix = "Wait for the other writer to finish, or pass --wait to queue behind it."
+    said_key = "index_locked"
 
 
 class ShardUnavailable(BahthError):
@@ -79,9 +161,12 @@ class ShardUnavailable(BahthError):
         "Start the shard's server (bahth shard serve DIR --port PORT), or search with "
         "--allow-partial for the other shards' results."
     )
+    said_key = "shard_unavailable"
 
     def __init__(self, shard: str, reason: str, fix: str | None = None) -> None:
-        super().__init__(f"The shard {shard} did not answer: {reason}.", fix)
+        # The reason is the system's or Xapian's words, kept as they are in Arabic too.
+        said = ("shard_no_answer", {"shard": shard, "reason": reason})
+        super().__init__(f"The shard {shard} did not answer: {reason}.", fix, said=said)
         self.shard = shard
 
 
@@ -94,6 +179,7 @@ class StorageError(BahthError):
     """
 
     default_fix = "Check the disk (df -h) and the permissions of the index directory (ls -l)."
+    said_key = "storage_error"
 
     #: The errors the disk gives that are the user's to fix, not Bahth's bugs.
     CODES: ClassVar[frozenset[int]] = frozenset(
@@ -101,9 +187,15 @@ class StorageError(BahthError):
     )
 
     def __init__(
-        self, message: str, fix: str | None = None, *, path: str | None = None, code: int = 0
+        self,
+        message: str,
+        fix: str | None = None,
+        *,
+        path: str | None = None,
+        code: int = 0,
+        said: Said | None = None,
     ) -> None:
-        super().__init__(message, fix)
+        super().__init__(message, fix, said=said)
         self.path = path
         self.code = code
 
@@ -131,13 +223,17 @@ class StorageError(BahthError):
         where = path or "the index"
         at = f" at {path}" if path else ""
         df = f"df -h {path}" if path else "df -h"
+        # In Arabic: the same, a path or none (the index).
+        place: dict[str, object] = {"where": ("the_index", {}) if path is None else path}
         if code in (errno.ENOSPC, errno.EDQUOT):
             what = "No space left on device" if code == errno.ENOSPC else "Disk quota exceeded"
+            key = "no_space" if code == errno.ENOSPC else "disk_quota"
             return cls(
                 f"{what}{at}.",
                 f"Free space on that disk ({df}) and run the command again.",
                 path=path,
                 code=code,
+                said=(key + ("_at" if path else ""), {**place, "df": df}),
             )
         if code == errno.EROFS:
             return cls(
@@ -146,6 +242,7 @@ class StorageError(BahthError):
                 "be searched as it is.",
                 path=path,
                 code=code,
+                said=("read_only", place),
             )
         if code in (errno.EACCES, errno.EPERM):
             ls = f"ls -ld {path}" if path else "ls -l"
@@ -161,6 +258,7 @@ class StorageError(BahthError):
                 "the index directory and every file in it.",
                 path=path,
                 code=code,
+                said=("permission_" + need.replace(" ", "_"), {**place, "ls": ls}),
             )
         if code == errno.EIO:
             return cls(
@@ -169,14 +267,21 @@ class StorageError(BahthError):
                 "the command again.",
                 path=path,
                 code=code,
+                said=("disk_failing" + ("_at" if path else ""), place),
             )
-        return cls(f"The system refused{at}: {os.strerror(code)}.", path=path, code=code)
+        return cls(
+            f"The system refused{at}: {os.strerror(code)}.",
+            path=path,
+            code=code,
+            said=("system_refused", {**place, "reason": os.strerror(code)}),
+        )
 
 
 class InputError(BahthError):
     """A dump file could not be opened or read at all."""
 
     default_fix = "Check the path and that the file is readable (ls -l)."
+    said_key = "input_error"
 
 
 class QueryError(BahthError):
@@ -199,6 +304,7 @@ class QueryError(BahthError):
     """
 
     default_fix = "See bahth search --help for the query language and the options."
+    said_key = "query_error"
 
     def __init__(
         self,
@@ -209,16 +315,26 @@ class QueryError(BahthError):
         position: int | None = None,
         value: object = None,
         also: tuple[str, ...] = (),
+        said: Said | None = None,
     ) -> None:
         if option is not None and not message.startswith(option):
             raise ValueError(f"a message about {option} starts with its name: {message!r}")
-        super().__init__(message, fix)
+        super().__init__(message, fix, said=said)
         self.option = option
         self.position = position
         self.value = value
         self.also = also
 
-    def worded(self, name_of: Callable[[str], str | None]) -> str:
+    def _named(self) -> dict[str, object]:
+        """``{option}``: the option at fault; ``{also}``: the other option named."""
+        named: dict[str, object] = {}
+        if self.option is not None:
+            named["option"] = Named(self.option)
+        if self.also:
+            named["also"] = Named(self.also[0])
+        return named
+
+    def worded(self, name_of: NameOf = _library) -> str:
         """The message, calling its options by ``name_of`` theirs (None: the library's)."""
         if self.option is None:
             return self.message

@@ -35,10 +35,14 @@ from the API, the command or a URL (``bahth serve`` sets lower ones of its own):
 * ``MAX_PREFIXES``, 8: prefix searches (``word*``) in a query;
 * ``MAX_NESTING``, 16: groups and NOTs within each other.
 
->>> check_search(limit=10, page=2_000)
-Traceback (most recent call last):
-...
-search.errors.QueryError: page 2,000 of 10 hits goes past hit 10,000, the deepest a search pages to
+A page past hit ``MAX_DEPTH`` is refused once the search has counted its hits, so that the
+error says the truth: the page is past the last (``page_error``), or the search has more hits
+than pages reach:
+
+>>> past_depth(page=2_000, limit=10), page_error(page=2_000, limit=10, listed=1_001).message
+(True, 'page 2,000 is past the last page, 101 (1,001 results, 10 a page)')
+>>> print(page_error(page=2_000, limit=10, listed=72_716))
+page 2,000 of 10 hits goes past hit 10,000, the deepest a search pages to; it has 72,716 results
 Narrow the search (dates, a source), or list every match: bahth search --all, Searcher.scan
 """
 
@@ -70,6 +74,8 @@ __all__ = [
     "check_scan",
     "check_search",
     "check_value",
+    "page_error",
+    "past_depth",
     "shown",
 ]
 
@@ -242,6 +248,16 @@ class SearchOptions:
         ),
     )
 
+    autocorrect: bool = field(
+        default=True,
+        metadata=_option(
+            "flag",
+            "When a word looks misspelled and the corrected query finds clearly more, show "
+            "its results (and say so); --no-autocorrect searches the query as typed.",
+            keywords=("search",),
+        ),
+    )
+
     def __post_init__(self) -> None:
         if self.all_words and self.match not in (None, "all"):
             raise QueryError(
@@ -250,6 +266,7 @@ class SearchOptions:
                 "Leave out one of the two",
                 option="all_words",
                 value=True,
+                said=("all_words_conflict", {"match": self.match}),
             )
 
     @staticmethod
@@ -276,8 +293,8 @@ class SearchOptions:
         }
 
     def arguments(self) -> dict[str, Any]:
-        """The keywords of ``Searcher.search``: ``filters()``, the page, the order, and what
-        to add to the hits (facets, one hit per story)."""
+        """The keywords of ``Searcher.search``: ``filters()``, the page, the order, what
+        to add to the hits (facets, one hit per story), and whether to autocorrect."""
         shown = {"facets": self.facets, "collapse": self.collapse}
         return {
             "limit": self.limit,
@@ -285,6 +302,7 @@ class SearchOptions:
             "sort": self.sort,
             **self.filters(),
             **shown,
+            "autocorrect": self.autocorrect,
         }
 
 
@@ -316,23 +334,44 @@ OPTIONS: tuple[Option, ...] = (
 
 def check_search(**keywords: object) -> None:
     """A ``QueryError`` unless the keywords of ``Searcher.search`` are of their types, among
-    their choices and within the limits (the query is ``search.query.parse``'s to check)."""
+    their choices and within the limits (the query is ``search.query.parse``'s to check; a
+    page ``past_depth`` is the search's, once it knows how many hits there are)."""
     _check("search", keywords)
-    limit, page = keywords.get("limit", 10), keywords.get("page", 1)
-    assert isinstance(limit, int) and isinstance(page, int)
-    if page > MAX_DEPTH or page * limit > MAX_DEPTH:
-        asked = (
-            f"page {page:,} of {limit:,} hits"
-            if page < 10**18
-            else f"page: a page number of about {_digits(page):,} digits"
-        )
-        raise QueryError(
-            f"{asked} goes past hit {MAX_DEPTH:,}, the deepest a search pages to",
-            "Narrow the search (dates, a source), or list every match: bahth search --all, "
-            "Searcher.scan",
+
+
+def past_depth(page: int, limit: int) -> bool:
+    """True when a page of ``limit`` hits reaches past hit ``MAX_DEPTH``."""
+    return page > MAX_DEPTH or page * limit > MAX_DEPTH
+
+
+def page_error(page: int, limit: int, listed: int, *, unit: str = "results") -> QueryError:
+    """The error of a page ``past_depth`` of a search that lists ``listed`` hits (``unit``:
+    ``"stories"`` when it lists one per story): the last page, when there are fewer hits than
+    ``MAX_DEPTH`` and the page is past them; else the limit, which is then what stops it."""
+    big = page >= 10**18  # not printed whole: Python refuses to print 4,300 digits
+    asked = f"page: a page number of about {_digits(page):,} digits" if big else f"page {page:,}"
+    last = max(1, math.ceil(listed / limit))
+    said: dict[str, object] = {"last": f"{last:,}", "listed": f"{listed:,}", "limit": f"{limit:,}"}
+    said["page"] = ("page_digits", {"digits": f"{_digits(page):,}"}) if big else f"{page:,}"
+    if listed <= MAX_DEPTH and (big or (page - 1) * limit >= listed):
+        counted = f"{listed:,} {unit if listed != 1 else unit[:-1]}, {limit:,} a page"
+        return QueryError(
+            f"{asked} is past the last page, {last:,} ({counted if listed else 'no ' + unit})",
+            f"Ask for page {last:,} or before",
             option="page",
             value=page,
+            said=(f"past_last_{unit}" if listed else f"past_last_no_{unit}", said),
         )
+    of = "" if big else f" of {limit:,} hits"
+    return QueryError(
+        f"{asked}{of} goes past hit {MAX_DEPTH:,}, the deepest a search pages to; "
+        f"it has {listed:,} {unit}",
+        "Narrow the search (dates, a source), or list every match: bahth search --all, "
+        "Searcher.scan",
+        option="page",
+        value=page,
+        said=(f"past_depth_{unit}" + ("_big" if big else ""), {**said, "depth": f"{MAX_DEPTH:,}"}),
+    )
 
 
 def check_scan(**keywords: object) -> None:
@@ -362,40 +401,50 @@ def check_value(option: Option, value: object) -> None:
     """
     name = option.name
 
-    def wrong(message: str, fix: str | None = None) -> QueryError:
-        return QueryError(f"{name}{message}", fix, option=name, value=value)
+    def wrong(message: str, key: str, fix: str | None = None, **values: object) -> QueryError:
+        said = (key, {"value": shown(value), "type": type(value).__name__, **values})
+        return QueryError(f"{name}{message}", fix, option=name, value=value, said=said)
 
     if option.kind == "int":
         # bool is an int to Python, but limit=True is a mistake, not a limit of 1.
         if not isinstance(value, int) or isinstance(value, bool):
-            raise wrong(f" must be a whole number (int), not {shown(value)}")
+            raise wrong(f" must be a whole number (int), not {shown(value)}", "not_int")
         low, high = option.low, option.high
         if (low is not None and value < low) or (high is not None and value > high):
             within = f"between {low:,} and {high:,}" if high is not None else f"{low:,} or more"
-            raise wrong(f" must be {within}, not {shown(value)}", option.fix)
+            key = "not_between" if high is not None else "not_at_least"
+            key += f"_{name}" if option.fix else ""  # the option's own fix, in its own text
+            bounds = {"low": f"{low or 0:,}", "high": f"{high or 0:,}"}
+            raise wrong(f" must be {within}, not {shown(value)}", key, option.fix, **bounds)
     elif option.kind == "flag":
         if not isinstance(value, bool):
-            raise wrong(f" must be True or False, not {shown(value)}")
+            raise wrong(f" must be True or False, not {shown(value)}", "not_bool")
     elif option.kind == "choice":
         if not isinstance(value, str) or value not in option.choices:
-            raise wrong(f" must be one of {', '.join(option.choices)}, not {shown(value)}")
+            choices = ", ".join(option.choices)
+            raise wrong(f" must be one of {choices}, not {shown(value)}", "not_in", choices=choices)
     elif value is not None:
         if option.kind == "date" and not isinstance(value, str | dt.date):
             raise wrong(
                 " must be a date (a str such as '2015-08-01', or a datetime.date), "
-                f"not {type(value).__name__}"
+                f"not {type(value).__name__}",
+                "not_date_type",
             )
         if option.kind == "text" and not isinstance(value, str):
-            raise wrong(f" must be a str, not {type(value).__name__}")
+            raise wrong(f" must be a str, not {type(value).__name__}", "not_str")
         if isinstance(value, str):
             if option.kind == "date" and len(value) > _SHOWN:  # no date is; not quoted whole
-                raise wrong(f": a text of {len(value):,} characters is not a date")
+                length = f"{len(value):,}"
+                raise wrong(f": a text of {length} characters is not a date", "long_date", n=length)
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as error:  # a lone surrogate: tantivy's ValueError
                 raise wrong(
                     f": the character at position {error.start + 1} is not text "
-                    f"(U+{ord(value[error.start]):04X}, half of a surrogate pair)"
+                    f"(U+{ord(value[error.start]):04X}, half of a surrogate pair)",
+                    "surrogate_in",
+                    position=error.start + 1,
+                    code=f"U+{ord(value[error.start]):04X}",
                 ) from None
 
 
@@ -405,11 +454,13 @@ def check_keyword(reader: EngineReader, option: str, value: str) -> None:
     if reader.has_keyword(option, value):
         return
     names = ", ".join(name for name, _ in reader.keyword_counts(option)) or "none"
+    names_said: object = ("none", {}) if names == "none" else names
     raise QueryError(
         f"{option} {shown(value)} is not in this index",
         f"The {option} values in this index: {names}",
         option=option,
         value=value,
+        said=("keyword_unknown", {"value": shown(value), "names": names_said}),
     )
 
 

@@ -102,11 +102,34 @@ def date_range(
             option="since",
             value=since,
             also=("until",),
+            said=("dates_reversed", {"since": first.isoformat(), "until": last.isoformat()}),
         )
     return first, last
 
 
 def _not_a_date(option: End, value: str, why: str = "") -> QueryError:
+    said = ("not_a_date", {"value": value, "why": _why(why)})
     return QueryError(
-        f"{option}: '{value}' is not a date{why}", DATE_FORMS, option=option, value=value
+        f"{option}: '{value}' is not a date{why}", DATE_FORMS, option=option, value=value, said=said
     )
+
+
+# The problems ``date_problem`` says (``search.ingest.hijri``), each a key of the Arabic texts.
+_PROBLEMS = {
+    "hijri_year": re.compile(
+        r": Hijri year (?P<year>\d+) is outside .*\((?P<low>\d+)-(?P<high>\d+)"
+    ),
+    "hijri_month": re.compile(r": Hijri month (?P<month>\d+) does not exist$"),
+    "hijri_day_30": re.compile(r": Hijri day (?P<day>\d+) does not exist \(months have"),
+    "hijri_day": re.compile(
+        r": Hijri day (?P<day>\d+) does not exist: (?P<month>.+) has (?P<days>\d+)"
+    ),
+}
+
+
+def _why(why: str) -> tuple[str, dict[str, object]]:
+    """What is wrong with a date as the Arabic texts say it (``no_problem``: nothing more)."""
+    for key, problem in _PROBLEMS.items():
+        if found := problem.match(why):
+            return key, dict(found.groupdict())
+    return "no_problem", {}

@@ -8,6 +8,7 @@ The language, for people who search news:
   and is the default);
 * ``title:بوتين``, ``body:…``, ``source:alwatan``, ``category:sport`` restrict a word, a phrase or
   a parenthesized group to one field;
+* ``since:2015-08``, ``until:"رمضان 1436"``: dates, as the options take them (``search.filters``);
 * ``اقتصا*``: words starting with a prefix (three letters at least).
 
 The parser checks everything before an engine sees the query: whoosh's own parser silently
@@ -33,7 +34,8 @@ from .errors import QueryError
 
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("source", "category")
-FIELDS = TEXT_FIELDS + KEYWORD_FIELDS
+DATE_FIELDS = ("since", "until")  # filters only (search.filters), never matched as words
+FIELDS = TEXT_FIELDS + KEYWORD_FIELDS + DATE_FIELDS
 MIN_PREFIX = 3  # two Arabic letters start tens of thousands of words
 
 # The limits of a query (see the module's docstring). A search's cost grows with its words:
@@ -44,6 +46,7 @@ MAX_QUERY_CHARS = 1_000
 MAX_QUERY_WORDS = 64
 MAX_PREFIXES = 8
 MAX_NESTING = 16  # groups within groups (and NOTs): news searches use two or three
+_EMPTY = ("the query is empty", "Type one or more words to search for")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,9 @@ def _split_field(text: str, pos: int) -> tuple[str | None, str]:
             f"unknown field '{match.group('field')}:'",
             pos,
             fix=f"Fields are {', '.join(f + ':' for f in FIELDS)}",
+            key="unknown_field",
+            field=match.group("field") + ":",
+            fields=" ".join(f + ":" for f in FIELDS),
         )
     return field, match.group("rest")
 
@@ -138,18 +144,18 @@ def _lex(query: str) -> list[_Lexeme]:
         if match.lastgroup == "phrase":
             text = match.group("phrase")
             if len(text) < 2 or not text.endswith('"'):
-                raise _at("the quote", pos, "is never closed")
+                raise _at("the quote", pos, "is never closed", key="quote_open")
             field = pending_field[0] if pending_field else None
             lexemes.append(_Lexeme("phrase", text[1:-1], pos, field))
             pending_field = None
             continue
         if pending_field and match.lastgroup != "paren":
-            raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word")
+            raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word", key="no_word")
         if match.lastgroup == "paren":
             text = match.group("paren")
             field = pending_field[0] if pending_field and text == "(" else None
             if pending_field and text == ")":
-                raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word")
+                raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word", key="no_word")
             lexemes.append(_Lexeme(text, text, pos, field))
             pending_field = None
             continue
@@ -170,16 +176,23 @@ def _lex(query: str) -> list[_Lexeme]:
             continue
         lexemes.append(_Lexeme("word", rest, pos + len(text) - len(rest), field))
     if pending_field:
-        raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word")
+        raise _at(f"'{pending_field[0]}:'", pending_field[1], "has no word", key="no_word")
     return lexemes
 
 
-def _at(what: str, pos: int, wrong: str = "", fix: str | None = None) -> QueryError:
+def _at(
+    what: str, pos: int, wrong: str = "", fix: str | None = None, *, key: str, **values: object
+) -> QueryError:
     """The error of ``what`` at offset ``pos`` of the query, and what is ``wrong`` with it: the
     message says the 1-based position, and so does the error's ``position`` (for a page to
-    mark it without reading the message)."""
+    mark it without reading the message). ``key`` is its Arabic text (``errors.Said``), whose
+    fields are ``{what}`` as typed (unquoted), ``{position}`` and ``values``."""
     separator = " " if wrong and not wrong.startswith(":") else ""
-    return QueryError(f"{what} at position {pos + 1}{separator}{wrong}", fix, position=pos + 1)
+    typed = what[1:-1] if len(what) > 1 and what[0] == what[-1] == "'" else what
+    said = (key, {"what": typed, "position": pos + 1, **values})
+    return QueryError(
+        f"{what} at position {pos + 1}{separator}{wrong}", fix, position=pos + 1, said=said
+    )
 
 
 class _Parser:
@@ -207,7 +220,7 @@ class _Parser:
         node = self.parse_or(None)
         extra = self.peek()
         if extra is not None:  # only a stray ")" can stop parse_or early
-            raise _at("')'", extra.pos, "has no matching '('")
+            raise _at("')'", extra.pos, "has no matching '('", key="close_unmatched")
         return node
 
     def parse_or(self, field: str | None) -> Node:
@@ -217,7 +230,7 @@ class _Parser:
             operators.append(self.take())
             after = self.peek()
             if after is None or after.kind in {")", "OR", "AND"}:
-                raise _at("OR", lexeme.pos, "has nothing after it")
+                raise _at("OR", lexeme.pos, "has nothing after it", key="nothing_after")
             children.append(self.parse_and(field))
         if len(children) == 1:
             return children[0]
@@ -230,6 +243,7 @@ class _Parser:
                         operator.pos,
                         "has a side that only excludes words",
                         "Each side of an OR must ask for a word: روسيا OR (أوكرانيا -قطر)",
+                        key="or_only_excludes",
                     )
                 )
         return Or(tuple(children))
@@ -240,10 +254,10 @@ class _Parser:
             if lexeme.kind == "AND":
                 self.take()
                 if not children:
-                    raise _at("AND", lexeme.pos, "has nothing before it")
+                    raise _at("AND", lexeme.pos, "has nothing before it", key="nothing_before")
                 nxt = self.peek()
                 if nxt is None or nxt.kind in {")", "OR", "AND"}:
-                    raise _at("AND", lexeme.pos, "has nothing after it")
+                    raise _at("AND", lexeme.pos, "has nothing after it", key="nothing_after")
                 continue
             child = self.parse_unary(field)
             # (a b) c is a b c: a group of words inside words adds nothing but a level that
@@ -252,15 +266,15 @@ class _Parser:
         if not children:
             lexeme = self.peek()
             if lexeme is not None and lexeme.kind == "OR":
-                raise _at("OR", lexeme.pos, "has nothing before it")
+                raise _at("OR", lexeme.pos, "has nothing before it", key="nothing_before")
             if lexeme is not None and lexeme.kind == ")":
                 if not self.open_groups:
-                    raise _at("')'", lexeme.pos, "has no matching '('")
-                raise _at("')'", lexeme.pos, "closes an empty group")
+                    raise _at("')'", lexeme.pos, "has no matching '('", key="close_unmatched")
+                raise _at("')'", lexeme.pos, "closes an empty group", key="empty_group")
             if self.open_groups:
                 opened = self.open_groups[-1]
-                raise _at("'('", opened.pos, "is never closed")
-            raise QueryError("the query is empty", "Type one or more words to search for")
+                raise _at("'('", opened.pos, "is never closed", key="open_unclosed")
+            raise QueryError(*_EMPTY, said=("query_empty", {}))
         return children[0] if len(children) == 1 else And(tuple(children))
 
     def parse_unary(self, field: str | None) -> Node:
@@ -277,6 +291,8 @@ class _Parser:
                 f"is nested too deeply: at most {MAX_NESTING} groups and NOTs may stand within "
                 "each other",
                 "Leave out parentheses: (a (b c)) searches what a b c does",
+                key="too_deep",
+                most=MAX_NESTING,
             )
         self.depth += 1
         try:
@@ -289,7 +305,7 @@ class _Parser:
         if lexeme.kind in {"NOT", "-"}:
             nxt = self.peek()
             if nxt is None or nxt.kind in {")", "OR", "AND"}:
-                raise _at(lexeme.text, lexeme.pos, "has nothing after it")
+                raise _at(lexeme.text, lexeme.pos, "has nothing after it", key="nothing_after")
             child = self.parse_unary(field)
             if not _asks(child):  # NOT NOT x, -(-x): excluding the articles without x
                 self.deferred.append(
@@ -298,6 +314,7 @@ class _Parser:
                         lexeme.pos,
                         "excludes words that are themselves excluded",
                         "Write a word without NOT to require it: NOT NOT قطر is قطر",
+                        key="not_not",
                     )
                 )
             return Not(child)
@@ -305,7 +322,7 @@ class _Parser:
             self.open_groups.append(lexeme)
             group = self.parse_or(lexeme.field or field)
             if self.peek() is None:
-                raise _at("'('", lexeme.pos, "is never closed")
+                raise _at("'('", lexeme.pos, "is never closed", key="open_unclosed")
             self.take()
             self.open_groups.pop()
             return group
@@ -314,11 +331,11 @@ class _Parser:
     def parse_leaf(self, lexeme: _Lexeme, field: str | None) -> Node:
         """A word or a phrase (a stray ')' is an error)."""
         if lexeme.kind == ")":
-            raise _at("')'", lexeme.pos, "has no matching '('")
+            raise _at("')'", lexeme.pos, "has no matching '('", key="close_unmatched")
         own_field = lexeme.field or field
         if lexeme.kind == "phrase":
             if not lexeme.text.strip():
-                raise _at("the quotes", lexeme.pos, "are empty")
+                raise _at("the quotes", lexeme.pos, "are empty", key="quotes_empty")
             return Phrase(lexeme.text, own_field)
         return _word(lexeme.text, own_field, lexeme.pos)
 
@@ -332,6 +349,8 @@ def _word(text: str, field: str | None, pos: int) -> Word:
             f"'{text}'",
             pos,
             f": a prefix search needs at least {MIN_PREFIX} letters before a single trailing *",
+            key="prefix_short",
+            least=MIN_PREFIX,
         )
     return Word(stem, field, prefix=True)
 
@@ -352,7 +371,9 @@ def _check_positive(node: Node) -> None:
     """A query must ask for something: NOT alone would list the whole archive."""
     if not _asks(node):
         raise QueryError(
-            "the query only excludes words", "Add a word to search for, e.g. بوتين -روسيا"
+            "the query only excludes words",
+            "Add a word to search for, e.g. بوتين -روسيا",
+            said=("query_only_excludes", {}),
         )
 
 
@@ -364,7 +385,7 @@ def parse(query: str) -> Node:
     """
     _check_text(query)
     if not query.strip():
-        raise QueryError("the query is empty", "Type one or more words to search for")
+        raise QueryError(*_EMPTY, said=("query_empty", {}))
     lexemes = _lex(query)
     _check_size(lexemes)
     parser = _Parser(lexemes)
@@ -381,11 +402,13 @@ def _check_text(query: object) -> None:
         raise QueryError(
             f"the query must be a string (str), not {type(query).__name__}",
             "Pass the words to search for as one string: search('بوتين روسيا')",
+            said=("query_not_str", {"type": type(query).__name__}),
         )
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(
             f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are taken",
             "Search for fewer words: the names, places and rare words find the articles",
+            said=("query_too_long", {"length": f"{len(query):,}", "most": f"{MAX_QUERY_CHARS:,}"}),
         )
     try:
         query.encode("utf-8")
@@ -395,6 +418,8 @@ def _check_text(query: object) -> None:
             error.start,
             f"is not text (U+{ord(query[error.start]):04X}, half of a surrogate pair)",
             "Pass the query as it was typed, not cut from UTF-16 text",
+            key="surrogate",
+            code=f"U+{ord(query[error.start]):04X}",
         ) from None
 
 
@@ -409,19 +434,22 @@ def _check_size(lexemes: list[_Lexeme]) -> None:
         raise QueryError(
             f"the query has {words:,} words; at most {MAX_QUERY_WORDS} are taken",
             "Keep the words that matter most (names, places, rare words), or search twice",
+            said=("query_too_many_words", {"words": f"{words:,}", "most": MAX_QUERY_WORDS}),
         )
     prefixes = sum(x.kind == "word" and x.text.endswith("*") for x in lexemes)
     if prefixes > MAX_PREFIXES:
         raise QueryError(
             f"the query has {prefixes} prefix searches (word*); at most {MAX_PREFIXES} are taken",
             "Write some of the words in full: each prefix searches dozens of words",
+            said=("query_too_many_prefixes", {"prefixes": prefixes, "most": MAX_PREFIXES}),
         )
 
 
 def written_words(query: str) -> list[tuple[int, str]]:
     """``(offset, text)`` of each searched word and phrase as written in ``query``, for
-    rewriting it: prefixes (``word*``), operators and ``source:``/``category:`` values left
-    out; a phrase's text is what stands between its quotes. ``query`` must parse.
+    rewriting it: prefixes (``word*``), operators and the values of ``source:``, ``category:``,
+    ``since:`` and ``until:`` left out; a phrase's text is what stands between its quotes.
+    ``query`` must parse.
 
     >>> written_words('title:الرياص OR "وزارة الصحه" source:spa اقتصا*')
     [(6, 'الرياص'), (17, 'وزارة الصحه')]
@@ -430,7 +458,7 @@ def written_words(query: str) -> list[tuple[int, str]]:
         (lexeme.pos + (lexeme.kind == "phrase"), lexeme.text)
         for lexeme in _lex(query)
         if lexeme.kind in ("word", "phrase")
-        and lexeme.field not in KEYWORD_FIELDS
+        and lexeme.field not in KEYWORD_FIELDS + DATE_FIELDS
         and not lexeme.text.endswith("*")
     ]
 

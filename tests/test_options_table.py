@@ -130,7 +130,7 @@ def test_a_bad_date_says_since_to_the_api_and_the_web_and_since_flag_to_the_comm
         document = client.get(f"/api/search?q={PUTIN}&since=2015-13").json()["error"]
         assert document["message"] == "since: '2015-13' is not a date"
         assert document["parameter"] == "since" and "position" not in document
-        page = parse_html(client.get(f"/search?q={PUTIN}&since=2015-13").text)
+        page = parse_html(client.get(f"/search?q={PUTIN}&since=2015-13&lang=en").text)
     assert "since: '2015-13' is not a date" in page.find("div", "message").text
     [marked] = [i for i in page.find_all("input") if i.attrs.get("aria-invalid") == "true"]
     assert marked.attrs["name"] == "since" and marked.attrs["aria-describedby"] == "error"
@@ -141,7 +141,7 @@ def test_the_web_names_an_option_as_its_url_does(seeds_index: Path, runner: CliR
     url = f"q={PUTIN}&all-words=1&match=any"
     with client:
         document = client.get(f"/api/search?{url}").json()["error"]
-        page = parse_html(client.get(f"/search?{url}").text)
+        page = parse_html(client.get(f"/search?{url}&lang=en").text)
     expected = "all-words conflicts with 'any' matching: it means every word must match"
     assert (document["message"], document["parameter"]) == (expected, "all-words")
     assert expected in page.find("div", "message").text

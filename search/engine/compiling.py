@@ -194,6 +194,7 @@ def compile_query(
         raise QueryError(
             f"the query has only stopwords ({words}), which are not indexed",
             "Add a content word, e.g. a name or a noun",
+            said=("only_stopwords", {"words": ", ".join(compiler.stopwords) or ("none", {})}),
         )
     return CompiledQuery(
         query=all_of(clauses, exclude),

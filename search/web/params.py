@@ -24,7 +24,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import QueryError
-from ..options import MAX_DEPTH, OPTIONS, Option, SearchOptions
+from ..filters import split_filters
+from ..options import MAX_DEPTH as MAX_DEPTH  # the pages' links stop there
+from ..options import OPTIONS, Option, SearchOptions
 
 QUERY = "q"
 MAX_QUERY_CHARS = 500
@@ -82,27 +84,31 @@ def _value(option: Option, text: str) -> Any:
         return None
     quoted = echoed(text, ECHOED)
 
-    def wrong(message: str, fix: str | None = None) -> QueryError:
-        return QueryError(f"{option.name}{message}", fix, option=option.name, value=text)
+    def wrong(message: str, key: str, fix: str | None = None, **values: object) -> QueryError:
+        said = (key, {"value": quoted, **values})
+        return QueryError(f"{option.name}{message}", fix, option=option.name, value=text, said=said)
 
     if option.kind == "flag":
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise wrong(f": '{quoted}' is not a yes or no", "Write 1 or 0")
+        raise wrong(f": '{quoted}' is not a yes or no", "not_yes_no", "Write 1 or 0")
     if option.kind == "int":
         # Digits only, and few: int() of 5,000 digits is refused (and of 100,000, slow).
         if not text.isascii() or not text.isdigit() or len(text) > 18:
-            raise wrong(f": '{quoted}' is not a whole number of 1 to 18 digits")
+            raise wrong(f": '{quoted}' is not a whole number of 1 to 18 digits", "not_number")
         number, low, high = int(text), option.low or 0, _HIGHEST.get(option.name, option.high)
+        bounds = {"number": str(number), "low": str(low), "high": str(high)}
         if high is not None and not low <= number <= high:
-            raise wrong(f": {number} is not between {low} and {high}")
+            raise wrong(f": {number} is not between {low} and {high}", "outside", **bounds)
         if number < low:
-            raise wrong(f": {number} is not {low} or more")
+            raise wrong(f": {number} is not {low} or more", "below", **bounds)
         return number
     if option.choices and text not in option.choices:
-        raise wrong(f": '{quoted}' is not one of {', '.join(option.choices)}")
+        choices = ", ".join(option.choices)
+        raise wrong(f": '{quoted}' is not one of {choices}", "not_one_of", choices=choices)
     if len(text) > MAX_QUERY_CHARS:  # no filter value (a date, a source) is as long as a query
-        raise wrong(f": a value of {len(text):,} characters; at most {MAX_QUERY_CHARS} are taken")
+        too_long = f": a value of {len(text):,} characters; at most {MAX_QUERY_CHARS} are taken"
+        raise wrong(too_long, "value_too_long", length=f"{len(text):,}", most=MAX_QUERY_CHARS)
     return text
 
 
@@ -117,22 +123,34 @@ def parse(params: Mapping[str, str]) -> tuple[str, SearchOptions]:
         raise QueryError(
             f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS} are taken",
             "Search for fewer words",
+            said=("query_too_long_web", {"length": f"{len(query):,}", "most": MAX_QUERY_CHARS}),
         )
     values = {
         p.field: value
         for p in parameters()
         if p.name in params and (value := _value(p.option, params[p.name])) is not None
     }
-    options = SearchOptions(**values)
-    if options.page * options.limit > MAX_DEPTH:
-        raise QueryError(
-            f"page {options.page} of {options.limit} goes past hit {MAX_DEPTH:,}, the deepest "
-            "this server shows",
-            "Narrow the search with a date range or a source",
-            option="page",
-            value=options.page,
-        )
-    return query, options
+    # A page past hit MAX_DEPTH is the search's to refuse: it counts the hits, and says whether
+    # the page is past the last one or past what pages reach.
+    return query, SearchOptions(**values)
+
+
+def lift(query: str, options: SearchOptions) -> tuple[str, SearchOptions]:
+    """The query and options a page shows for a search that ran: the filters typed in the
+    query (``source:``, ``category:``, ``since:``, ``until:``) moved to the options, so that
+    the form and its chips show them and the links (facets, pages) search within them; the
+    query as it is when the text without them would not search the same
+    (``search.filters.split_filters``). The search ran, so a field agrees with its option.
+
+    >>> query, options = lift("النفط since:2015-08", SearchOptions(source="bbc"))
+    >>> query, options.since, options.source
+    ('النفط', '2015-08', 'bbc')
+    """
+    text, typed = split_filters(query)
+    if not typed:
+        return query, options
+    moved: dict[str, Any] = {name: getattr(options, name) or value for name, value in typed.items()}
+    return text, dataclasses.replace(options, **moved)
 
 
 def encode(query: str, options: SearchOptions, **extra: str | None) -> str:
