@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     )
     from .indexer import Indexer
     from .ingest import Note, Progress, Reject
+    from .labels import Labels
     from .options import SearchOptions
     from .rejects import RejectsRun, read_rejects
+    from .relaxing import Relaxed, without_filters
     from .report import IndexReport
     from .results import Hit, IndexStats, Results
     from .searcher import Searcher
@@ -55,11 +57,13 @@ _HOMES = {
     "IndexStats": ".results",
     "Indexer": ".indexer",
     "InputError": ".errors",
+    "Labels": ".labels",
     "Note": ".ingest",
     "Progress": ".ingest",
     "QueryError": ".errors",
     "Reject": ".ingest",
     "RejectsRun": ".rejects",
+    "Relaxed": ".relaxing",
     "Results": ".results",
     "SearchOptions": ".options",
     "Searcher": ".searcher",
@@ -72,6 +76,7 @@ _HOMES = {
     "render": ".render",
     "stem": ".arabic",
     "tokenize": ".arabic",
+    "without_filters": ".relaxing",
 }
 
 
@@ -107,11 +112,13 @@ __all__ = [
     "IndexStats",
     "Indexer",
     "InputError",
+    "Labels",
     "Note",
     "Progress",
     "QueryError",
     "Reject",
     "RejectsRun",
+    "Relaxed",
     "Results",
     "SearchOptions",
     "Searcher",
@@ -124,4 +131,5 @@ __all__ = [
     "render",
     "stem",
     "tokenize",
+    "without_filters",
 ]

@@ -60,9 +60,12 @@ class Results:
     month (and year) → (value, articles); ``stories`` and ``stories_all_words`` (with
     ``collapse=True``): how many stories the articles ``total`` and ``total_all_words`` count
     belong to. ``suggestion`` is the whole query with the words the
-    searcher likely misspelled corrected (``search.spelling``), or None: offered, never
-    searched in its place. ``missing_shards`` names the shards of a cluster that did not
-    answer (``Searcher(allow_partial=True)``): the counts and hits are the other shards'.
+    searcher likely misspelled corrected (``search.spelling``), or None: offered, not
+    searched in its place, unless it finds clearly more (autocorrect, ``Searcher.search``):
+    then ``query`` is the corrected query, the one that ran, ``corrected_from`` the query as
+    typed (None when the typed query ran), and ``suggestion`` None. ``missing_shards`` names
+    the shards of a cluster that did not answer (``Searcher(allow_partial=True)``): the counts
+    and hits are the other shards'.
     """
 
     query: str
@@ -79,6 +82,7 @@ class Results:
     stories_all_words: int | None = None
     suggestion: str | None = None
     missing_shards: list[str] = field(default_factory=list)
+    corrected_from: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -89,9 +93,11 @@ class Results:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bahth search --json``: everything the text output shows
         (the counts, the page and its size, words not in the index, ignored stopwords, the
-        suggested query)."""
+        suggested query; ``query`` is the query that ran, ``corrected_from`` the one typed
+        when it was corrected)."""
         return {
             "query": self.query,
+            "corrected_from": self.corrected_from,
             "total": self.total,
             "total_all_words": self.total_all_words,
             "took_ms": round(self.took_ms, 1),

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import IO
 
 from . import layout
 from .article import Article
@@ -21,11 +23,12 @@ from .engine import EngineHit, EngineReader, Filter, engine_of, location_of
 from .engine.compiling import CompiledQuery, compile_query
 from .engine.contract import STORY, Everything, Query, Reach, Term, any_of, keyword_key
 from .engine.ranking import Match, Sort, rank, rank_stories, story_copies
-from .errors import BahthError, QueryError
+from .errors import BahthError
 from .facets import Facets
 from .facets import facets as make_facets
-from .filters import lift_filters
-from .options import check_keyword, check_scan, check_search
+from .filters import filters_of, lift_filters
+from .labels import Labels
+from .options import check_keyword, check_scan, check_search, page_error, past_depth
 from .periods import date_range
 from .query import parse
 from .results import Hit, IndexStats, Results, Span
@@ -37,6 +40,9 @@ from .storage import storage_errors
 
 MAX_COPIES = 100
 """A collapsed hit names at most this many other copies of its story."""
+AUTOCORRECT_RATIO = 10
+"""The corrected query runs in place of the typed one when it finds this many times as many
+articles with all its words (or some, where the typed one finds none)."""
 
 
 class Searcher:
@@ -68,6 +74,7 @@ class Searcher:
         self.path = Path(path)
         self._reach = Reach(timeout, allow_partial)
         self._lock = SharedLock()
+        self._names: Labels | None = None
         self._open()
 
     @storage_errors(writing=False)
@@ -86,8 +93,16 @@ class Searcher:
         self._meta = meta
         self._engine = engine
         self._thread_safe = kind.THREAD_SAFE
-        self._labels: dict[str, dict[str, str]] | None = None  # facet keys → labels
+        self._keyword_forms: dict[str, dict[str, str]] | None = None  # facet keys → as published
         self._speller = Speller(self._engine, generation)
+
+    @property
+    def labels(self) -> Labels:
+        """The display names of the index's sources and categories (``search.labels``): its
+        own (``bahth labels set``), then the shipped ones; re-read when they change, so that a
+        long-lived Searcher (the web app's) shows a name set after it opened."""
+        self._names = Labels.of(self.path) if self._names is None else self._names.fresh()
+        return self._names
 
     def _reading(self) -> AbstractContextManager[None]:
         """Held while the engine's reader is used: shared by threads when the engine allows."""
@@ -102,24 +117,45 @@ class Searcher:
             yield engine
 
     def refresh(self) -> bool:
-        """Reopen if another generation or newer commits are live; True if it changed."""
-        with self._lock.exclusive():
-            if self._engine is _CLOSED:
-                raise _closed()
-            live = layout.current(self.path)
-            if live == self.generation and layout.read_meta(live) == self._meta:
-                return False
-            self.close()
-            self._open()
-            return True
+        """Reopen if another generation or newer commits are live; True if it changed.
+
+        Moving to another generation lets go of the old one, which is deleted then if no other
+        reader (of this process or another) holds it (``layout.release_generation``)."""
+        held: tuple[Path, IO[str]] | None = None
+        try:
+            with self._lock.exclusive():
+                if self._engine is _CLOSED:
+                    raise _closed()
+                live = layout.current(self.path)
+                if live == self.generation and layout.read_meta(live) == self._meta:
+                    return False
+                held = self._shut()
+                self._open()
+                return True
+        finally:
+            # Outside the lock: searches of the new snapshot need not wait for the deletion.
+            if held is not None:
+                layout.release_generation(self.path, *held)
 
     def close(self) -> None:
-        """Close the index; closing again does nothing, and any other use raises BahthError."""
+        """Close the index; closing again does nothing, and any other use raises BahthError.
+        A generation a rebuild has replaced is deleted if no other reader holds it."""
         with self._lock.exclusive():
-            if self._engine is not _CLOSED:
-                self._engine.close()
-                self._generation_lock.close()
-                self._engine = _CLOSED
+            held = None if self._engine is _CLOSED else self._shut()
+        if held is not None:
+            layout.release_generation(self.path, *held)
+
+    def _shut(self) -> tuple[Path, IO[str]]:
+        """Close the engine's reader; the generation it read and the lock that holds it, for
+        the caller to release once no search can use them (the exclusive lock is held)."""
+        held = self.generation, self._generation_lock
+        engine, self._engine = self._engine, _CLOSED
+        try:
+            engine.close()
+        except BaseException:
+            held[1].close()
+            raise
+        return held
 
     def __enter__(self) -> Searcher:
         return self
@@ -142,6 +178,7 @@ class Searcher:
         stemming: bool = True,
         facets: bool = False,
         collapse: bool = False,
+        autocorrect: bool = True,
     ) -> Results:
         """Search for ``query`` (see ``search.query`` for the language).
 
@@ -167,14 +204,32 @@ class Searcher:
         ``search.stories``): its best-ranked copy, with the ids of the other copies that match
         in ``Hit.duplicates``; pages count stories, and ``Results.stories`` counts them too.
 
+        A query whose words look misspelled gets ``Results.suggestion``, the corrected query
+        (``search.spelling``). With ``autocorrect`` (the default) the corrected query runs in
+        its place when it finds clearly more: articles with all its words, in the forms
+        written, where the typed query finds none, or ``AUTOCORRECT_RATIO`` times as many
+        (``الامرات`` finds 12,830 articles through the stems of other words, but no article
+        writes it); then ``Results.query`` is the corrected query and
+        ``Results.corrected_from`` the typed one. ``autocorrect=False`` searches as typed.
+
         A wrong type or value, or a query or page past a limit (``search.options`` lists them),
-        is a ``QueryError``; a page past the last hit is empty, with the totals.
+        is a ``QueryError``; a page past the last hit is empty, with the totals. A page past hit
+        ``MAX_DEPTH`` is counted first, and refused saying why: the last page (``page 2,000 is
+        past the last page, 101``), or the limit when the search has more hits.
         """
         started = time.perf_counter()
         check_search(
             limit=limit, page=page, since=since, until=until, source=source, category=category,
             sort=sort, match=match, stemming=stemming, facets=facets, collapse=collapse,
+            autocorrect=autocorrect,
         )  # fmt: skip
+        if past_depth(page, limit):
+            counted = self.search(
+                query, limit=1, since=since, until=until, source=source, category=category,
+                match=match, stemming=stemming, collapse=collapse, autocorrect=autocorrect,
+            )  # fmt: skip
+            listed = counted.total if counted.stories is None else counted.stories
+            raise page_error(page, limit, listed, unit="stories" if collapse else "results")
         need = page * limit
         with self._reading():
             engine = self._engine
@@ -205,6 +260,21 @@ class Searcher:
             )
             suggestion = self._speller.suggest(query)
             missing = list(engine.missing)  # the shards this search had to do without
+            corrected = (
+                suggestion
+                if autocorrect
+                and suggestion is not None
+                and self._finds_clearly_more(engine, suggestion, query, filter_)
+                else None
+            )
+        if corrected is not None:
+            ran = self.search(
+                corrected, limit=limit, page=page, since=since, until=until, source=source,
+                category=category, sort=sort, match=match, stemming=stemming, facets=facets,
+                collapse=collapse, autocorrect=False,
+            )  # fmt: skip
+            took = (time.perf_counter() - started) * 1000
+            return dataclasses.replace(ran, corrected_from=query, suggestion=None, took_ms=took)
         hits = [
             hit_of(hit, partial, article, compiled, copies[i] if copies else None)
             for i, ((hit, partial, _), article) in enumerate(zip(shown, articles, strict=True))
@@ -227,6 +297,20 @@ class Searcher:
         )
 
     @staticmethod
+    def _finds_clearly_more(
+        engine: EngineReader, corrected: str, typed: str, filter_: Filter | None
+    ) -> bool:
+        """Whether ``corrected`` finds clearly more articles with all its words than
+        ``typed`` (``AUTOCORRECT_RATIO``), both counted in the forms written, not by stems
+        (a misspelled word's stems find other words), within the search's filters."""
+        found = []
+        for text in (corrected, typed):
+            tree, fields = lift_filters(parse(text))
+            compiled = compile_query(engine, tree, exact_only=True, filtered=bool(fields))
+            found.append(engine.count(compiled.query, filter_))
+        return found[0] > 0 and found[0] >= AUTOCORRECT_RATIO * found[1]
+
+    @staticmethod
     def _counted_query(compiled: CompiledQuery, match: Match, total_all: int) -> Query:
         """The query whose matches facets count: all the words, unless ``match="any"``, or
         ``"auto"`` finds no article with them all."""
@@ -242,13 +326,13 @@ class Searcher:
         match: Match,
         total_all: int,
     ) -> Facets:
-        if self._labels is None:
-            self._labels = {
+        if self._keyword_forms is None:
+            self._keyword_forms = {
                 name: {keyword_key(label): label for label, _ in engine.keyword_counts(name)}
                 for name in ("source", "category")
             }
         counts = engine.facets(self._counted_query(compiled, match, total_all), filter_)
-        return make_facets(counts, self._labels)
+        return make_facets(counts, self._keyword_forms)
 
     def _compile(
         self,
@@ -263,32 +347,13 @@ class Searcher:
         with the date range and the source and category to filter by, given as options or
         typed in the query (``search.filters``). The caller holds the lock, and ranks with the
         same engine."""
-        first, last = date_range(since, until)
+        dates = date_range(since, until)
         tree, typed = lift_filters(parse(query))
-        given: dict[str, str | None] = {"source": source, "category": category}
-        for name, value in typed.items():
-            option = given[name]
-            if option is not None and keyword_key(option) != keyword_key(value):
-                raise QueryError(
-                    f"{name} '{option}' conflicts with {name}:{value} in the query",
-                    f"Give one {name}",
-                    option=name,
-                    value=option,
-                )
-            given[name] = value
-        for name, wanted in given.items():
-            if wanted is None:
-                continue
-            try:
-                check_keyword(self._engine, name, wanted)
-            except QueryError as error:
-                if name not in typed:
-                    raise
-                # Said as it was typed: a field of the query, not an option.
-                message = f"{name}:{wanted} in the query is not a {name} of this index"
-                raise QueryError(message, error.fix, value=wanted) from None
+        options = {"since": since, "until": until, "source": source, "category": category}
+        known = functools.partial(check_keyword, self._engine)
+        first, last, source, category = filters_of(typed, dates, options, known)
         compiled = compile_query(self._engine, tree, exact_only=not stemming, filtered=bool(typed))
-        return compiled, first, last, given["source"], given["category"]
+        return compiled, first, last, source, category
 
     def scan(
         self,
@@ -427,7 +492,8 @@ class _Closed:
 
 
 def _closed() -> BahthError:
-    return BahthError("this Searcher is closed", "Open a new Searcher(path) to search again")
+    fix = "Open a new Searcher(path) to search again"
+    return BahthError("this Searcher is closed", fix, said=("searcher_closed", {}))
 
 
 _CLOSED: EngineReader = _Closed()  # type: ignore[assignment]

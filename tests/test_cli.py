@@ -257,6 +257,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
         *("page", "limit", "unknown", "stopwords"),
         *("facets", "stories", "stories_all_words"),
         *("page", "limit", "unknown", "stopwords", "suggestion", "missing_shards"),
+        "corrected_from",
     }
     assert (document["facets"], document["stories"], document["stories_all_words"]) == (
         None,
@@ -264,7 +265,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
         None,
     )
     keys = {"id", "title", "date", "source", "category", "url", "score", "partial", "snippet"}
-    keys |= {"duplicates"}
+    keys |= {"duplicates", "source_name", "category_name"}
     wanted = {token.term for token in analyze("بوتين المفاوضات")}
     assert document["hits"]
     assert {hit["partial"] for hit in document["hits"]} == {False, True}
@@ -306,7 +307,7 @@ def test_search_html_escapes_text_and_marks_with_mark(
     assert 'href="https://example.org/a?x=1&amp;y=&quot;2&quot;"' in out
     tags = set(re.findall(r"</?([a-zA-Z0-9]+)", out))
     page = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "ol", "li", "p"}
-    assert tags <= page | {"a", "mark", "bdi", "time", "code", "span"}
+    assert tags <= page | {"a", "mark", "bdi", "time", "code", "span", "strong"}
 
 
 def test_search_json_and_html_together_is_a_usage_error(
@@ -378,10 +379,10 @@ def test_search_page_past_the_end(seeds_index: Path, runner: CliRunner) -> None:
     # the result line, and only it, says so, and claims no range of hits shown (such as
     # "(491-490 shown)")
     [line] = result.stdout.splitlines()
-    assert "(page 50 is past the last)" in line, line
     assert "shown" not in line
     document = search_json(runner, seeds_index, "بوتين", "--page", "50")
     assert document["hits"] == []
+    assert f"(page 50 is past the last, {-(-document['total'] // 10)})" in line, line
     assert document["total"] == search_json(runner, seeds_index, "بوتين")["total"] > 0
 
 
@@ -437,6 +438,8 @@ def test_show_text_and_json(news_index: Path, runner: CliRunner) -> None:
         "date_text",
         "source",
         "category",
+        "source_name",  # the names of search.labels, after their keys
+        "category_name",
         "url",
         "keywords",
         "body",

@@ -167,9 +167,13 @@ def test_json_has_date_hijri_after_date_with_hijri_only(hijri_index: Path) -> No
     assert without_hijri(json.loads(without_time(search(hijri_index, "--json", "--hijri")))) == (
         json.loads(without_time(plain))
     )
-    # the default document is still the one the API's Results.to_dict() gives
+    # the default document is the API's Results.to_dict(), with the sources' names
     with Searcher(hijri_index) as searcher:
-        expected = render.json_text(searcher.search(OIL, limit=10).to_dict())
+        results = searcher.search(OIL, limit=10)
+        expected = render.to_json(results, labels=searcher.labels)
+        assert json.loads(expected)["hits"] == [
+            searcher.labels.named(hit, "ar") for hit in results.to_dict()["hits"]
+        ]
     assert without_time(plain) == without_time(expected) + "\n"
 
 

@@ -336,11 +336,12 @@ def test_html_is_a_complete_page_safe_with_hostile_dump_fields(make_index: MakeI
     assert all(tag == "a" for tag, attrs in page.tags if "href" in attrs)
     text = "".join(page.text)
     # the title, the query, total, time, scores and ids, all as text
-    assert "بحث: بوتين" in text and "9 results (1-9 shown) in " in text
-    assert re.search(r"9 results \(1-9 shown\) in \d+ ms", text)
-    assert len(re.findall(r"score \d+\.\d\d", text)) == 9
+    # in Arabic, the page's language (search.messages)
+    assert "بحث: بوتين" in text
+    assert re.search(r"النتائج: 9 · المعروض 1–9 · \d+ ms", text), text[:2000]
+    assert len(re.findall(r"الدرجة \d+\.\d\d", text)) == 9
     for record in records:
-        assert f"id: {record['id']}" in text
+        assert f"المعرّف: {record['id']}" in text
         assert record["title"] in text  # escaped in the page, shown as written
     # the hostile URLs that are not links are still shown, as text
     assert "javascript:alert(1)" in text

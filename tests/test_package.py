@@ -45,11 +45,13 @@ def test_public_api_is_exactly_this_list() -> None:
         "IndexStats",
         "Indexer",
         "InputError",
+        "Labels",
         "Note",
         "Progress",
         "QueryError",
         "Reject",
         "RejectsRun",
+        "Relaxed",
         "Results",
         "SearchOptions",
         "Searcher",
@@ -62,6 +64,7 @@ def test_public_api_is_exactly_this_list() -> None:
         "render",
         "stem",
         "tokenize",
+        "without_filters",
     ]
 
 
@@ -187,9 +190,11 @@ def test_arabic_imports_nothing_from_the_rest_of_the_project(path: Path) -> None
     assert not outside, f"arabic/{path.name} imports {outside}"
 
 
-@pytest.mark.parametrize("name", ["errors.py", "article.py"])
+@pytest.mark.parametrize("name", ["errors.py", "article.py", "messages.py"])
 def test_errors_and_article_import_nothing_from_the_project(name: str) -> None:
-    assert project(imports(PACKAGE / name)) == set()
+    # but errors' Arabic texts, from the table of messages, itself a leaf
+    allowed = {"search.messages"} if name == "errors.py" else set()
+    assert project(imports(PACKAGE / name)) == allowed
 
 
 def test_query_imports_only_errors() -> None:

@@ -600,6 +600,7 @@ RESULT_KEYS = {
     *("page", "limit", "unknown", "stopwords"),  # what the text output's result line shows
     *("facets", "stories", "stories_all_words"),  # null unless asked for (--facets, --collapse)
     "suggestion",  # and the line after it
+    "corrected_from",  # the query as typed, when the suggestion ran in its place
     "missing_shards",  # the shards that did not answer (allow_partial), empty for an index
 }
 HIT_KEYS = {

@@ -169,7 +169,11 @@ def search_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(SEARCH_OPTIONS):
         names = [option.flag] if option.short is None else [option.short, option.flag]
         if option.kind == "flag":
-            command = click.option(*names, option.name, is_flag=True, help=option.help)(command)
+            if option.default:  # on unless turned off: --autocorrect/--no-autocorrect
+                names[-1] += f"/--no-{option.parameter}"
+            command = click.option(
+                *names, option.name, is_flag=True, default=option.default, help=option.help
+            )(command)
             continue
         kind: click.ParamType = click.STRING
         if option.kind == "int":

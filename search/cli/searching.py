@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import shutil
 import sys
@@ -25,7 +27,7 @@ from search.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from search import Hit, Results, Searcher, SearchOptions
+    from search import Hit, Labels, Relaxed, Results, Searcher, SearchOptions, render
 
 
 # --- search, show, stats -----------------------------------------------------------------------
@@ -56,10 +58,24 @@ HIJRI_HELP = (
 )
 @click.option("--hijri", is_flag=True, help=HIJRI_HELP)
 @click.option(
+    "--timeline",
+    is_flag=True,
+    help="Also show the matches a month (a year over more than 36 months), empty months "
+    "included: text bars after the hits, or the series in --json (counted as --facets counts).",
+)
+@click.option(
     "--no-pager",
     is_flag=True,
     help="On a terminal, do not page text longer than the screen through $PAGER "
     "(default: less, with LESS=FRX unless LESS is set).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["ar", "en"]),
+    default="ar",
+    show_default=True,
+    help="The language of an --html page, and of the sources' and categories' names "
+    "(source_name, category_name) in --json; messages on the terminal stay English.",
 )
 @output_options
 def search_command(
@@ -69,7 +85,9 @@ def search_command(
     list_all: bool,
     bidi: bool,
     hijri: bool,
+    timeline: bool,
     no_pager: bool,
+    lang: str,
     open_searcher: Callable[[Path], Searcher],
     output: str,
 ) -> None:
@@ -82,7 +100,9 @@ def search_command(
     not one is a usage error.
 
     The result line (counts, time, words not in the index) comes first on stdout, with the
-    results, then "Did you mean: …" when a word looks misspelled; errors go to stderr. On a
+    results, then "Did you mean: …" when a word looks misspelled, or "Showing results for …;
+    search instead for …" when the corrected query ran (--no-autocorrect: the query as typed
+    runs); errors go to stderr. On a
     terminal, text is wrapped to its width and long output is paged; piped, it is neither.
 
     Example: bahth search '"وزير الخارجية" روسيا -قطر' --since 2025-01
@@ -103,31 +123,76 @@ def search_command(
     if bidi and given("bidi") and output != "text":
         # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
         raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")
+    if timeline and output in ("csv", "html"):
+        raise click.UsageError(f"--timeline is text bars or --json's series: not for --{output}")
+    from search import render
+
     started = time.perf_counter()
+    # The timeline is drawn from the facets' months: counted for it, shown only if asked.
+    facets = options.facets or timeline
     with open_searcher(index_dir) as searcher:
         if not list_all:
-            results = searcher.search(query, **options.arguments())
-            _print_results(results, None, output, started, bidi, not no_pager, hijri)
+            results = searcher.search(query, **{**options.arguments(), "facets": facets})
+            line = None
+            if timeline:
+                results, line = render.timeline_of(
+                    results, options.since, options.until, facets=options.facets
+                )
+            relaxed = _relaxed(searcher, results, options, output)
+            view = _View(bidi, not no_pager, hijri, line, searcher.labels, lang, relaxed)
+            _print_results(results, None, output, started, view)
             return
         # The counts first, and a malformed query refused before anything is written.
         results = searcher.search(
-            query, limit=1, sort="date", facets=options.facets, **options.filters()
+            query,
+            limit=1,
+            sort="date",
+            facets=facets,
+            autocorrect=options.autocorrect,
+            **options.filters(),
         )
-        every = searcher.scan(query, **options.filters())
-        _print_results(results, every, output, started, bidi, not no_pager, hijri)
+        line = None
+        if timeline:
+            results, line = render.timeline_of(
+                results, options.since, options.until, facets=options.facets
+            )
+        every = searcher.scan(results.query, **options.filters())  # corrected, if it was
+        relaxed = _relaxed(searcher, results, options, output)
+        view = _View(bidi, not no_pager, hijri, line, searcher.labels, lang, relaxed)
+        _print_results(results, every, output, started, view)
+
+
+def _relaxed(
+    searcher: Searcher, results: Results, options: SearchOptions, output: str
+) -> list[Relaxed]:
+    """For a search that found nothing, in text: what it finds without each filter."""
+    from search import without_filters
+
+    if results.total or output != "text":
+        return []
+    return without_filters(searcher, results.query, options)
+
+
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """How ``bahth search`` shows its results, besides the format."""
+
+    bidi: bool  # --bidi
+    page_it: bool  # not --no-pager
+    hijri: bool  # each date with its Hijri date (--hijri)
+    # The matches over time (--timeline): text bars after the hits and facets, or a key of
+    # the JSON document.
+    series: render.Timeline | None
+    labels: Labels  # names of sources and categories: in --json and --html
+    lang: str  # --lang: of an --html page, and of the names
+    relaxed: list[Relaxed]  # no results: what the search finds without each filter
 
 
 def _print_results(
-    results: Results,
-    every: Iterable[Hit] | None,
-    output: str,
-    started: float,
-    bidi: bool,
-    page_it: bool,
-    hijri: bool = False,
+    results: Results, every: Iterable[Hit] | None, output: str, started: float, view: _View
 ) -> None:
-    """Write ``results`` in the chosen format, with ``every`` hit instead of its page for --all;
-    ``hijri``: each date with its Hijri date (--hijri).
+    """Write ``results`` in the chosen format, with ``every`` hit instead of its page for --all,
+    as ``view`` says.
 
     Only when stdout is a terminal: text is wrapped to its width, bidi reordered when asked and
     coloured, and any format longer than the screen is paged (unless --no-pager), as git does.
@@ -138,6 +203,8 @@ def _print_results(
     def elapsed() -> float:
         return (time.perf_counter() - started) * 1000
 
+    bidi, hijri, series = view.bidi, view.hijri, view.series
+
     terminal = sys.stdout.isatty()
     size = shutil.get_terminal_size()
     styled = output == "text" and use_style()
@@ -147,15 +214,27 @@ def _print_results(
 
     marker = (lambda w: click.style(w, bold=True, fg="yellow")) if styled else render.brackets
     dim = (lambda w: click.style(w, dim=True)) if styled else str
-    pager = render.pager_command() if terminal and page_it else None
+    pager = render.pager_command() if terminal and view.page_it else None
     hits = results.hits if every is None else every
     try:
         with render.Pager(write, pager, size.lines) as out:
             if output == "json":
                 if every is None:
-                    out.write(render.to_json(results, hijri=hijri) + "\n")
+                    document = render.to_json(
+                        results, hijri=hijri, timeline=series, labels=view.labels, lang=view.lang
+                    )
+                    out.write(document + "\n")
                 else:
-                    for piece in render.json_stream(results, every, elapsed, hijri=hijri):
+                    pieces = render.json_stream(
+                        results,
+                        every,
+                        elapsed,
+                        hijri=hijri,
+                        timeline=series,
+                        labels=view.labels,
+                        lang=view.lang,
+                    )
+                    for piece in pieces:
                         out.write(piece)
                 return
             if output in ("csv", "html"):
@@ -163,7 +242,12 @@ def _print_results(
                     render.to_csv(hits, hijri=hijri)
                     if output == "csv"
                     else render.html_page(
-                        results, every, elapsed if every is not None else None, hijri=hijri
+                        results,
+                        every,
+                        elapsed if every is not None else None,
+                        hijri=hijri,
+                        lang=view.lang,
+                        label=functools.partial(view.labels.name, lang=view.lang),
                     )
                 )
                 for piece in pieces:
@@ -175,15 +259,22 @@ def _print_results(
             out.write(render.text_line(line, columns=columns, bidi=bidi) + "\n")
             if offer := render.did_you_mean(results):
                 out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
+            if offer := render.relaxed_line(view.relaxed):
+                out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
             first = 1 if every is not None else (results.page - 1) * results.limit + 1
             for number, hit in enumerate(hits, first):
                 text = render.hit_text(
                     hit, number, marker, dim, columns=columns, bidi=bidi, hijri=hijri
                 )
                 out.write("\n" + text + "\n")
-            facets = render.facets_text(results.facets) if results.facets else ""
+            shown = results.facets or {}
+            if series is not None:  # its bars, not the facets' own
+                shown = {k: v for k, v in shown.items() if k not in ("month", "year")}
+            facets = render.facets_text(shown) if shown else ""
             if facets:  # none when nothing matched
                 out.write("\n" + facets + "\n")
+            if series is not None:
+                out.write("\n" + render.timeline_text(series, size.columns) + "\n")
     except BrokenPipeError:
         # The reader is gone: no traceback, and none when Python flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -204,10 +295,12 @@ def show_command(article_id: str, index_dir: Path, as_json: bool, hijri: bool) -
     with Searcher(index_dir) as searcher:
         article = searcher.get(article_id)
         copies = searcher.copies(article_id)
+        labels = searcher.labels
     if article is None:
         raise click.ClickException(f"No article with id {article_id!r} in {index_dir}.")
     if as_json:
-        click.echo(dump_json(render.article_dict(article, copies, hijri=hijri)))
+        document = render.article_dict(article, copies, hijri=hijri, labels=labels)
+        click.echo(dump_json(document))
         return
     click.echo(render.article_text(article, copies, hijri=hijri))
 

@@ -8,6 +8,9 @@ Terminal layout (wrapping, bidi reordering, the pager) is in ``search.terminal``
 One module a kind of output: ``text`` (a terminal), ``data`` (JSON and CSV), ``page`` (HTML),
 with what they share in ``common``; this package is their one door.
 
+``timeline`` is a query's matches a month (a year over long spans), from its facets, drawn
+as an inline SVG bar chart (``timeline_svg``) or as text bars (``timeline_text``).
+
 Every renderer of many hits also comes as a stream (``to_csv``, ``json_stream``, ``html_page``,
 ``hit_text``), so that ``bahth search --all`` writes each hit as it comes and holds none.
 
@@ -35,23 +38,28 @@ from .data import (
     to_csv,
     to_json,
 )
-from .page import HitLinks, hit_html, html_page, link, mark_html, to_html
+from .page import HitLinks, Label, hit_html, html_page, link, mark_html, to_html, totals_html
 from .text import (
     article_text,
     copies_line,
     facets_text,
     hit_text,
     rejects_text,
+    relaxed_line,
     stats_text,
     text_line,
     to_text,
 )
+from .timeline import Bar, Timeline, timeline, timeline_of, timeline_svg, timeline_text
 
 __all__ = [
     "CSV_COLUMNS",
+    "Bar",
     "HitLinks",
+    "Label",
     "Marker",
     "Pager",
+    "Timeline",
     "apply_marks",
     "article_dict",
     "article_text",
@@ -71,12 +79,18 @@ __all__ = [
     "pager_command",
     "rejects_json",
     "rejects_text",
+    "relaxed_line",
     "stats_dict",
     "stats_text",
     "summary",
     "text_line",
+    "timeline",
+    "timeline_of",
+    "timeline_svg",
+    "timeline_text",
     "to_csv",
     "to_html",
     "to_json",
     "to_text",
+    "totals_html",
 ]

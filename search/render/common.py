@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 
 from ..ingest.hijri import format_hijri
+from ..options import MAX_DEPTH
 from ..results import Hit, Results, Span
 
 Marker = Callable[[str], str]
@@ -89,6 +91,12 @@ def counts(results: Results) -> str:
     )
 
 
+def last_page(results: Results) -> int:
+    """The number of the last page of hits (of stories, collapsed), up to ``MAX_DEPTH``."""
+    listed = results.total if results.stories is None else results.stories
+    return max(1, math.ceil(min(listed, MAX_DEPTH) / results.limit))
+
+
 def summary(results: Results, *, listing_all: bool = False) -> str:
     """One line about the result set: counts and time, or why it is empty.
 
@@ -107,7 +115,7 @@ def summary(results: Results, *, listing_all: bool = False) -> str:
         if results.hits:
             shown = f"{first}-{first + len(results) - 1} shown"
         else:
-            shown = f"page {results.page} is past the last"
+            shown = f"page {results.page} is past the last, {last_page(results):,}"
         line = f"{counts(results)} ({shown}) in {results.took_ms:.0f} ms"
     if results.unknown:
         line += f"; not in the index: {', '.join(results.unknown)}"
@@ -125,5 +133,8 @@ def _without_shards(results: Results, separator: str) -> str:
 
 
 def did_you_mean(results: Results) -> str | None:
-    """The line offering the suggested query (``Results.suggestion``), or None."""
+    """The line offering the suggested query (``Results.suggestion``), or saying that the
+    corrected query ran in place of the typed one (``Results.corrected_from``); or None."""
+    if results.corrected_from is not None:
+        return f"Showing results for {results.query}; search instead for {results.corrected_from}"
     return f"Did you mean: {results.suggestion}" if results.suggestion else None

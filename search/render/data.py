@@ -17,7 +17,9 @@ from ..terminal import (
 )
 
 if TYPE_CHECKING:
+    from ..labels import Labels
     from ..rejects import RejectsRun
+    from .timeline import Timeline
 from .common import hijri_date, with_hijri
 
 
@@ -26,19 +28,39 @@ def json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
-def _hit_dict(hit: Hit, hijri: bool) -> dict[str, object]:
-    """``hit.to_dict()``, with ``date_hijri`` after ``date`` when ``hijri``."""
-    document = hit.to_dict()
+def _hit_dict(
+    hit: Hit, hijri: bool, labels: Labels | None = None, lang: str = "ar"
+) -> dict[str, object]:
+    """``hit.to_dict()``, with ``date_hijri`` after ``date`` when ``hijri``, and with
+    ``labels`` the names of its source and category (``Labels.named``)."""
+    document = hit.to_dict() if labels is None else labels.named(hit.to_dict(), lang)
     return with_hijri(document, hit.date) if hijri else document
 
 
-def to_json(results: Results, *, hijri: bool = False) -> str:
+def to_json(
+    results: Results,
+    *,
+    hijri: bool = False,
+    timeline: Timeline | None = None,
+    labels: Labels | None = None,
+    lang: str = "ar",
+) -> str:
     """One JSON document, UTF-8 text (not \\u escapes), every documented key present; with
-    ``hijri``, each hit's ``date_hijri`` too."""
-    document = results.to_dict()
-    if hijri:
-        document["hits"] = [_hit_dict(hit, hijri) for hit in results.hits]
+    ``hijri``, each hit's ``date_hijri`` too; with a ``timeline``, its series (``timeline``:
+    ``Timeline.to_dict()``) before the hits; with ``labels``, each hit's ``source_name`` and
+    ``category_name`` in ``lang`` after its ``source`` and ``category`` keys."""
+    document = _with_timeline(results.to_dict(), timeline)
+    if hijri or labels is not None:
+        document["hits"] = [_hit_dict(hit, hijri, labels, lang) for hit in results.hits]
     return json_text(document)
+
+
+def _with_timeline(document: dict[str, object], timeline: Timeline | None) -> dict[str, object]:
+    """``document`` with a ``timeline`` key before ``hits`` (``bahth search --timeline``)."""
+    if timeline is None:
+        return document
+    hits = document.pop("hits")
+    return {**document, "timeline": timeline.to_dict(), "hits": hits}
 
 
 def json_stream(
@@ -47,18 +69,22 @@ def json_stream(
     took_ms: Callable[[], float],
     *,
     hijri: bool = False,
+    timeline: Timeline | None = None,
+    labels: Labels | None = None,
+    lang: str = "ar",
 ) -> Iterator[str]:
-    """The JSON document of ``--all``, piece by piece: the keys of ``results.to_dict()`` with
-    every hit of ``hits`` (one per line), ``page`` 1, ``limit`` null (no limit), and
-    ``took_ms`` last, measured by ``took_ms()`` once the hits are written."""
-    head = results.to_dict()
+    """The JSON document of ``--all``, piece by piece: the keys of ``results.to_dict()`` (and
+    ``timeline``, as ``to_json``) with every hit of ``hits`` (one per line), ``page`` 1,
+    ``limit`` null (no limit), and ``took_ms`` last, measured by ``took_ms()`` once the hits
+    are written; ``labels`` and ``lang`` as ``to_json``."""
+    head = _with_timeline(results.to_dict(), timeline)
     for key in ("hits", "took_ms"):
         del head[key]
     head.update(page=1, limit=None)
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "hits": ['
     separator = "\n"
     for hit in hits:
-        yield separator + json.dumps(_hit_dict(hit, hijri), ensure_ascii=False)
+        yield separator + json.dumps(_hit_dict(hit, hijri, labels, lang), ensure_ascii=False)
         separator = ",\n"
     yield f'\n], "took_ms": {round(took_ms(), 1)}}}\n'
 
@@ -109,10 +135,16 @@ def to_csv(hits: Iterable[Hit], *, hijri: bool = False) -> Iterator[str]:
 
 
 def article_dict(
-    article: Article, copies: list[str] | None = None, *, hijri: bool = False
+    article: Article,
+    copies: list[str] | None = None,
+    *,
+    hijri: bool = False,
+    labels: Labels | None = None,
+    lang: str = "ar",
 ) -> dict[str, object]:
     """The JSON object of ``bahth show --json``; ``copies``: the ids of its near-copies;
-    ``hijri``: with ``date_hijri`` after ``date``."""
+    ``hijri``: with ``date_hijri`` after ``date``; ``labels``: with ``source_name`` and
+    ``category_name`` in ``lang`` (``Labels.named``)."""
     document: dict[str, object] = {
         "id": article.id,
         "title": article.title,
@@ -125,6 +157,8 @@ def article_dict(
         "body": article.body,
         "copies": list(copies or []),
     }
+    if labels is not None:
+        document = labels.named(document, lang)
     return with_hijri(document, article.date) if hijri else document
 
 

@@ -14,17 +14,57 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..messages import DEFAULT, DIRECTIONS, message
 from ..results import Hit, Results, Span
 from ..terminal import BIDI_CONTROLS, neutral
-from .common import apply_marks, hijri_date, summary
-from .text import facets_text
+from .common import apply_marks, hijri_date, last_page
+
+# A key's display name (``search.labels``): how a source or a category is shown, by field.
+Label = Callable[[str, str], str]
 
 
-def did_you_mean_html(results: Results) -> str:
+def _key(field: str, key: str) -> str:
+    return key
+
+
+def did_you_mean_html(results: Results, lang: str = DEFAULT) -> str:
+    """The suggested query (``Results.suggestion``), or the line saying that the corrected
+    query ran in place of the typed one (``Results.corrected_from``); or nothing."""
+    if results.corrected_from is not None:
+        ran = f"<bdi><strong>{escape(results.query)}</strong></bdi>"
+        typed = f"<bdi>{escape(results.corrected_from)}</bdi>"
+        line = message("showing_instead", lang, ran=ran, typed=typed)
+        return f'<p class="suggestion corrected">{line}</p>\n'
     if not results.suggestion:
         return ""
-    offered = escape(results.suggestion)
-    return f'<p class="suggestion">هل تقصد: <bdi><strong>{offered}</strong></bdi>؟</p>\n'
+    offered = f"<bdi><strong>{escape(results.suggestion)}</strong></bdi>"
+    return f'<p class="suggestion">{message("did_you_mean", lang, suggestion=offered)}</p>\n'
+
+
+def _number(count: int) -> str:
+    return f"{count:,}"
+
+
+def totals_html(results: Results, lang: str = DEFAULT) -> str:
+    """The counts of a result set, as the web page and ``--html`` show them: "Results: 12
+    (in 9 stories)", or the articles with all the words and those with some of them."""
+    full, total = results.total_all_words, results.total
+    stories, stories_full = results.stories, results.stories_all_words
+    if total == 0:
+        return message("no_results", lang, query=escape(results.query))
+    if full == total:
+        line = message("results_count", lang, count=_number(total))
+        if stories is not None:
+            line += " " + message("in_stories", lang, count=_number(stories))
+        return line
+    line = message("all_words_count", lang, count=_number(full))
+    if stories_full is not None:
+        line += " " + message("in_stories", lang, count=_number(stories_full))
+    line += "، " if lang == "ar" else ", "
+    line += message("some_words_count", lang, count=_number(total - full))
+    if stories is not None and stories_full is not None:
+        line += " " + message("in_stories", lang, count=_number(stories - stories_full))
+    return line
 
 
 def escape(text: str) -> str:
@@ -95,25 +135,34 @@ def _anchor(href: str | None, inner: str, attributes: str = "") -> str:
     return f'<a href="{html.escape(href, quote=True)}"{attributes}>{inner}</a>'
 
 
-def _copies_html(ids: list[str], article: Callable[[str], str] | None, shown: int = 5) -> str:
+def _copies_html(
+    ids: list[str], article: Callable[[str], str] | None, lang: str, shown: int = 5
+) -> str:
     """ "+2 نسخ من الخبر نفسه: id1، id2" (the first ``shown`` ids, then "…")."""
-    listed = "، ".join(
+    listed = ("، " if lang == "ar" else ", ").join(
         _anchor(article(i) if article else None, f"<bdi>{escape(i)}</bdi>") for i in ids[:shown]
     )
     more = " …" if len(ids) > shown else ""
-    word = "نسخة" if len(ids) == 1 else "نسخ"
-    return f"+{len(ids)} {word} من الخبر نفسه: {listed}{more}"
+    said = message("copy_one" if len(ids) == 1 else "copy_many", lang, count=len(ids))
+    return f"{said} {listed}{more}"
 
 
 def hit_html(
-    hit: Hit, links: HitLinks = HitLinks(), *, score: bool = True, hijri: bool = False
+    hit: Hit,
+    links: HitLinks = HitLinks(),
+    *,
+    score: bool = True,
+    hijri: bool = False,
+    lang: str = DEFAULT,
+    label: Label = _key,
 ) -> str:
     """One hit as an ``<li class="hit">``: the one definition of a hit's HTML, for the pages
     of ``bahth search --html`` and ``bahth serve`` alike (the web app calls it from its
     template). Every string from the index is escaped (``escape``, ``mark_html``); the only
     hrefs are those of ``links`` and, on a page without article pages, an http(s) URL that
     ``link`` allows. ``score``: the hit's score in its line; ``hijri``: its date followed by
-    the Hijri date. No trailing newline: the page around it places it.
+    the Hijri date; ``lang``: the language of its words (``search.messages``); ``label``: a
+    source's or category's display name. No trailing newline: the page around it places it.
     """
     title = mark_html(hit.title, hit.title_highlights)
     if links.article:
@@ -128,14 +177,16 @@ def hit_html(
         meta.append(shown)
     if hit.source:
         href = links.source(hit.source) if links.source else None
-        attributes = ' class="source" title="نتائج هذا المصدر وحده"'
-        meta.append(_anchor(href, f"<bdi>{escape(hit.source)}</bdi>", attributes))
+        attributes = f' class="source" title="{message("source_only", lang)}"'
+        name = escape(label("source", hit.source))
+        meta.append(_anchor(href, f"<bdi>{name}</bdi>", attributes))
     if hit.category:
-        meta.append(f'<bdi class="category">{escape(hit.category)}</bdi>')
+        meta.append(f'<bdi class="category">{escape(label("category", hit.category))}</bdi>')
     if hit.partial:
-        meta.append('<span class="partial-flag">فيه بعض الكلمات</span>')
+        meta.append(f'<span class="partial-flag">{message("partial_hit", lang)}</span>')
     if score:
-        meta.append(f'<span class="score" dir="ltr">score <span>{hit.score:.2f}</span></span>')
+        said = message("score", lang)
+        meta.append(f'<span class="score">{said} <span dir="ltr">{hit.score:.2f}</span></span>')
     lines = [
         f'<li class="hit{" partial" if hit.partial else ""}">',
         f'  <h2 dir="auto">{title}</h2>',
@@ -143,12 +194,13 @@ def hit_html(
         f'  <p class="snippet" dir="auto">{mark_html(hit.snippet, hit.highlights)}</p>',
     ]
     if hit.duplicates:
-        lines.append(f'  <p class="copies">{_copies_html(hit.duplicates, links.article)}</p>')
+        copies = _copies_html(hit.duplicates, links.article, lang)
+        lines.append(f'  <p class="copies">{copies}</p>')
     if not links.article:
-        ids = f'id: <code class="id">{escape(hit.id)}</code>'
+        ids = f'{message("id", lang)} <code class="id" dir="ltr">{escape(hit.id)}</code>'
         if hit.url and not link(hit.url):
             ids += f' <span class="url">{escape(hit.url)}</span>'  # shown, not followed
-        lines.append(f'  <p class="ids" dir="ltr">{ids}</p>')
+        lines.append(f'  <p class="ids">{ids}</p>')
     lines.append("</li>")
     return "\n".join(lines)
 
@@ -159,6 +211,8 @@ def html_page(
     took_ms: Callable[[], float] | None = None,
     *,
     hijri: bool = False,
+    lang: str = DEFAULT,
+    label: Label = _key,
 ) -> Iterator[str]:
     """A complete HTML page of results, piece by piece: doctype, UTF-8, right-to-left Arabic,
     the query as title and heading, the counts and time, and each hit's title (linked only to
@@ -168,36 +222,87 @@ def html_page(
 
     ``hits`` (with ``took_ms``) lists those instead of ``results.hits``: every match for
     ``--all``, and the time it took at the end. ``hijri``: each date followed by its Hijri
-    date, ``(21 شوال 1436 هـ)``.
+    date, ``(21 شوال 1436 هـ)``. ``lang``: the page's language (``search.messages``);
+    ``label``: a source's or category's display name.
     """
     query = escape(results.query)
     listing_all = hits is not None
-    line = escape(summary(results, listing_all=listing_all))
     first = 1 if listing_all else (results.page - 1) * results.limit + 1
     yield (
         "<!DOCTYPE html>\n"
-        '<html lang="ar" dir="rtl">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{lang}" dir="{DIRECTIONS.get(lang, "rtl")}">\n'
+        '<head>\n<meta charset="utf-8">\n'
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>بحث: {query}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{message('site', lang)}: {query}</title>\n<style>{_STYLE}</style>\n"
+        "</head>\n<body>\n"
         f'<h1 dir="auto">{query}</h1>\n'
-        f'<p class="summary" dir="ltr" lang="en">{line}</p>\n'
-        f"{did_you_mean_html(results)}"
+        f'<p class="summary">{_summary_html(results, listing_all, lang)}</p>\n'
+        f"{did_you_mean_html(results, lang)}"
         f'<ol class="hits" start="{first}">\n'
     )
     for hit in results.hits if hits is None else hits:
-        yield hit_html(hit, hijri=hijri) + "\n"
+        yield hit_html(hit, hijri=hijri, lang=lang, label=label) + "\n"
     yield "</ol>\n"
     if results.facets:
-        text = html.escape(facets_text(results.facets))
-        yield f'<pre class="facets" dir="auto">{text}</pre>\n'
+        yield facets_html(results.facets, lang, label)
     if took_ms is not None:
-        yield f'<p class="summary" dir="ltr" lang="en">Listed in {took_ms():,.0f} ms.</p>\n'
+        listed = message("listed_in", lang, ms=f"{took_ms():,.0f}")
+        yield f'<p class="summary">{listed}</p>\n'
     yield "</body>\n</html>\n"
 
 
-def to_html(results: Results, *, hijri: bool = False) -> str:
+def _summary_html(results: Results, listing_all: bool, lang: str) -> str:
+    """``totals_html`` and what the page shows of them, the words left out, the shards."""
+    parts = [totals_html(results, lang)]
+    if results.total and listing_all:
+        parts.append(message("all_listed", lang))
+    elif results.total:
+        first = (results.page - 1) * results.limit + 1
+        parts.append(
+            message("shown_range", lang, first=first, last=first + len(results.hits) - 1)
+            if results.hits
+            else message("past_last_page", lang, page=results.page, last=last_page(results))
+        )
+        parts.append(f'<bdi dir="ltr">{results.took_ms:.0f} ms</bdi>')
+    line = " · ".join(parts)
+    for key, words in (("not_in_index", results.unknown), ("stopwords", results.stopwords)):
+        if words:
+            line += f"<br>{message(key, lang)} " + _listed(words, lang)
+    if results.missing_shards:
+        shards = _listed(results.missing_shards, lang)
+        line += "<br>" + message("partial_shards", lang, shards=shards)
+    return line
+
+
+def _listed(words: Iterable[str], lang: str) -> str:
+    """Words from a query or an index, each isolated, in the language's list."""
+    return ("، " if lang == "ar" else ", ").join(f"<bdi>{escape(w)}</bdi>" for w in words)
+
+
+def facets_html(facets: dict[str, list[tuple[str, int]]], lang: str, label: Label = _key) -> str:
+    """The facets of a saved page: a line of sources and one of categories, then a list of
+    the matches per year (per month within two years)."""
+    out = []
+    for field, key in (("source", "sources"), ("category", "categories")):
+        if values := facets.get(field):
+            counts = ", ".join(
+                f"<bdi>{escape(label(field, value))}</bdi> {count:,}" for value, count in values
+            )
+            out.append(f"<p><b>{message(key, lang)}:</b> {counts}</p>")
+    years = facets.get("year") or []
+    periods = years if len(years) > 2 else facets.get("month") or []
+    if periods:
+        said = message("years" if periods is years else "months", lang)
+        rows = "".join(f"<li>{escape(value)}: {count:,}</li>" for value, count in periods)
+        out.append(f"<p><b>{said}:</b></p><ul>{rows}</ul>")
+    return '<section class="facets">' + "".join(out) + "</section>\n"
+
+
+def to_html(
+    results: Results, *, hijri: bool = False, lang: str = DEFAULT, label: Label = _key
+) -> str:
     """``html_page`` of one page of results, as one string."""
-    return "".join(html_page(results, hijri=hijri))
+    return "".join(html_page(results, hijri=hijri, lang=lang, label=label))

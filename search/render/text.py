@@ -21,6 +21,7 @@ from ..terminal import (
 
 if TYPE_CHECKING:
     from ..rejects import RejectsRun
+    from ..relaxing import Relaxed
 from .common import Marker, apply_marks, brackets, date_text, meta_line
 
 
@@ -103,6 +104,26 @@ def hit_text(
         copies = clean(copies_line(hit.duplicates))
         lines += _layout(copies, "   ", "   ", marker, dim, columns, bidi)
     return "\n".join(lines)
+
+
+def relaxed_line(relaxed: list[Relaxed]) -> str | None:
+    """What a search that found nothing finds without each of its filters, as the options to
+    drop (``relaxing.without_filters``): "Without --source okaz: 2,351 results; without
+    --since 2018: 189; without any filter: 5,078." None without filters."""
+    if not relaxed:
+        return None
+    parts = [f"without {_dropped(r)}: {r.total:,}" for r in relaxed]
+    parts[0] += " results"
+    line = "; ".join(parts) + "."
+    return line[0].upper() + line[1:]
+
+
+def _dropped(relaxed: Relaxed) -> str:
+    if relaxed.dropped == "all":
+        return "any filter"
+    if relaxed.dropped == "exact":
+        return "--exact"
+    return f"--{relaxed.dropped} {neutral(str(relaxed.value))}"
 
 
 def copies_line(ids: list[str], shown: int = 5) -> str:

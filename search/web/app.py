@@ -7,7 +7,12 @@
     /api/article/ID    the document of bahth show --json
 
 ``score=1`` (pages) and ``hijri=1`` (pages and API: each date with its Hijri date, the JSON's
-``date_hijri``) change what is shown, not what is searched; the page links keep them.
+``date_hijri``) change what is shown, not what is searched; the page links keep them, and
+``lang=en`` or ``lang=ar`` (pages and API: the API's ``source_name`` and ``category_name``
+in that language, Arabic by default): a page is in the language it asks for, else in the one the
+browser prefers (``Accept-Language``), else in Arabic; every string it shows comes from the
+table of ``search.messages``, and sources and categories show by their names
+(``search.labels``).
 
 Read-only: the app only searches. Routes are plain functions, which Starlette runs in a thread
 pool, beside one shared ``Searcher`` (see ``live``).
@@ -27,13 +32,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
-import math
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -44,19 +48,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import render
+from .. import messages, render
 from ..errors import BahthError, QueryError
 from ..options import SearchOptions, shown
-from ..results import Hit, Results
 from ..searcher import Searcher
-from . import params
+from . import asides, params
 from .guards import SECURITY_HEADERS, SecurityHeaders
+from .links import Pages, article_path, article_url, hit_links, search_url
 from .live import LiveSearcher
+from .wording import LANG, Wording, key_label, named
 
 SCORE = "score"  # a parameter of the pages only: show each hit's score
 HIJRI = "hijri"  # pages and API: each date with its Hijri date too (bahth search --hijri)
+TIMELINE = "timeline"  # API: the matches a month, as bahth search --json --timeline gives
+SWITCHED_URL = 4000  # characters of a URL the language switch keeps (500 Arabic letters: 3,000)
+FACETS_SHOWN = 12  # sources or categories listed; the others behind "N more"
 _YES = ("1", "on", "true", "yes")
-PAGES_AROUND = 2  # page links on each side of the current one
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> Markup:
@@ -67,34 +74,6 @@ def _paragraphs(text: str, spans: list[tuple[int, int]]) -> list[Markup]:
     """``text`` marked, one item per non-blank line (a mark never spans a line: it is a word)."""
     marked = render.mark_html(text, spans)
     return [Markup(line.strip()) for line in marked.split("\n") if line.strip()]
-
-
-def _hit(hit: Hit, links: render.HitLinks, *, score: bool, hijri: bool) -> Markup:
-    """A hit's ``<li>``, the same as on a page of ``bahth search --html`` but for its links."""
-    return Markup(render.hit_html(hit, links, score=score, hijri=hijri))  # escaped by hit_html
-
-
-def hit_links(query: str, options: SearchOptions, extra: dict[str, str | None]) -> render.HitLinks:
-    """A page of results' links from its hits: to an article's page, marking the search's
-    words, and to the same search in one source."""
-
-    def source(name: str) -> str:
-        return search_url(query, dataclasses.replace(options, source=name, page=1), **extra)
-
-    return render.HitLinks(
-        article=lambda article_id: article_url(article_id, query, options, **extra), source=source
-    )
-
-
-def article_path(article_id: str) -> str:
-    """The path of an article's page: any id (slashes, spaces, ``?``) as one segment."""
-    segment = quote(article_id, safe="")
-    return "/article/" + (segment.replace(".", "%2E") if segment in (".", "..") else segment)
-
-
-def article_url(article_id: str, query: str, options: SearchOptions, **extra: str | None) -> str:
-    """The article's page, marking the words of the search that led to it."""
-    return article_path(article_id) + "?" + params.encode(query, options, **extra)
 
 
 def error_at(query: str, error: QueryError) -> tuple[str, str, str] | None:
@@ -116,50 +95,23 @@ def error_at(query: str, error: QueryError) -> tuple[str, str, str] | None:
     return query[:start], query[start:end], query[end:]
 
 
-class _Pages:
-    """The pages of one result set, and their links."""
-
-    def __init__(self, results: Results, query: str, options: SearchOptions, extra: dict[str, Any]):
-        self.query, self.options, self.extra = query, options, extra
-        self.current = results.page
-        # Collapsed, pages count stories.
-        listed = results.total if results.stories is None else results.stories
-        self.last = max(1, math.ceil(min(listed, params.MAX_DEPTH) / results.limit))
-        self.first_shown = (results.page - 1) * results.limit + 1
-        self.last_shown = self.first_shown + len(results.hits) - 1
-
-    def url(self, page: int) -> str:
-        return search_url(self.query, dataclasses.replace(self.options, page=page), **self.extra)
-
-    def numbers(self) -> list[int | None]:
-        return page_numbers(self.current, self.last)
-
-
-def page_numbers(current: int, last: int) -> list[int | None]:
-    """The page numbers to link, None where some are left out.
-
-    >>> page_numbers(6, 20)
-    [1, None, 4, 5, 6, 7, 8, None, 20]
-    >>> page_numbers(2, 3), page_numbers(9, 3)
-    ([1, 2, 3], [1, None, 3])
-    """
-    around = range(current - PAGES_AROUND, current + PAGES_AROUND + 1)
-    shown = sorted({1, last, *(n for n in around if 1 <= n <= last)})
-    out: list[int | None] = []
-    for number in shown:
-        if out and number - (out[-1] or 0) > 1:
-            out.append(None)
-        out.append(number)
-    return out
-
-
-def search_url(query: str, options: SearchOptions, **extra: str | None) -> str:
-    return "/search?" + params.encode(query, options, **extra)
-
-
 def _shown(request: Request, name: str) -> bool:
     """Whether a display parameter (``score``, ``hijri``) is on in the request's URL."""
     return request.query_params.get(name, "") in _YES
+
+
+def _extra(
+    request: Request, score: bool | None = None, hijri: bool | None = None
+) -> dict[str, Any]:
+    """The display parameters a page's links keep: ``score``, ``hijri`` and ``lang``."""
+    score = _shown(request, SCORE) if score is None else score
+    hijri = _shown(request, HIJRI) if hijri is None else hijri
+    asked = request.query_params.get(LANG)
+    return {
+        SCORE: "1" if score else None,
+        HIJRI: "1" if hijri else None,
+        LANG: asked if asked in messages.LANGUAGES else None,
+    }
 
 
 def _form(
@@ -213,46 +165,72 @@ def create_app(
     css = resources.files("search.web").joinpath("static", "bahth.css").read_bytes()
     templates.globals.update(
         marked=_marked,
-        hit=_hit,
         hit_links=hit_links,
         search_url=search_url,
         article_path=article_path,
         article_url=article_url,
         link=render.link,
         hijri_date=render.hijri_date,
+        timeline=render.timeline,  # the bars of _timeline.html
+        timeline_svg=render.timeline_svg,
         changed=dataclasses.replace,  # options for a link to another page, order or filter
         css_version=hashlib.sha256(css).hexdigest()[:12],
         max_query_chars=params.MAX_QUERY_CHARS,
         max_limit=params.MAX_LIMIT,
     )
 
-    def page(name: str, status: int = 200, **context: Any) -> Response:
+    def wording(request: Request) -> Wording:
+        asked = request.query_params.get(LANG)
+        lang = messages.language(asked, request.headers.get("accept-language"))
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if len(path) > SWITCHED_URL:
+            path = "/"  # a request past the server's limits is not sent back whole
+        try:
+            label: render.Label = functools.partial(named, live.get().labels, lang=lang)
+        except BahthError:
+            label = key_label  # the page says the index is not available
+        return Wording(lang, asked if asked == lang else None, label, path)
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         try:
             stats = live.stats()
         except BahthError:
             stats = None
-        html = templates.get_template(name).render(stats=stats, **context)
-        return Response(html, status, media_type="text/html; charset=utf-8")
+        words = wording(request)
+        html = templates.get_template(name).render(
+            stats=stats, facets_shown=FACETS_SHOWN, **words.context(), **context
+        )
+        headers = {"content-language": words.lang, "vary": "Accept-Language"}
+        return Response(html, status, headers, media_type="text/html; charset=utf-8")
 
     def error_page(
-        status: int, title: str, error: BahthError | None = None, **context: Any
+        request: Request,
+        status: int,
+        title: str,
+        error: BahthError | None = None,
+        **context: Any,
     ) -> Response:
+        """An error page titled by the message ``title`` (a key of ``search.messages``)."""
         form = context.pop("form", None) or _form("", SearchOptions(), False)
-        message = error.message if error else None
-        at = None
+        lang = wording(request).lang
+        message = fix = at = None
+        if error is not None:
+            # In the page's language and terms: an option is called as the URL's parameter
+            # (English) or by its label on the form (Arabic).
+            name_of = params.parameter if lang == "en" else messages.option_label
+            message, fix = error.text(lang, name_of)
+            # The command's pointer to its --help is, on this page, the help below.
+            fix = fix if error.fix != QueryError.default_fix else None
         if isinstance(error, QueryError):
             at = error_at(context.get("query", ""), error)
-            # In the page's terms: the option is the form's field (and the URL's parameter)
-            # of that name, marked in the form, which opens to show it.
+            # The option's field of the form, marked, which opens to show it.
             field = params.parameter(error.option)
-            message = error.worded(params.parameter)
             if field is not None:
                 form = {**form, "invalid": field, "filtered": True}
-        # The command's pointer to its --help is, on this page, the help below.
-        fix = error.fix if error and error.fix != QueryError.default_fix else None
+        title = messages.message(title, lang)
         return page(
-            "error.html", status, title=title, error=error, message=message, at=at, fix=fix,
-            form=form, **context,
+            request, "error.html", status, title=title, error=error, message=message, at=at,
+            fix=fix, form=form, **context,
         )  # fmt: skip
 
     def json_error(status: int, error: BahthError | str) -> Response:
@@ -270,7 +248,7 @@ def create_app(
 
     def home(request: Request) -> Response:
         form = _form("", SearchOptions(), False)
-        return page("home.html", form=form)
+        return page(request, "home.html", form=form)
 
     def search_page(request: Request) -> Response:
         show_score = _shown(request, SCORE)
@@ -278,27 +256,35 @@ def create_app(
         try:
             query, options = params.parse(request.query_params)
         except QueryError as error:
-            return error_page(400, "خطأ في البحث", error, form=_raw_form(request))
+            return error_page(request, 400, "error_request", error, form=_raw_form(request))
         form = _form(query, options, show_score, show_hijri)
         if not query.strip():
-            return page("home.html", form=form)
+            return page(request, "home.html", form=form)
         try:
             # The page always shows the facets, as filters to click (2 ms on tantivy).
             results = live.get().search(query, **{**options.arguments(), "facets": True})
         except QueryError as error:
-            return error_page(400, "خطأ في صيغة البحث", error, form=form, query=query)
+            return error_page(request, 400, "error_query", error, form=form, query=query)
         except BahthError as error:
-            return error_page(503, "الفهرس غير متاح", error, form=form)
-        extra = {SCORE: "1" if show_score else None, HIJRI: "1" if show_hijri else None}
+            return error_page(request, 503, "error_index", error, form=form)
+        extra = _extra(request, show_score, show_hijri)
+        # The query's own filters (source:, since: …) as the form's: chips, links within them.
+        query, options = params.lift(query, options)
+        # The filters in force show as chips above the hits: the options stay shut, which on a
+        # phone would fill the first screen.
+        form = {**_form(query, options, show_score, show_hijri), "filtered": False}
         return page(
+            request,
             "results.html",
             form=form,
             query=query,
             options=options,
             extra=extra,
             results=results,
-            pages=_Pages(results, query, options, extra),
-            summary=render.summary(results),
+            pages=Pages(results, query, options, extra),
+            unfiltered=asides.unfiltered(
+                live.get(), results, query, options, extra, wording(request)
+            ),
             show_score=show_score,
             show_hijri=show_hijri,
         )
@@ -314,31 +300,35 @@ def create_app(
         try:
             searcher = live.get()
             article = searcher.get(request.path_params["article_id"])
+            copies: list[dict[str, Any]] = []
             spans: list[list[tuple[int, int]]] = [[], []]
             if article is not None and query:
                 with contextlib.suppress(QueryError):  # a query mistyped in the URL: no marks
                     spans = searcher.highlights(
                         query, article.title, article.body, stemming=not options.exact
                     )
+            if article is not None:
+                copies = asides.copies(searcher, article.id, query, options, _extra(request))
         except BahthError as error:
-            return error_page(503, "الفهرس غير متاح", error, form=form)
+            return error_page(request, 503, "error_index", error, form=form)
         if article is None:
-            return error_page(404, "لا مقال بهذا المعرّف", form=form)
-        show_score = request.query_params.get(SCORE)
-        shown = {SCORE: show_score, HIJRI: "1" if show_hijri else None}
+            return error_page(request, 404, "error_article", form=form)
+        shown = _extra(request)
         back = search_url(query, options, **shown) if query else None
         return page(
+            request,
             "article.html",
             form=form,
             article=article,
             title=_marked(article.title, spans[0]),
             paragraphs=_paragraphs(article.body, spans[1]),
+            copies=copies,
             back=back,
             show_hijri=show_hijri,
         )
 
     def api_search(request: Request) -> Response:
-        taken_names = params.names() | {HIJRI}
+        taken_names = params.names() | {HIJRI, LANG, TIMELINE}
         unknown = sorted(set(request.query_params) - taken_names)
         if unknown:
             taken = ", ".join(sorted(taken_names))
@@ -346,12 +336,29 @@ def create_app(
             return json_error(400, f"unknown parameter {named}; taken: {taken}")
         try:
             query, options = params.parse(request.query_params)
-            results = live.get().search(query, **options.arguments())
+            searcher = live.get()
+            # The timeline is drawn from the facets' months, as --timeline's.
+            series = _shown(request, TIMELINE)
+            arguments = {**options.arguments(), "facets": options.facets or series}
+            results = searcher.search(query, **arguments)
         except QueryError as error:
             return json_error(400, error)
         except BahthError as error:
             return json_error(503, error)
-        return _json(render.to_json(results, hijri=_shown(request, HIJRI)) + "\n")
+        line = None
+        if series:
+            results, line = render.timeline_of(
+                results, options.since, options.until, facets=options.facets
+            )
+        lang = messages.language(request.query_params.get(LANG))
+        document = render.to_json(
+            results,
+            hijri=_shown(request, HIJRI),
+            timeline=line,
+            labels=searcher.labels,
+            lang=lang,
+        )
+        return _json(document + "\n")
 
     def api_article(request: Request) -> Response:
         article_id = request.path_params["article_id"]
@@ -363,7 +370,13 @@ def create_app(
             return json_error(503, error)
         if article is None:
             return json_error(404, f"no article with id {shown(article_id)}")
-        document = render.article_dict(article, copies, hijri=_shown(request, HIJRI))
+        document = render.article_dict(
+            article,
+            copies,
+            hijri=_shown(request, HIJRI),
+            labels=searcher.labels,
+            lang=messages.language(request.query_params.get(LANG)),
+        )
         return _json(render.json_text(document) + "\n")
 
     def style(request: Request) -> Response:
@@ -382,7 +395,8 @@ def create_app(
             }
             response = json_error(status, messages.get(status, exc.detail.lower()))
         else:
-            response = error_page(status, "الصفحة غير موجودة" if status == 404 else "طلب غير مقبول")
+            title = "error_not_found" if status == 404 else "error_method"
+            response = error_page(request, status, title)
         response.headers.update(headers)
         return response
 
@@ -393,7 +407,7 @@ def create_app(
             if request.url.path.startswith("/api/"):
                 response = json_error(500, "the server failed; the error is in its log")
             else:
-                response = error_page(500, "خطأ في الخادم")
+                response = error_page(request, 500, "error_server")
         except Exception:  # the page itself failed: the plainest answer
             response = Response("Internal Server Error", 500, media_type="text/plain")
         response.headers.update(SECURITY_HEADERS)

@@ -34,9 +34,14 @@ def page(client: TestClient, url: str) -> Element:
 def test_facets_are_links_that_filter(client: TestClient) -> None:
     root = page(client, "/search?q=وزارة")
     [facets] = root.find_all("nav", "facets")
-    links = {a.text.split()[0]: a.attrs["href"] for a in facets.find_all("a")}
+    # Each paper shown by its name (search.labels), its link filtering by its key.
+    links = {
+        parse_qs(urlsplit(a.attrs["href"]).query)["source"][0]: a for a in facets.find_all("a")
+    }
     counted = client.get("/api/search?q=وزارة&facets=1").json()["facets"]["source"]
     assert set(links) == {entry["value"] for entry in counted} >= {"spa", "okaz"}
+    assert links["okaz"].find("bdi").text == "عكاظ"
+    links = {key: a.attrs["href"] for key, a in links.items()}
     filtered = page(client, links["spa"])
     assert parse_qs(urlsplit(links["spa"]).query)["source"] == ["spa"]
     assert len(filtered.find_all("li", "hit")) == 1
@@ -55,7 +60,8 @@ def test_collapse_lists_the_copies_under_one_hit(client: TestClient) -> None:
 
 
 def test_did_you_mean_links_to_the_corrected_search(client: TestClient) -> None:
-    root = page(client, "/search?q=وزارع")  # a neighbouring key for the last letter
+    # a neighbouring key for the last letter; as typed (the corrected query would run)
+    root = page(client, "/search?q=وزارع&autocorrect=0")
     [suggestion] = root.find_all("p", "suggestion")
     target = suggestion.find("a").attrs["href"]
     assert parse_qs(urlsplit(target).query)["q"] == ["وزارة"]

@@ -42,6 +42,8 @@ def test_the_parameters_are_the_search_commands_options() -> None:
         "all",
         "bidi",
         "hijri",  # shown, not searched: the pages' and API's hijri=1, beside params (app.py)
+        "timeline",  # shown, not searched: the results page always draws it
+        "lang",  # shown, not searched: the pages' lang=, beside params (app.py)
         "no-pager",
         "timeout",  # how the command reaches a cluster's shards: bahth serve's own options
         "allow-partial",
