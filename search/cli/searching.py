@@ -346,10 +346,12 @@ def serve_command(
     index_dir: Path, host: str, port: int, open_searcher: Callable[[Path], Searcher]
 ) -> None:
     """Serve a web page for searching the index, read-only: a search box with the query
-    language's help, highlighted results with filters and pages, each article with the
-    query's words marked, and a JSON API (/api/search?q=... gives bahth search --json's
-    document; its parameters are bahth search's options). A new indexing run or rebuild is
-    picked up within a second. Needs the serve extra: pip install 'bahth[serve]'.
+    language's help, highlighted results with filters, facets, a timeline and pages, each
+    article with the query's words marked and its copies, and a JSON API (/api/search?q=...
+    gives bahth search --json's document; its parameters are bahth search's options). The
+    page is in Arabic, or English with ?lang=en or a browser that prefers it. A new indexing
+    run or rebuild is picked up within a second, and the old generation removed. Needs the
+    serve extra: pip install 'bahth[serve]'.
 
     Example: bahth serve --index indexes/news
     """
