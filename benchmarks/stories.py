@@ -15,23 +15,43 @@
    stories the top 10 show, without and with ``collapse``.
 4. **Facets**: the time ``facets=True`` adds to common one-word searches (p50 and p95 ms of
    the same searches with and without, alternated).
+
+Assignment alone (no corpus read, no index built), instead of the above:
+
+    python -m benchmarks.stories --synthetic 1000000 [--revision HEAD]
+    python -m benchmarks.stories --replay INDEX_OR_NPZ [--revision HEAD]
+
+``Stories.assign_all`` over signatures fed in batches of 64 as the indexer feeds them:
+``--synthetic N`` random ones with a few percent near-copies of a recent article (generated
+from a fixed seed), ``--replay`` those of an index's stories file in its order (the
+assignment of a from-scratch build; the stories it holds are checked too). Each code runs in
+a child process: this checkout, and the module of ``--revision`` (``git show``) when given,
+whose stories must be the same. Printed: total seconds, seconds per 51,200 articles along the
+way, the RSS after making the signatures and the peak.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import importlib.util
 import itertools
+import json
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
+
+import numpy as np
 
 from benchmarks.core import cli
 from benchmarks.core.build import build_in_child
 from benchmarks.core.corpora import REPO_ROOT, interleaved, prepare
 from benchmarks.core.machine import describe, one_line
+from benchmarks.core.rss import peak_rss_mb
 from benchmarks.speed import queryset
 from search import Searcher
 from search import stories as st
@@ -207,6 +227,118 @@ def facets_cost(index: Path, rounds: int = 5) -> None:
     print(f"- added at p50: {statistics.median(faceted) - statistics.median(plain):.1f} ms")
 
 
+WINDOW = 51_200  # articles per timed stretch of assignment
+FEED = 64  # articles per assign_all, as search.engine.core.feeding.BATCH_ARTICLES
+
+
+def synthetic_signatures(count: int, seed: int = 24) -> tuple[list[str], np.ndarray]:
+    """``count`` random signatures: 3 % too short (zeros), 4 % near-copies of one of the last
+    20,000 (0-24 of 64 values changed: mostly one story), 1 % looser ones (24-48 changed:
+    mostly not), the rest independent."""
+    rng = np.random.default_rng(seed)
+    made = rng.integers(1, 2**16, (count, st.PERMUTATIONS), dtype=np.uint16)
+    kind = rng.random(count)
+    for n in np.flatnonzero((kind < 0.05) & (np.arange(count) > 0)).tolist():
+        made[n] = made[max(0, n - int(rng.integers(1, 20_000)))]
+        low, high = (0, 24) if kind[n] < 0.04 else (24, 48)
+        changed = rng.choice(st.PERMUTATIONS, int(rng.integers(low, high)), replace=False)
+        made[n, changed] = rng.integers(1, 2**16, len(changed), dtype=np.uint16)
+    made[kind > 0.97] = 0
+    return [f"s{n}" for n in range(count)], made
+
+
+def replayed_signatures(where: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The ids, signatures and stories of an index's newest stories file (or of this npz)."""
+    if where.is_dir():
+        where = max(where.glob("gen-*/stories.*.npz"))
+    with np.load(where, allow_pickle=False) as data:
+        return [str(i) for i in data["ids"]], data["signatures"], data["stories"]
+
+
+def stories_module(revision: str | None) -> ModuleType:
+    """``search.stories``, or its text at ``revision`` imported beside it."""
+    if revision is None:
+        return st
+    text = subprocess.run(
+        ["git", "show", f"{revision}:search/stories.py"],
+        cwd=REPO_ROOT, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    path = Path(tempfile.mkdtemp(prefix="bahth-stories-")) / "stories.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("search._stories_at_revision", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def assign_child(args: argparse.Namespace) -> None:
+    """In a child process: assign, write the stories to ``--out``, print the figures."""
+    module = stories_module(args.revision)
+    if args.replay:
+        ids, signatures, _ = replayed_signatures(args.replay)
+    else:
+        ids, signatures = synthetic_signatures(args.synthetic)
+    comparable = [bool(c) for c in signatures.any(axis=1)]
+    before = peak_rss_mb()
+    stories = module.Stories.empty()
+    found: list[int] = []
+    windows: list[float] = []
+    started = window = time.perf_counter()
+    cpu = time.process_time()
+    for start in range(0, len(ids), FEED):
+        batch = range(start, min(start + FEED, len(ids)))
+        found += stories.assign_all(
+            [(ids[n], signatures[n].tobytes() if comparable[n] else None) for n in batch]
+        )
+        if batch.stop % WINDOW == 0 or batch.stop == len(ids):
+            windows.append(time.perf_counter() - window)
+            window = time.perf_counter()
+    seconds = time.perf_counter() - started
+    np.save(args.out, np.array(found, dtype=np.int64))
+    figures = {"seconds": seconds, "cpu": time.process_time() - cpu, "windows": windows}
+    print(json.dumps({**figures, "rss_before_mb": before, "peak_mb": peak_rss_mb()}))
+
+
+def assignment(args: argparse.Namespace) -> None:
+    """Run ``assign_child`` for this checkout and ``--revision``; compare and print."""
+    source = f"--replay {args.replay}" if args.replay else f"--synthetic {args.synthetic:,}"
+    print(f"\n## Assigning stories: {source}, in batches of {FEED}\n")
+    print("| code | seconds | CPU s | first / last 51,200 s | RSS before / peak MB | stories |")
+    print("|---|---|---|---|---|---|")
+    results = {}
+    windows: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="bahth-stories-") as temp:
+        for revision in [None, args.revision] if args.revision else [None]:
+            out = Path(temp) / f"{revision or 'checkout'}.npy"
+            command = [sys.executable, "-m", "benchmarks.stories", "--child", "--out", str(out)]
+            command += ["--replay", str(args.replay)] if args.replay else []
+            command += ["--synthetic", str(args.synthetic)]
+            command += ["--revision", revision] if revision else []
+            done = subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True)
+            f = json.loads(done.stdout.decode().strip().splitlines()[-1])
+            results[revision] = found = np.load(out)
+            w = f["windows"]
+            print(
+                f"| {revision or 'this checkout'} | {f['seconds']:.1f} | {f['cpu']:.1f} | "
+                f"{w[0]:.2f} / {w[-1]:.2f} | {f['rss_before_mb']:.0f} / {f['peak_mb']:.0f} | "
+                f"{len(np.unique(found)):,} |"
+            )
+            windows[revision or "this checkout"] = " ".join(f"{x:.2f}" for x in w)
+    print(f"\nseconds per {WINDOW:,} articles, in order:")
+    for code, figures in windows.items():
+        print(f"- {code}: {figures}")
+    ours = results[None]
+    if args.revision:
+        same = int(np.count_nonzero(ours == results[args.revision]))
+        print(f"\nsame story as {args.revision}: {same:,} of {len(ours):,} articles")
+    if args.replay:
+        saved = replayed_signatures(args.replay)[2]
+        # Story numbers differ only by the file's starting number if it was one fresh build.
+        same = int(np.count_nonzero(ours - ours[0] == saved - saved[0]))
+        print(f"same story as the file's: {same:,} of {len(ours):,} articles")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cli.add_data(parser)
@@ -217,7 +349,19 @@ def main() -> None:
     parser.add_argument("--baseline", default="84802a6", help="the revision before stories")
     parser.add_argument("--index-dir", type=Path, help="keep the indexes here (default: temp)")
     parser.add_argument("--skip-build", action="store_true", help="only part 1")
+    parser.add_argument("--synthetic", type=int, default=1_000_000, help="assignment alone")
+    parser.add_argument("--replay", type=Path, help="assignment alone: an index or a npz")
+    parser.add_argument("--revision", help="assignment alone: also the code of this revision")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        assign_child(args)
+        return
+    if args.replay or "--synthetic" in sys.argv:
+        print(f"# Stories benchmark: assignment\n\n{one_line(describe())}")
+        assignment(args)
+        return
     print(f"# Stories benchmark\n\n{one_line(describe())}")
     evaluate_pairs(args.data, args.sample)
     if args.skip_build:

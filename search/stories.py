@@ -28,6 +28,7 @@ by that commit (``stories.<commit>.npz``, see ``search.generation``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -178,14 +179,47 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return (keys ^ (keys >> np.uint64(32))).astype(np.uint32)
 
 
+class _Run:
+    """Band keys sorted, with their rows. A large run has a directory too: where the keys of
+    each value of their top bits start, so that a search reads a few neighbouring keys rather
+    than a binary search's twenty-odd spread over the whole array (cache misses: at a million
+    articles, half of the time of assigning)."""
+
+    DIRECTORY_FROM = 1 << 18
+
+    def __init__(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        self.keys, self.rows = keys, rows
+        self._starts: np.ndarray | None = None
+        if len(keys) >= self.DIRECTORY_FROM:
+            bits = min(24, len(keys).bit_length() - 4)  # 8 to 16 keys a value on average
+            self._shift = np.uint32(32 - bits)
+            counts = np.bincount(keys >> self._shift, minlength=1 << bits)
+            self._starts = np.concatenate(([0], np.cumsum(counts)))
+
+    def locate(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of ``keys`` is or would be (``searchsorted``), and whether it is there."""
+        size = len(self.keys)
+        if self._starts is None:
+            first = np.searchsorted(self.keys, keys)
+        else:  # the binary searches of every key at once, each within its top bits' range
+            top = keys >> self._shift
+            first, high = self._starts[top], self._starts[top + 1]
+            while (searching := first < high).any():
+                middle = (first + high) >> 1
+                below = self.keys[np.minimum(middle, size - 1)] < keys
+                first = np.where(searching & below, middle + 1, first)
+                high = np.where(searching & ~below, middle, high)
+        return first, (first < size) & (self.keys[np.minimum(first, size - 1)] == keys)
+
+
 class Stories:
     """Every indexed article's signature and story number, with an LSH index over them.
 
     ``assign`` gives a new article its story; ``remove`` forgets a deleted or replaced one.
 
-    The band keys of the articles held are in one sorted array, found with ``searchsorted``;
-    those of articles assigned since are in a dictionary, merged into the array every
-    ``_PENDING``.
+    The band keys of the articles held are in a few sorted runs, found with ``searchsorted``;
+    those of articles assigned since are in a dictionary, made a run of their own every
+    ``_PENDING`` (see ``_merge``).
     """
 
     _PENDING = 1024
@@ -203,8 +237,8 @@ class Stories:
         self._alive = np.ones(count, dtype=bool)
         self._count = count
         self._next = next_story
-        self._sorted_keys = np.zeros(0, dtype=np.uint32)
-        self._sorted_rows = np.zeros(0, dtype=np.int32)
+        # Sorted runs of band keys, largest (oldest) first, none empty.
+        self._runs: list[_Run] = []
         # Band key → the first row holding it since the last merge, and the others (rare) in
         # _pending_more: a list a key would be a container for the garbage collector to scan,
         # twenty-one of them an article, which took half of the time of assigning a story.
@@ -219,24 +253,37 @@ class Stories:
         return cls([], np.zeros((0, PERMUTATIONS), dtype=np.uint16), np.zeros(0), 1)
 
     def _merge(self, rows: np.ndarray, keys: np.ndarray) -> None:
-        """Add the band keys of ``rows`` to the sorted arrays."""
+        """Add the band keys of ``rows`` as a new sorted run, merged into the last run while
+        that one is no larger (a binary counter): each key is copied about log₂(n / _PENDING)
+        times in all and there are as many runs at most. Inserting every batch into one
+        array instead copied the whole array each time, quadratic in the articles of a build
+        (97 s of a million's, see docs/stories.md)."""
         if not len(rows):
             return
         order = np.argsort(keys.ravel(), kind="stable")
-        keys, rows = keys.ravel()[order], np.repeat(rows, BANDS)[order].astype(np.int32)
-        # Inserted in place of a sort of the whole: no temporary the size of the arrays.
-        at = np.searchsorted(self._sorted_keys, keys, side="right")
-        self._sorted_keys = np.insert(self._sorted_keys, at, keys)
-        self._sorted_rows = np.insert(self._sorted_rows, at, rows)
+        run_keys, run_rows = keys.ravel()[order], np.repeat(rows, BANDS)[order].astype(np.int32)
+        while self._runs and len(self._runs[-1].keys) <= len(run_keys):
+            # The order of a key's rows does not matter: ``_candidates`` sorts them.
+            before = self._runs.pop()
+            at = np.searchsorted(before.keys, run_keys, side="right")
+            run_keys = np.insert(before.keys, at, run_keys)
+            run_rows = np.insert(before.rows, at, run_rows)
+        self._runs.append(_Run(run_keys, run_rows))
 
-    def _candidates(self, keys: np.ndarray) -> np.ndarray:
-        """The rows alive that share a band key with ``keys`` (one signature's)."""
+    def _locate(self, keys: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each run, where each of ``keys`` starts in it and whether it is there."""
+        return [run.locate(keys) for run in self._runs]
+
+    def _candidates(
+        self, keys: np.ndarray, located: list[tuple[np.ndarray, np.ndarray]]
+    ) -> np.ndarray:
+        """The rows alive that share a band key with ``keys`` (one signature's), ``located``
+        in the runs (``_locate`` of them)."""
         found = []
-        shared = self._in_sorted(keys)
-        if shared.any():
-            first = np.searchsorted(self._sorted_keys, keys[shared], side="left")
-            last = np.searchsorted(self._sorted_keys, keys[shared], side="right")
-            found += [self._sorted_rows[a:b] for a, b in zip(first, last, strict=True)]
+        for run, (first, there) in zip(self._runs, located, strict=True):
+            if there.any():
+                last = np.searchsorted(run.keys, keys[there], side="right")
+                found += [run.rows[a:b] for a, b in zip(first[there], last, strict=True)]
         for key in keys.tolist():
             if key in self._pending:
                 rows = [self._pending[key], *self._pending_more.get(key, ())]
@@ -257,7 +304,7 @@ class Stories:
         earlier version of it is forgotten first."""
         return self.assign_all([(article_id, values)])[0]
 
-    def assign_all(self, articles: list[tuple[str, np.ndarray | bytes | None]]) -> list[int]:
+    def assign_all(self, articles: Sequence[tuple[str, np.ndarray | bytes | None]]) -> list[int]:
         """``assign`` of each article in turn, the same stories as one call each. What can be
         is done for the batch at once: the band keys, and which articles share one with an
         article held (most share none, and need no more than a new story number)."""
@@ -265,7 +312,6 @@ class Stories:
         while self._count + count > len(self._stories):
             self._grow()
         first = self._count
-        rows = range(first, first + count)
         comparable = np.array([values is not None for _, values in articles], dtype=bool)
         signatures = np.zeros((count, PERMUTATIONS), dtype=np.uint16)
         if comparable.any():
@@ -277,16 +323,49 @@ class Stories:
         self._signatures[first : first + count] = signatures
         self._comparable[first : first + count] = comparable
         keys = band_keys(signatures)
-        held = comparable & self._in_sorted(keys).any(axis=1)
+        stories: list[int] = []
+        start = 0
+        while start < count:
+            # Up to the next merge at most, which moves the pending keys into the runs: the
+            # runs are searched for the whole stretch at once.
+            end = min(count, start + self._PENDING - len(self._pending_rows))
+            part = slice(start, end)
+            stories += self._assign_stretch(
+                articles[part], keys[part], signatures[part], comparable[part], first + start
+            )
+            if len(self._pending_rows) >= self._PENDING:
+                merged = np.array(self._pending_rows)
+                self._merge(merged, band_keys(self._signatures[merged]))
+                self._pending, self._pending_more, self._pending_rows = {}, {}, []
+            start = end
+        self.changed = True
+        return stories
+
+    def _assign_stretch(
+        self,
+        articles: Sequence[tuple[str, np.ndarray | bytes | None]],
+        keys: np.ndarray,
+        signatures: np.ndarray,
+        comparable: np.ndarray,
+        first: int,
+    ) -> list[int]:
+        """``assign_all`` of articles whose rows start at ``first``, with no merge among them."""
+        located = self._locate(keys)
+        held = np.zeros(len(articles), dtype=bool)
+        for _, there in located:
+            held |= there.any(axis=1)
+        held &= comparable
         stories = []
-        for n, ((article_id, values), row) in enumerate(zip(articles, rows, strict=True)):
+        pending = self._pending
+        for n, (article_id, values) in enumerate(articles):
+            row = first + n
             self.remove(article_id)
             story = 0
             if values is not None:
                 row_keys = keys[n].tolist()
-                pending = self._pending
                 if held[n] or any(key in pending for key in row_keys):
-                    story = self._best_story(keys[n], signatures[n])
+                    at = [(starts[n], there[n]) for starts, there in located]
+                    story = self._best_story(keys[n], signatures[n], at)
                 for key in row_keys:
                     if pending.setdefault(key, row) != row:
                         self._pending_more.setdefault(key, []).append(row)
@@ -299,27 +378,13 @@ class Stories:
             self._row[article_id] = row
             self._count += 1
             stories.append(story)
-            if len(self._pending_rows) >= self._PENDING:
-                merged = np.array(self._pending_rows)
-                self._merge(merged, band_keys(self._signatures[merged]))
-                self._pending, self._pending_more, self._pending_rows = {}, {}, []
-                # What was pending is now in the sorted array, where the rest must look.
-                rest = slice(n + 1, count)
-                held[rest] = comparable[rest] & self._in_sorted(keys[rest]).any(axis=1)
-        self.changed = True
         return stories
 
-    def _in_sorted(self, keys: np.ndarray) -> np.ndarray:
-        """Which of ``keys`` the sorted array holds."""
-        if not len(self._sorted_keys):
-            return np.zeros(keys.shape, dtype=bool)
-        found = np.searchsorted(self._sorted_keys, keys)
-        inside = np.minimum(found, len(self._sorted_keys) - 1)
-        return (found < len(self._sorted_keys)) & (self._sorted_keys[inside] == keys)
-
-    def _best_story(self, keys: np.ndarray, values: np.ndarray) -> int:
+    def _best_story(
+        self, keys: np.ndarray, values: np.ndarray, located: list[tuple[np.ndarray, np.ndarray]]
+    ) -> int:
         """The story of the most similar candidate that passes the threshold, or 0."""
-        rows = self._candidates(keys)
+        rows = self._candidates(keys, located)
         if not len(rows):
             return 0
         similar = np.count_nonzero(self._signatures[rows] == values, axis=1)

@@ -4,17 +4,28 @@ engines."""
 
 from __future__ import annotations
 
+import io
 import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from search import Article, Indexer, Searcher, layout
 from search.cli import main
-from search.stories import THRESHOLD, Stories, body_words, shingles, signature, similarity
+from search.stories import (
+    PERMUTATIONS,
+    THRESHOLD,
+    Stories,
+    band_keys,
+    body_words,
+    shingles,
+    signature,
+    similarity,
+)
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -142,6 +153,102 @@ def test_a_batch_gets_the_stories_one_by_one_would() -> None:
         start += size
     assert got == expected
     assert len(set(expected)) < len(expected) - 300  # many copies joined stories
+
+
+def _reference(articles: list[tuple[str, np.ndarray | None]]) -> list[int]:
+    """The stories of ``articles`` by brute force: every earlier article alive that shares
+    any band key is a candidate, and the most similar one (the earliest among equals) gives
+    its story if it passes the threshold."""
+    count = len(articles)
+    values = np.array([_ZEROS if v is None else v for _, v in articles])
+    keys = band_keys(values)
+    comparable = np.array([v is not None for _, v in articles])
+    alive = np.zeros(count, dtype=bool)
+    row_of: dict[str, int] = {}
+    stories = np.zeros(count, dtype=np.int64)
+    next_story = 1
+    for row, (article_id, value) in enumerate(articles):
+        if article_id in row_of:
+            alive[row_of[article_id]] = False
+        story = 0
+        if value is not None:
+            shared = np.isin(keys[:row], keys[row]).any(axis=1) & alive[:row] & comparable[:row]
+            candidates = np.flatnonzero(shared)
+            if len(candidates):
+                similar = np.count_nonzero(values[candidates] == value, axis=1)
+                best = int(np.argmax(similar))  # the first of the greatest: the earliest
+                if similar[best] >= THRESHOLD * PERMUTATIONS:
+                    story = int(stories[candidates[best]])
+        if not story:
+            story, next_story = next_story, next_story + 1
+        stories[row] = story
+        alive[row] = True
+        row_of[article_id] = row
+    return stories.tolist()
+
+
+_ZEROS = np.zeros(PERMUTATIONS, dtype=np.uint16)
+
+
+def _random_signatures(rng: np.random.Generator, count: int) -> list[np.ndarray | None]:
+    """Random signatures, a third of them near-copies of an earlier one (some above the
+    threshold, some below), some from few values (many chance band collisions), a few None."""
+    made: list[np.ndarray | None] = []
+    for _ in range(count):
+        kind = rng.random()
+        earlier = [s for s in made[-300:] if s is not None]
+        if kind < 0.35 and earlier:
+            copy = earlier[rng.integers(len(earlier))].copy()
+            changed = rng.choice(PERMUTATIONS, rng.integers(0, 48), replace=False)
+            copy[changed] = rng.integers(0, 2**16, len(changed))
+            made.append(copy)
+        elif kind < 0.5:
+            made.append(rng.integers(1, 5, PERMUTATIONS).astype(np.uint16))
+        elif kind < 0.53:
+            made.append(None)
+        else:
+            made.append(rng.integers(0, 2**16, PERMUTATIONS).astype(np.uint16))
+    return made
+
+
+def test_the_runs_find_what_brute_force_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Across many merges of the pending keys into the sorted runs (every 16 articles here),
+    runs with and without a directory, a reload and articles indexed again: the stories and
+    the candidates of brute force."""
+    monkeypatch.setattr(Stories, "_PENDING", 16)
+    monkeypatch.setattr("search.stories._Run.DIRECTORY_FROM", 2000)  # the larger runs have one
+    rng = np.random.default_rng(11)
+    made = _random_signatures(rng, 1500)
+    ids = [f"a{n}" for n in range(len(made))]
+    ids[700:760] = [f"a{n}" for n in range(40, 100)]  # indexed again: the earlier rows go
+    articles = list(zip(ids, made, strict=True))
+    stories = Stories.empty()
+    got: list[int] = []
+    start = most_runs = 0
+    while start < 1000:
+        size = int(rng.integers(1, 100))
+        got += stories.assign_all(articles[start : start + size])
+        start += size
+        most_runs = max(most_runs, len(stories._runs))
+    assert most_runs > 3  # several runs of different sizes at once
+    saved = io.BytesIO()
+    stories.save(saved)
+    saved.seek(0)
+    loaded = Stories.load(saved)  # type: ignore[arg-type]
+    later = articles[start:]
+    got += loaded.assign_all(later[:250]) + loaded.assign_all(later[250:])
+    assert got == _reference(articles)
+    assert len(set(got)) < len(got) - 200  # many copies joined stories
+    # The candidates themselves, for signatures held and new ones, pending and merged.
+    held = np.array(sorted(loaded._row.values()))
+    held = held[loaded._comparable[held]]
+    held_keys = band_keys(loaded._signatures[held])
+    probes = [s for s in made[::7] + _random_signatures(rng, 100) if s is not None]
+    for probe in probes:
+        keys = band_keys(probe[np.newaxis])
+        located = [(first[0], there[0]) for first, there in loaded._locate(keys)]
+        expected = held[np.isin(held_keys, keys).any(axis=1)]
+        assert loaded._candidates(keys[0], located).tolist() == expected.tolist()
 
 
 # --- the index -------------------------------------------------------------------------------
