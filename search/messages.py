@@ -170,6 +170,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "copy_one": ("+{count} نسخة من الخبر نفسه:", "+{count} copy of the same news:"),
     "copy_many": ("+{count} نسخ من الخبر نفسه:", "+{count} copies of the same news:"),
     "id": ("المعرّف:", "id:"),
+    # Why a hit ranks where it does (explain=1).
+    "why": ("لماذا هذا الترتيب؟", "Why this rank?"),
+    "why_matched": (
+        "يطابق {matched} من أجزاء البحث ({count} من {total})",
+        "Matches {matched} ({count} of {total} parts of the query)",
+    ),
+    "why_none": ("لا يطابق أي جزء من البحث", "Matches no part of the query"),
+    "why_columns": ("جزء البحث|ما طابق|الحقل|النقاط", "Part of the query|Matched|Field|Points"),
+    "kind_stem": ("جذع", "stem"),
+    "kind_form": ("صيغة", "form"),
+    "kind_exact form": ("الصيغة كما كُتبت", "exact form"),
+    "kind_phrase": ("عبارة", "phrase"),
+    "kind_every article": ("كل المقالات", "every article"),
+    "field_text": ("العنوان والنص", "title and body"),
+    "field_title": ("العنوان", "title"),
+    "field_body": ("النص", "body"),
+    "field_title_exact": ("العنوان", "title"),
+    "field_body_exact": ("النص", "body"),
+    "field_keywords_exact": ("الكلمات الدلالية", "keywords"),
+    "field_source": ("المصدر", "source"),
+    "field_category": ("التصنيف", "category"),
     # An article.
     "original": ("المقال الأصلي", "The original article"),
     "dead_link": ("الرابط (غير قابل للفتح):", "Link (not opened):"),
@@ -472,6 +493,7 @@ ERRORS: dict[str, tuple[str, str | None]] = {
     # Options that have no label on the form.
     "option_page": ("الصفحة", None),
     "option_autocorrect": ("التصحيح التلقائي", None),
+    "option_explain": ("شرح الترتيب", None),
 }
 
 # The label on the form of each option an error may name (``option_<name>`` in ERRORS else).

@@ -257,6 +257,15 @@ class SearchOptions:
             keywords=("search",),
         ),
     )
+    explain: bool = field(
+        default=False,
+        metadata=_option(
+            "flag",
+            "Show why each hit ranks where it does: which words and forms matched in which "
+            "fields, and what each adds to the score.",
+            keywords=("search",),
+        ),
+    )
 
     def __post_init__(self) -> None:
         if self.all_words and self.match not in (None, "all"):
@@ -294,8 +303,9 @@ class SearchOptions:
 
     def arguments(self) -> dict[str, Any]:
         """The keywords of ``Searcher.search``: ``filters()``, the page, the order, what
-        to add to the hits (facets, one hit per story), and whether to autocorrect."""
-        shown = {"facets": self.facets, "collapse": self.collapse}
+        to add to the hits (facets, one hit per story, explanations), and whether to
+        autocorrect."""
+        shown = {"facets": self.facets, "collapse": self.collapse, "explain": self.explain}
         return {
             "limit": self.limit,
             "page": self.page,

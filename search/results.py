@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 Span = tuple[int, int]
 
@@ -19,6 +22,7 @@ class Hit:
     matching surface word, and ``title_highlights`` the same for ``title``. ``partial`` is True
     when the article matches only some of the query's words. ``duplicates``: with
     ``collapse=True``, the ids of the other copies of this article's story that match.
+    ``explanation`` (with ``explain=True``): its score taken apart (``search.explain``).
     """
 
     id: str
@@ -33,10 +37,11 @@ class Hit:
     highlights: list[Span]
     title_highlights: list[Span] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    explanation: Explanation | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of ``bahth search --json``."""
-        return {
+        """The JSON object of ``bahth search --json`` (``explanation`` with ``--explain``)."""
+        found: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
@@ -49,6 +54,9 @@ class Hit:
             "highlights": [list(span) for span in self.highlights],
             "duplicates": list(self.duplicates),
         }
+        if self.explanation is not None:
+            found["explanation"] = self.explanation.to_dict()
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ from .engine.compiling import CompiledQuery, compile_query
 from .engine.contract import STORY, Everything, Query, Reach, Term, any_of, keyword_key
 from .engine.ranking import Match, Sort, rank, rank_stories, story_copies
 from .errors import BahthError
+from .explain import Explanation
+from .explain import explain as explain_hits
 from .facets import Facets
 from .facets import facets as make_facets
 from .filters import filters_of, lift_filters
@@ -35,14 +37,12 @@ from .results import Hit, IndexStats, Results, Span
 from .scanning import scan_hits
 from .sharing import SharedLock
 from .snippets import hit_of, mark
+from .spelling.autocorrect import finds_clearly_more
 from .spelling.speller import Speller
 from .storage import storage_errors
 
 MAX_COPIES = 100
 """A collapsed hit names at most this many other copies of its story."""
-AUTOCORRECT_RATIO = 10
-"""The corrected query runs in place of the typed one when it finds this many times as many
-articles with all its words (or some, where the typed one finds none)."""
 
 
 class Searcher:
@@ -179,6 +179,7 @@ class Searcher:
         facets: bool = False,
         collapse: bool = False,
         autocorrect: bool = True,
+        explain: bool = False,
     ) -> Results:
         """Search for ``query`` (see ``search.query`` for the language).
 
@@ -212,6 +213,9 @@ class Searcher:
         writes it); then ``Results.query`` is the corrected query and
         ``Results.corrected_from`` the typed one. ``autocorrect=False`` searches as typed.
 
+        ``explain=True`` takes each hit's score apart (``Hit.explanation``, ``search.explain``):
+        the query's words and forms that matched, in which fields, and what each adds.
+
         A wrong type or value, or a query or page past a limit (``search.options`` lists them),
         is a ``QueryError``; a page past the last hit is empty, with the totals. A page past hit
         ``MAX_DEPTH`` is counted first, and refused saying why: the last page (``page 2,000 is
@@ -221,7 +225,7 @@ class Searcher:
         check_search(
             limit=limit, page=page, since=since, until=until, source=source, category=category,
             sort=sort, match=match, stemming=stemming, facets=facets, collapse=collapse,
-            autocorrect=autocorrect,
+            autocorrect=autocorrect, explain=explain,
         )  # fmt: skip
         if past_depth(page, limit):
             counted = self.search(
@@ -249,7 +253,8 @@ class Searcher:
                 )
                 ranked = [(hit, partial, None) for hit, partial in found]
             shown = ranked[need - limit : need]
-            articles = engine.stored_many([hit.ref for hit, _, _ in shown])
+            refs = [hit.ref for hit, _, _ in shown]
+            articles = engine.stored_many(refs)
             copies = (
                 story_copies(engine, compiled, shown, filter_, match, MAX_COPIES)
                 if collapse
@@ -259,24 +264,32 @@ class Searcher:
                 self._facets(engine, compiled, filter_, match, total_all) if facets else None
             )
             suggestion = self._speller.suggest(query)
+            explained = explain_hits(engine, compiled, refs, articles) if explain else None
             missing = list(engine.missing)  # the shards this search had to do without
             corrected = (
                 suggestion
                 if autocorrect
                 and suggestion is not None
-                and self._finds_clearly_more(engine, suggestion, query, filter_)
+                and finds_clearly_more(engine, suggestion, query, filter_)
                 else None
             )
         if corrected is not None:
             ran = self.search(
                 corrected, limit=limit, page=page, since=since, until=until, source=source,
                 category=category, sort=sort, match=match, stemming=stemming, facets=facets,
-                collapse=collapse, autocorrect=False,
+                collapse=collapse, autocorrect=False, explain=explain,
             )  # fmt: skip
             took = (time.perf_counter() - started) * 1000
             return dataclasses.replace(ran, corrected_from=query, suggestion=None, took_ms=took)
         hits = [
-            hit_of(hit, partial, article, compiled, copies[i] if copies else None)
+            hit_of(
+                hit,
+                partial,
+                article,
+                compiled,
+                copies[i] if copies else None,
+                explained[i] if explained else None,
+            )
             for i, ((hit, partial, _), article) in enumerate(zip(shown, articles, strict=True))
         ]
         return Results(
@@ -295,20 +308,6 @@ class Searcher:
             suggestion=suggestion,
             missing_shards=missing,
         )
-
-    @staticmethod
-    def _finds_clearly_more(
-        engine: EngineReader, corrected: str, typed: str, filter_: Filter | None
-    ) -> bool:
-        """Whether ``corrected`` finds clearly more articles with all its words than
-        ``typed`` (``AUTOCORRECT_RATIO``), both counted in the forms written, not by stems
-        (a misspelled word's stems find other words), within the search's filters."""
-        found = []
-        for text in (corrected, typed):
-            tree, fields = lift_filters(parse(text))
-            compiled = compile_query(engine, tree, exact_only=True, filtered=bool(fields))
-            found.append(engine.count(compiled.query, filter_))
-        return found[0] > 0 and found[0] >= AUTOCORRECT_RATIO * found[1]
 
     @staticmethod
     def _counted_query(compiled: CompiledQuery, match: Match, total_all: int) -> Query:
@@ -425,6 +424,20 @@ class Searcher:
         with self._reading():
             compiled, *_ = self._compile(query, None, None, None, None, stemming)
         return [mark(text, compiled.highlights) for text in texts]
+
+    def explain(self, query: str, article_id: str, *, stemming: bool = True) -> Explanation | None:
+        """Why the article with this id ranks where it does for ``query`` (its score taken
+        apart as ``search(explain=True)`` does a hit's), whether or not it matches the query
+        (then no part matches); None when the index does not hold it. Filters typed in the
+        query are left out: they never score."""
+        with self._reading():
+            engine = self._engine
+            ref = engine.locate(article_id)
+            if ref is None:
+                return None
+            compiled, *_ = self._compile(query, None, None, None, None, stemming)
+            [article] = engine.stored_many([ref])
+            return explain_hits(engine, compiled, [ref], [article])[0]
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .article import Article
     from .engine.compiling import CompiledQuery
     from .engine.contract import EngineHit
+    from .explain import Explanation
 
 SNIPPET_CHARS = 200
 ELLIPSIS = "…"
@@ -241,9 +242,11 @@ def hit_of(
     article: Article,
     compiled: CompiledQuery,
     duplicates: list[str] | None = None,
+    explanation: Explanation | None = None,
 ) -> Hit:
     """The ``Hit`` of an engine's match: its stored article, its snippet with the query's
-    words marked (``compiled.highlights``), and its copies' ids when collapsed."""
+    words marked (``compiled.highlights``), its copies' ids when collapsed, and its
+    ``explanation`` when explained."""
     snippet, spans = make_snippet(article.body or article.title, compiled.highlights)
     return Hit(
         id=article.id,
@@ -258,4 +261,5 @@ def hit_of(
         highlights=spans,
         title_highlights=mark(article.title, compiled.highlights),
         duplicates=duplicates or [],
+        explanation=explanation,
     )

@@ -54,7 +54,15 @@ def test_every_option_of_the_command_is_in_its_help_in_the_urls_and_searched(
 ) -> None:
     command = main.commands["search"]
     # bahth search --help, on a screen wide enough that no line is wrapped (at a hyphen)
-    wide = click.Context(command, info_name="search", terminal_width=9999, max_content_width=9999)
+    # The group's help options: click keeps the first help option it makes on the command, and
+    # a context without them left `bahth search -h` to the tests after this one a query word.
+    wide = click.Context(
+        command,
+        info_name="search",
+        terminal_width=9999,
+        max_content_width=9999,
+        help_option_names=main.context_settings["help_option_names"],
+    )
     help_text = command.get_help(wide)
     for option in COMMAND:
         [flag] = [p for p in command.params if p.name == option.name]

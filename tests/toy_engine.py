@@ -283,6 +283,10 @@ class ToyReader:
     def matching(self, query: q.Query, refs: Iterable[Ref]) -> set[Ref]:
         return set(self._scores(query)) & set(refs)
 
+    def scores(self, query: q.Query, refs: Sequence[Ref]) -> list[float | None]:
+        found = self._scores(query)
+        return [found[r][1] if r in found else None for r in refs]  # type: ignore[index]
+
     def facets(self, query: q.Query, filter_: q.Filter | None) -> FacetCounts:
         docs = [self._docs[r] for r in self._matches(query, filter_)]
         return FacetCounts(

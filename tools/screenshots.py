@@ -9,10 +9,10 @@ headless Chromium (Debian's ``chromium``, driven by Playwright: the test extra) 
 that each file stays small (< 150 KB) for the README.
 
 A state is a name, the path (with its query) of a page, and the CSS selector of the part of the
-page to show ("" for its top). ``{first_hit}`` in a path stands for the id of the first hit of
-``FIRST_HIT_QUERY`` in the index served, ``{first_copied}`` for the first of its stories'
-articles that has copies, so that the article states work on any index. Adding a state is
-adding its line to ``STATES``.
+page to show ("" for its top; a ``<details>`` is shown open). ``{first_hit}`` in a path stands
+for the id of the first hit of ``FIRST_HIT_QUERY`` in the index served, ``{first_copied}`` for
+the first of its stories' articles that has copies, so that the article states work on any
+index. Adding a state is adding its line to ``STATES``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ STATES: tuple[tuple[str, str, str], ...] = (
     ("autocorrected", "/search?q=الامرات", ""),
     ("english", "/search?q=أسعار النفط&lang=en", ""),
     ("article-copies", "/article/{first_copied}?q=أسعار النفط", "section.copies-of"),
+    ("explained", "/article/{first_hit}?q=أسعار النفط&explain=1", "details.why"),
 )
 FIRST_HIT_QUERY = "أسعار النفط"
 # CSS px: the window, and the height of the picture (the top of the page, from one screen to
@@ -150,7 +151,9 @@ def take(site: str, out: Path, states: list[tuple[str, str, str]], chromium: str
                 page.wait_for_selector("footer")
                 target = out / f"{name}-{screen}.png"
                 if part:
-                    picture = page.locator(part).first.screenshot()
+                    shown_part = page.locator(part).first
+                    shown_part.evaluate("e => { if (e.localName === 'details') e.open = true; }")
+                    picture = shown_part.screenshot()
                 else:
                     picture = page.screenshot(
                         full_page=True, clip={"x": 0, "y": 0, "width": width, "height": shown}

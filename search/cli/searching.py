@@ -118,8 +118,9 @@ def search_command(
                 raise click.UsageError(f"--all lists every match: it takes no {option}")
         if given("sort") and options.sort != "date":
             raise click.UsageError("--all lists every match newest first: it takes no --sort")
-        if options.collapse:
-            raise click.UsageError("--all lists every match: it takes no --collapse")
+        for name in ("collapse", "explain"):
+            if getattr(options, name):
+                raise click.UsageError(f"--all lists every match: it takes no --{name}")
     if bidi and given("bidi") and output != "text":
         # BAHTH_BIDI set in a shell's profile leaves --json, --html and --csv as they are.
         raise click.UsageError(f"--bidi reorders text for a terminal: not for --{output}")

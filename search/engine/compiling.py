@@ -38,9 +38,10 @@ _WEIGHTS = {
 class CompiledQuery:
     """A query tree in engine-neutral terms, with what the searcher needs around it.
 
-    ``clauses`` are the top-level positive parts (one per query word or group) and
-    ``exclude`` the negative ones, for the partial-match fill; ``unknown`` lists query words the
-    index has never seen; ``stopwords`` the query words that were dropped.
+    ``clauses`` are the top-level positive parts (one per query word or group), made of
+    ``sources`` (their nodes in the query tree), and ``exclude`` the negative ones, for the
+    partial-match fill; ``unknown`` lists query words the index has never seen; ``stopwords``
+    the query words that were dropped.
     """
 
     query: q.Query
@@ -49,6 +50,7 @@ class CompiledQuery:
     highlights: Highlights
     unknown: list[str]
     stopwords: list[str]
+    sources: list[Node]
 
 
 class _Compiler:
@@ -182,11 +184,14 @@ def compile_query(
     top = () if tree is None else tree.children if isinstance(tree, And) else (tree,)
     clauses: list[q.Query] = []
     exclude: list[q.Query] = []
+    sources: list[Node] = []
     for child in top:
         target = exclude if isinstance(child, Not) else clauses
         compiled = compiler.node(child.child if isinstance(child, Not) else child)
         if compiled is not None:
             target.append(compiled)
+            if target is clauses:
+                sources.append(child)
     if not clauses and filtered and not compiler.stopwords:
         clauses.append(q.Everything())
     if not clauses:
@@ -203,4 +208,5 @@ def compile_query(
         highlights=compiler.highlights,
         unknown=compiler.unknown,
         stopwords=compiler.stopwords,
+        sources=sources,
     )

@@ -347,6 +347,10 @@ class EngineReader(Protocol):
     def matching(self, query: Query, refs: Iterable[Ref]) -> set[Ref]:
         """Which of ``refs`` match ``query``."""
 
+    def scores(self, query: Query, refs: Sequence[Ref]) -> list[float | None]:
+        """The score of ``query`` for each of ``refs`` as ``top`` computes it (None where it
+        does not match): an explanation's parts (``search.explain``) are its leaves'."""
+
     def facets(self, query: Query, filter_: Filter | None) -> FacetCounts:
         """The counts of the articles that match and pass ``filter_``; exact."""
 

@@ -252,6 +252,23 @@ class EngineContract:
         first = reader.top(query, 1, None, False)[0]
         assert reader.ids_of([first.ref])[0] in holding("text", term("الرياض"))
 
+    def test_scores_of_given_articles_are_those_top_ranks_by(self, tmp_path: Path) -> None:
+        reader = self.built(tmp_path)
+        oil, riyadh = q.Term("text", term("النفط")), q.Term("text", term("الرياض"), boost=2.0)
+        query = q.Scored(oil, riyadh)
+        ranked = reader.top(query, 100, None, False)
+        refs = self.refs(reader, (a.id for a in ARTICLES))
+        scored = dict(zip(refs, reader.scores(query, refs), strict=True))
+        assert {r for r, s in scored.items() if s is not None} == {h.ref for h in ranked}
+        # The leaves' scores add up to the whole's (what ``search.explain`` shows).
+        page = [h.ref for h in ranked]
+        parts = zip(reader.scores(oil, page), reader.scores(riyadh, page), strict=True)
+        for hit, (first, second) in zip(ranked, parts, strict=True):
+            assert abs((scored[hit.ref] or 0) - hit.score) < 1e-4
+            assert first is not None
+            assert abs(first + (second or 0) - hit.score) < 1e-4
+        assert reader.scores(oil, []) == []
+
     def test_coordinated_ranks_by_clauses_matched(self, tmp_path: Path) -> None:
         reader = self.built(tmp_path)
         words = ("النفط", "روسيا", "الرياض")

@@ -38,7 +38,17 @@ from .data import (
     to_csv,
     to_json,
 )
-from .page import HitLinks, Label, hit_html, html_page, link, mark_html, to_html, totals_html
+from .page import (
+    HitLinks,
+    Label,
+    explanation_html,
+    hit_html,
+    html_page,
+    link,
+    mark_html,
+    to_html,
+    totals_html,
+)
 from .text import (
     article_text,
     copies_line,
@@ -66,6 +76,7 @@ __all__ = [
     "brackets",
     "copies_line",
     "did_you_mean",
+    "explanation_html",
     "facets_text",
     "hijri_date",
     "hit_html",

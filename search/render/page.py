@@ -12,12 +12,16 @@ import html
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..messages import DEFAULT, DIRECTIONS, message
 from ..results import Hit, Results, Span
 from ..terminal import BIDI_CONTROLS, neutral
 from .common import apply_marks, hijri_date, last_page
+
+if TYPE_CHECKING:
+    from ..explain import Explanation
 
 # A key's display name (``search.labels``): how a source or a category is shown, by field.
 Label = Callable[[str, str], str]
@@ -196,6 +200,8 @@ def hit_html(
     if hit.duplicates:
         copies = _copies_html(hit.duplicates, links.article, lang)
         lines.append(f'  <p class="copies">{copies}</p>')
+    if hit.explanation is not None:
+        lines.append(explanation_html(hit.explanation, lang))
     if not links.article:
         ids = f'{message("id", lang)} <code class="id" dir="ltr">{escape(hit.id)}</code>'
         if hit.url and not link(hit.url):
@@ -203,6 +209,40 @@ def hit_html(
         lines.append(f'  <p class="ids">{ids}</p>')
     lines.append("</li>")
     return "\n".join(lines)
+
+
+def explanation_html(explanation: Explanation, lang: str = DEFAULT) -> str:
+    """A hit's ``explanation`` as a ``<details>`` holding a table: each leaf's share of the
+    score, by part of the query, with the article's words it matched (``explain=1``)."""
+    clauses = [escape(clause) for clause in explanation.clauses]
+    if explanation.matched:
+        matched = "، ".join(f"<bdi>{clauses[n]}</bdi>" for n in explanation.matched)
+        counts = {"count": len(explanation.matched), "total": len(clauses)}
+        summary = message("why_matched", lang, matched=matched, **counts)
+    else:
+        summary = message("why_none", lang)
+    heads = "".join(f"<th>{h}</th>" for h in message("why_columns", lang).split("|"))
+    rows = []
+    for part in sorted(explanation.parts, key=lambda p: (p.clause, -p.score)):
+        what = f"{message(f'kind_{part.kind}', lang)} <bdi>{escape(part.term)}</bdi>"
+        if part.forms:
+            what += f' <span class="forms">(<bdi>{escape("، ".join(part.forms))}</bdi>)</span>'
+        field = message(f"field_{part.field}", lang) if part.field else ""
+        boost = f' <span dir="ltr">×{part.boost:g}</span>' if part.boost != 1 else ""
+        rows.append(
+            f"<tr><td><bdi>{clauses[part.clause]}</bdi></td><td>{what}</td>"
+            f'<td>{field}{boost}</td><td dir="ltr">+{part.score:.2f}</td></tr>'
+        )
+    score = f'<span dir="ltr">{explanation.score:.2f}</span>'
+    return "\n".join(
+        [
+            f'  <details class="why"><summary>{message("why", lang)} {score}</summary>',
+            f"  <p>{summary}</p>",
+            f'  <table class="why"><thead><tr>{heads}</tr></thead><tbody>',
+            *(f"  {row}" for row in rows),
+            "  </tbody></table></details>",
+        ]
+    )
 
 
 def html_page(

@@ -20,6 +20,7 @@ from ..terminal import (
 )
 
 if TYPE_CHECKING:
+    from ..explain import Explanation
     from ..rejects import RejectsRun
     from ..relaxing import Relaxed
 from .common import Marker, apply_marks, brackets, date_text, meta_line
@@ -103,7 +104,22 @@ def hit_text(
     if hit.duplicates:  # a collapsed hit: its story's other copies
         copies = clean(copies_line(hit.duplicates))
         lines += _layout(copies, "   ", "   ", marker, dim, columns, bidi)
+    if hit.explanation is not None:
+        for line in explanation_lines(hit.explanation):
+            lines += _layout(clean(line), "   ", "     ", marker, dim, columns, bidi)
     return "\n".join(lines)
+
+
+def explanation_lines(explanation: Explanation) -> list[str]:
+    """A hit's ``explanation`` (``--explain``): the query's parts it matches, then each
+    leaf's share of the score (by part of the query, largest first): they add up to it."""
+    clauses = explanation.clauses
+    matched = ", ".join(clauses[n] for n in explanation.matched)
+    of = f"{len(explanation.matched)} of {len(clauses)}"
+    lines = [f"score {explanation.score:.2f}: matches {matched} ({of} parts of the query)"]
+    for part in sorted(explanation.parts, key=lambda p: (p.clause, -p.score)):
+        lines.append(f"  +{part.score:6.2f}  {clauses[part.clause]}: {part.describe(False)}")
+    return lines
 
 
 def relaxed_line(relaxed: list[Relaxed]) -> str | None:

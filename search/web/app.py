@@ -302,11 +302,16 @@ def create_app(
             article = searcher.get(request.path_params["article_id"])
             copies: list[dict[str, Any]] = []
             spans: list[list[tuple[int, int]]] = [[], []]
+            explanation = None
             if article is not None and query:
                 with contextlib.suppress(QueryError):  # a query mistyped in the URL: no marks
                     spans = searcher.highlights(
                         query, article.title, article.body, stemming=not options.exact
                     )
+                    if options.explain:
+                        explanation = searcher.explain(
+                            query, article.id, stemming=not options.exact
+                        )
             if article is not None:
                 copies = asides.copies(searcher, article.id, query, options, _extra(request))
         except BahthError as error:
@@ -323,6 +328,7 @@ def create_app(
             title=_marked(article.title, spans[0]),
             paragraphs=_paragraphs(article.body, spans[1]),
             copies=copies,
+            explanation=explanation,
             back=back,
             show_hijri=show_hijri,
         )

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from markupsafe import escape as markupsafe_escape
 
 from .. import messages, render
+from ..explain import Explanation
 from ..labels import Labels
 from ..results import Hit, Results
 from .links import with_parameter
@@ -47,6 +48,10 @@ class Wording:
         )
         return Markup(html)  # escaped by hit_html
 
+    def why(self, explanation: Explanation) -> Markup:
+        """Why an article ranks where it does for the page's query (``explain=1``)."""
+        return Markup(render.explanation_html(explanation, self.lang))  # escaped by it
+
     @staticmethod
     def bold(text: str) -> Markup:
         """Text from a query or an index, isolated and bold, for a message's field."""
@@ -82,6 +87,7 @@ class Wording:
             "comma": self.comma,
             "listed": self.listed,
             "hit": self.hit,
+            "why": self.why,
             "totals": self.totals,
             "bold": self.bold,
             "linked": self.linked,

@@ -183,6 +183,8 @@ WIDE_PAGES = {
     "timeline": (f"/search?q={OIL}", "figure.timeline svg a"),
     "autocorrected": (f"/search?q={MISSPELLED}", "p.suggestion.corrected a"),
     "article-copies": (f"/article/{COPIED}?q={OIL}", "section.copies-of a"),
+    "explained": (f"/search?q={OIL} {LONG_WORD}&explain=1", "details.why table"),
+    "article-explained": (f"/article/{COPIED}?q={OIL}&explain=1", "details.why table"),
 }
 # What a finger taps: page links, facets, chips, the sort links, the form's controls.
 TARGETS = (
@@ -326,6 +328,8 @@ def test_no_page_is_wider_than_the_screen(
 ) -> None:
     width = viewport["width"]
     with _open(browser, wide_site, name, viewport) as page:
+        # What a reader opens counts too (the options, the facets' more, the explanations).
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         outside = page.evaluate(_OUTSIDE)
         if scroll_width > width or outside:

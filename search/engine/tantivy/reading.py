@@ -210,6 +210,18 @@ class TantivyReader:
         wanted: set[Ref] = {(a.segment_ord, a.doc) for a in addresses}
         return wanted.intersection((a.segment_ord, a.doc) for _, a in found)
 
+    def scores(self, query: q.Query, refs: Sequence[Ref]) -> list[float | None]:
+        addresses = _addresses(refs)
+        if not addresses:
+            return []
+        among = T.term_set_query(self._schema, "key", self._integers("key", addresses))
+        both = T.boolean_query(
+            [(Occur.Must, self.translate(query)), (Occur.Must, T.const_score_query(among, 0.0))]
+        )
+        found = self._searcher.search(both, len(addresses), count=False).hits
+        scored: dict[Ref, float] = {(a.segment_ord, a.doc): score for score, a in found}
+        return [scored.get((a.segment_ord, a.doc)) for a in addresses]
+
     def _unscored(self, query: q.Query, filter_: q.Filter | None) -> T:
         """The articles that match and pass ``filter_``, without scoring them."""
         unscored = T.const_score_query(self.translate(q.matches_of(query)), 1.0)

@@ -331,6 +331,16 @@ class WhooshReader:
         docs = self._docs(translate(query))
         return {ref for ref in refs if ref in docs}
 
+    def scores(self, query: q.Query, refs: Sequence[Ref]) -> list[float | None]:
+        if not refs:
+            return []
+        collector = collectors.FilterCollector(
+            collectors.TopCollector(len(refs), usequality=False), set(refs)
+        )
+        self._searcher.search_with_collector(translate(query), collector)
+        scored: dict[Ref, float] = {hit.docnum: hit.score or 0.0 for hit in collector.results()}
+        return [scored.get(ref) for ref in refs]
+
     def _day(self, docnum: int) -> int:
         return self._column("day")[docnum]
 

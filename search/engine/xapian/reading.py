@@ -291,6 +291,19 @@ class XapianReader:
 
         return self._run(search) & set(refs)
 
+    def scores(self, query: q.Query, refs: Sequence[Ref]) -> list[float | None]:
+        if not refs:
+            return []
+        among = Q(Q.OP_OR, [Q(id_term(i)) for i in self.ids_of(refs)])
+        both = Q(Q.OP_FILTER, self.translate(query), among)
+
+        def search(db: xapian.Database) -> dict[Ref, float]:
+            found = self._enquire(db, both, True).get_mset(0, len(refs))
+            return {item.docid: item.weight for item in found}
+
+        scored = self._run(search)
+        return [scored.get(ref) for ref in refs]
+
     def facets(self, query: q.Query, filter_: q.Filter | None) -> FacetCounts:
         spies = {
             name: xapian.ValueCountMatchSpy(slot)
