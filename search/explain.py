@@ -46,10 +46,11 @@ Leaf = q.Term | q.Phrase | q.Everything
 @dataclass(frozen=True, slots=True)
 class Part:
     """One leaf's share of a hit's score: ``clause`` indexes ``Explanation.clauses``; ``kind``
-    is ``"stem"`` (an index term, any form of the word), ``"form"`` (a normalized form as
-    written), ``"exact form"`` (the bonus for the form typed), ``"phrase"`` or ``"every
-    article"``; ``term`` the indexed term (a phrase's words joined by spaces); ``score`` its
-    BM25 times ``boost``; ``forms`` the article's words, as written, that it matched."""
+    is ``"stem"`` (an index term, any form of the word), ``"variant"`` (the stem of another
+    spelling of it), ``"form"`` (a normalized form as written), ``"exact form"`` (the bonus
+    for the form typed), ``"phrase"`` or ``"every article"``; ``term`` the indexed term (a
+    phrase's words joined by spaces); ``score`` its BM25 times ``boost``; ``forms`` the
+    article's words, as written, that it matched."""
 
     clause: int
     kind: str
@@ -129,6 +130,7 @@ def explain(
     """The ``Explanation`` of each hit (``refs``, with their stored ``articles``) of a search
     that ``compiled`` ran on ``reader``."""
     scoring = _Scoring(reader, refs)
+    spellings = {v.term for found in compiled.variants.values() for v in found}
     parts: dict[Ref, list[Part]] = {ref: [] for ref in refs}
     matched: dict[Ref, list[int]] = {ref: [] for ref in refs}
     for number, clause in enumerate(compiled.clauses):
@@ -136,7 +138,7 @@ def explain(
         for ref in inside:
             matched[ref].append(number)
         for leaf, ref, score, bonus in scoring.walk(clause, inside):
-            parts[ref].append(_part(number, leaf, score, bonus))
+            parts[ref].append(_part(number, leaf, score, bonus, spellings))
     # A query of filters alone matches every article: a clause with no words.
     clauses = tuple(written(node) for node in compiled.sources)
     clauses += ("*",) * (len(compiled.clauses) - len(clauses))
@@ -198,13 +200,15 @@ class _Scoring:
                 yield from self.walk(inner, among, bonus)
 
 
-def _part(clause: int, leaf: Leaf, score: float, bonus: bool) -> Part:
+def _part(clause: int, leaf: Leaf, score: float, bonus: bool, spellings: set[str]) -> Part:
     if isinstance(leaf, q.Everything):
         return Part(clause, "every article", "", "", 1.0, score)
     if isinstance(leaf, q.Phrase):
         return Part(clause, "phrase", leaf.field, " ".join(leaf.words), leaf.boost, score)
     stemmed = leaf.field in q.STEMMED_FIELDS
-    kind = "exact form" if bonus else "stem" if stemmed else "form"
+    kind = "exact form" if bonus else "form" if not stemmed else "stem"
+    if stemmed and leaf.text in spellings:
+        kind = "variant"  # another spelling of the word typed (``search.spelling.variants``)
     return Part(clause, kind, leaf.field, leaf.text, leaf.boost, score)
 
 
@@ -212,7 +216,7 @@ def _with_forms(parts: list[Part], article: Article) -> Iterator[Part]:
     """``parts``, each with the words of ``article`` it matched, as written."""
     texts = [article.title or "", article.body or "", " ".join(article.keywords)]
     for part in parts:
-        if part.kind == "stem":
+        if part.kind in ("stem", "variant"):
             highlights = Highlights(terms={part.term})
         elif part.field in q.EXACT_FIELDS:
             highlights = Highlights(norms=set(part.term.split()))

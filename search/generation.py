@@ -7,6 +7,7 @@
       bahth.000007.json       the metadata of commit 7 (``search.layout``)
       stories.000007.npz      the stories as of commit 7 (``search.stories``)
       spelling.000007.marisa  the vocabulary of commit 7 (``search.spelling``)
+      variants.000007.tsv     the spelling variants of names (``search.spelling.variants``)
 
 The engine's commit (whoosh renames its table of contents into place, tantivy its meta.json)
 is the one atomic step of an indexing run, and what Bahth keeps beside the engine's files must
@@ -17,9 +18,10 @@ last commit (``committed``; its numbers only grow). A file written in ``EngineWr
 with the commit, not before, and a commit that is killed or fails leaves it numbered above
 every commit, where nothing reads it; the next commit's ``prepare`` removes it
 (``remove_uncommitted``), lest it come into force with a commit that wrote no file of its
-kind. A file counted from the committed index itself (the vocabulary) is written after the
-commit, under its number; until then the previous one stays in force. Once the commit is
-visible and its files are written, ``remove_superseded`` deletes every file no longer in force.
+kind. A file counted from the committed index itself (the vocabulary, the variants) is written
+after the commit, under its number; until then the previous one stays in force. Once the
+commit is visible and its files are written, ``remove_superseded`` deletes every file no longer
+in force.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ LEGACY_METADATA = "bahth.json"  # an index's metadata before it was kept per com
 METADATA = SideFile("bahth", "json", legacy=LEGACY_METADATA)
 STORIES = SideFile("stories", "npz")
 VOCABULARY = SideFile("spelling", "marisa")
-SIDE_FILES = (METADATA, STORIES, VOCABULARY)
+VARIANTS = SideFile("variants", "tsv")
+SIDE_FILES = (METADATA, STORIES, VOCABULARY, VARIANTS)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -124,6 +124,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "stopwords": ("كلمات شائعة لم يُبحث عنها:", "Common words not searched for:"),
     "did_you_mean": ("هل تقصد: {suggestion}؟", "Did you mean: {suggestion}?"),
+    "variants_searched": (
+        "بحثنا أيضًا عن تهجئات أخرى للأسماء: {found}",
+        "Also searched other spellings of names: {found}",
+    ),
+    "variant_of": ("{forms} مع {word}", "{forms} with {word}"),
+    "only_as_typed": ("ابحث بالتهجئة المكتوبة وحدها", "search only as typed"),
     "showing_instead": (
         "النتائج لـ «{ran}»؛ ابحث بدلًا من ذلك عن «{typed}»",
         "Showing results for «{ran}»; search instead for «{typed}»",
@@ -179,6 +185,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why_none": ("لا يطابق أي جزء من البحث", "Matches no part of the query"),
     "why_columns": ("جزء البحث|ما طابق|الحقل|النقاط", "Part of the query|Matched|Field|Points"),
     "kind_stem": ("جذع", "stem"),
+    "kind_variant": ("تهجئة أخرى", "other spelling"),
     "kind_form": ("صيغة", "form"),
     "kind_exact form": ("الصيغة كما كُتبت", "exact form"),
     "kind_phrase": ("عبارة", "phrase"),
@@ -494,6 +501,7 @@ ERRORS: dict[str, tuple[str, str | None]] = {
     "option_page": ("الصفحة", None),
     "option_autocorrect": ("التصحيح التلقائي", None),
     "option_explain": ("شرح الترتيب", None),
+    "option_variants": ("تهجئات الأسماء الأخرى", None),
 }
 
 # The label on the form of each option an error may name (``option_<name>`` in ERRORS else).

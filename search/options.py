@@ -257,6 +257,15 @@ class SearchOptions:
             keywords=("search",),
         ),
     )
+    variants: bool = field(
+        default=True,
+        metadata=_option(
+            "flag",
+            "Also find the other spellings of names that the archive uses (ميونخ finds "
+            "ميونيخ), ranked below the spelling typed; --no-variants: the spellings typed only.",
+            keywords=_BOTH,
+        ),
+    )
     explain: bool = field(
         default=False,
         metadata=_option(
@@ -299,6 +308,7 @@ class SearchOptions:
             "category": self.category,
             "match": self.effective_match,
             "stemming": not self.exact,
+            "variants": self.variants,
         }
 
     def arguments(self) -> dict[str, Any]:

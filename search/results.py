@@ -73,7 +73,9 @@ class Results:
     then ``query`` is the corrected query, the one that ran, ``corrected_from`` the query as
     typed (None when the typed query ran), and ``suggestion`` None. ``missing_shards`` names
     the shards of a cluster that did not answer (``Searcher(allow_partial=True)``): the counts
-    and hits are the other shards'.
+    and hits are the other shards'. ``variants``: for each query word with other spellings in
+    the archive, those searched too (as the archive writes them most; ``variants=False`` turns
+    them off).
     """
 
     query: str
@@ -91,6 +93,7 @@ class Results:
     suggestion: str | None = None
     missing_shards: list[str] = field(default_factory=list)
     corrected_from: str | None = None
+    variants: dict[str, list[str]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -102,7 +105,7 @@ class Results:
         """The JSON document of ``bahth search --json``: everything the text output shows
         (the counts, the page and its size, words not in the index, ignored stopwords, the
         suggested query; ``query`` is the query that ran, ``corrected_from`` the one typed
-        when it was corrected)."""
+        when it was corrected; ``variants``, the other spellings searched)."""
         return {
             "query": self.query,
             "corrected_from": self.corrected_from,
@@ -122,6 +125,7 @@ class Results:
                 for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
+            "variants": {word: list(forms) for word, forms in self.variants.items()},
             "missing_shards": list(self.missing_shards),
             "hits": [hit.to_dict() for hit in self.hits],
         }

@@ -25,7 +25,7 @@ from .errors import InputError
 from .generation import Generation
 from .ingest import Note, Reject
 from .report import IndexReport
-from .spelling import vocabulary
+from .spelling import variants, vocabulary
 from .stories import Stories
 
 HASH_BATCH = 1000
@@ -307,9 +307,10 @@ def prepare_commit(
 
 
 def after_commit(generation: Path) -> None:
-    """Once a commit is visible: the vocabulary of what it committed, then no side file that
-    is not in force (the caller holds the write lock)."""
+    """Once a commit is visible: the vocabulary and the spelling variants of what it
+    committed, then no side file that is not in force (the caller holds the write lock)."""
     vocabulary.refresh(generation)
+    variants.refresh(generation)
     Generation(generation).remove_superseded()
 
 

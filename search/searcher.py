@@ -39,6 +39,7 @@ from .sharing import SharedLock
 from .snippets import hit_of, mark
 from .spelling.autocorrect import finds_clearly_more
 from .spelling.speller import Speller
+from .spelling.variants import Variants
 from .storage import storage_errors
 
 MAX_COPIES = 100
@@ -95,6 +96,7 @@ class Searcher:
         self._thread_safe = kind.THREAD_SAFE
         self._keyword_forms: dict[str, dict[str, str]] | None = None  # facet keys → as published
         self._speller = Speller(self._engine, generation)
+        self._variants = Variants.read(generation)
 
     @property
     def labels(self) -> Labels:
@@ -180,6 +182,7 @@ class Searcher:
         collapse: bool = False,
         autocorrect: bool = True,
         explain: bool = False,
+        variants: bool = True,
     ) -> Results:
         """Search for ``query`` (see ``search.query`` for the language).
 
@@ -213,6 +216,10 @@ class Searcher:
         writes it); then ``Results.query`` is the corrected query and
         ``Results.corrected_from`` the typed one. ``autocorrect=False`` searches as typed.
 
+        A word also finds the other spellings of a name that the archive uses (``ميونخ``
+        finds ``ميونيخ``, ``search.spelling.variants``), ranked below the spelling typed;
+        ``Results.variants`` lists them. ``variants=False`` searches the spellings typed only.
+
         ``explain=True`` takes each hit's score apart (``Hit.explanation``, ``search.explain``):
         the query's words and forms that matched, in which fields, and what each adds.
 
@@ -225,12 +232,13 @@ class Searcher:
         check_search(
             limit=limit, page=page, since=since, until=until, source=source, category=category,
             sort=sort, match=match, stemming=stemming, facets=facets, collapse=collapse,
-            autocorrect=autocorrect, explain=explain,
+            autocorrect=autocorrect, explain=explain, variants=variants,
         )  # fmt: skip
         if past_depth(page, limit):
             counted = self.search(
                 query, limit=1, since=since, until=until, source=source, category=category,
                 match=match, stemming=stemming, collapse=collapse, autocorrect=autocorrect,
+                variants=variants,
             )  # fmt: skip
             listed = counted.total if counted.stories is None else counted.stories
             raise page_error(page, limit, listed, unit="stories" if collapse else "results")
@@ -238,7 +246,7 @@ class Searcher:
         with self._reading():
             engine = self._engine
             compiled, first, last, source, category = self._compile(
-                query, since, until, source, category, stemming
+                query, since, until, source, category, stemming, variants
             )
             filter_ = _filter(first, last, source, category)
             stories: tuple[int | None, int | None] = (None, None)
@@ -277,7 +285,7 @@ class Searcher:
             ran = self.search(
                 corrected, limit=limit, page=page, since=since, until=until, source=source,
                 category=category, sort=sort, match=match, stemming=stemming, facets=facets,
-                collapse=collapse, autocorrect=False, explain=explain,
+                collapse=collapse, autocorrect=False, explain=explain, variants=variants,
             )  # fmt: skip
             took = (time.perf_counter() - started) * 1000
             return dataclasses.replace(ran, corrected_from=query, suggestion=None, took_ms=took)
@@ -307,6 +315,7 @@ class Searcher:
             stories_all_words=stories[1],
             suggestion=suggestion,
             missing_shards=missing,
+            variants={word: [v.form for v in found] for word, found in compiled.variants.items()},
         )
 
     @staticmethod
@@ -341,17 +350,24 @@ class Searcher:
         source: str | None,
         category: str | None,
         stemming: bool,
+        variants: bool = True,
     ) -> tuple[CompiledQuery, dt.date | None, dt.date | None, str | None, str | None]:
         """Check the query and its filters (``QueryError``), and compile it for the engine;
         with the date range and the source and category to filter by, given as options or
         typed in the query (``search.filters``). The caller holds the lock, and ranks with the
-        same engine."""
+        same engine. ``variants``: words find the other spellings of names too."""
         dates = date_range(since, until)
         tree, typed = lift_filters(parse(query))
         options = {"since": since, "until": until, "source": source, "category": category}
         known = functools.partial(check_keyword, self._engine)
         first, last, source, category = filters_of(typed, dates, options, known)
-        compiled = compile_query(self._engine, tree, exact_only=not stemming, filtered=bool(typed))
+        compiled = compile_query(
+            self._engine,
+            tree,
+            exact_only=not stemming,
+            filtered=bool(typed),
+            variants=self._variants if variants else None,
+        )
         return compiled, first, last, source, category
 
     def scan(
@@ -365,6 +381,7 @@ class Searcher:
         match: Match = "auto",
         stemming: bool = True,
         batch: int = 1000,
+        variants: bool = True,
     ) -> Iterator[Hit]:
         """Every article matching ``query``, newest first, as ``Hit``s: no page, no limit.
 
@@ -390,12 +407,12 @@ class Searcher:
         """
         check_scan(
             since=since, until=until, source=source, category=category, match=match,
-            stemming=stemming, batch=batch,
+            stemming=stemming, batch=batch, variants=variants,
         )  # fmt: skip
         with self._reading():
             engine = self._engine
             compiled, first, last, source, category = self._compile(
-                query, since, until, source, category, stemming
+                query, since, until, source, category, stemming, variants
             )
             oldest, newest = engine.date_range()
         # One pass per query, with what each hit's partial flag is: the full matches

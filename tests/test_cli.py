@@ -257,7 +257,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
         *("page", "limit", "unknown", "stopwords"),
         *("facets", "stories", "stories_all_words"),
         *("page", "limit", "unknown", "stopwords", "suggestion", "missing_shards"),
-        "corrected_from",
+        *("corrected_from", "variants"),
     }
     assert (document["facets"], document["stories"], document["stories_all_words"]) == (
         None,

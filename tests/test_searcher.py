@@ -602,6 +602,7 @@ RESULT_KEYS = {
     "suggestion",  # and the line after it
     "corrected_from",  # the query as typed, when the suggestion ran in its place
     "missing_shards",  # the shards that did not answer (allow_partial), empty for an index
+    "variants",  # the other spellings of names searched too, on the line after the suggestion
 }
 HIT_KEYS = {
     "id",

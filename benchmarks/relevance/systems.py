@@ -60,6 +60,11 @@ BAHTH_MODES: tuple[tuple[str, dict[str, Any], str], ...] = (
         'match="auto", stemming=False (normalized forms only)',
     ),
     ("any", {"match": "any", "stemming": True}, 'match="any" (plain OR ranking; diagnostic)'),
+    (
+        "no-variants",
+        {"match": "auto", "stemming": True, "variants": False},
+        "the default without other spellings of names (search.spelling.variants; ablation)",
+    ),
 )
 # The default engine's systems keep the names they had before Bahth had a second engine.
 BAHTH_PREFIXES = {

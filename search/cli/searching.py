@@ -260,6 +260,8 @@ def _print_results(
             out.write(render.text_line(line, columns=columns, bidi=bidi) + "\n")
             if offer := render.did_you_mean(results):
                 out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
+            if offer := render.variants_line(results):
+                out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
             if offer := render.relaxed_line(view.relaxed):
                 out.write(render.text_line(offer, columns=columns, bidi=bidi) + "\n")
             first = 1 if every is not None else (results.page - 1) * results.limit + 1

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..arabic import analyze, analyze_word, normalize
 from ..errors import QueryError
 from ..query import And, Highlights, Node, Not, Phrase, Word
+from ..spelling.variants import Variant, Variants
 from . import contract as q
 from .contract import EngineReader, all_of
 
@@ -17,6 +18,8 @@ from .contract import EngineReader, all_of
 TITLE_WEIGHT = 2.0
 KEYWORDS_WEIGHT = 1.5
 EXACT_WEIGHT = 0.5
+# Another spelling of a name (``search.spelling.variants``) scores this share of the typed one.
+VARIANT_WEIGHT = 0.5
 
 # A prefix query ORs at most this many expansions per field, the most frequent.
 MAX_EXPANSIONS = 64
@@ -41,7 +44,8 @@ class CompiledQuery:
     ``clauses`` are the top-level positive parts (one per query word or group), made of
     ``sources`` (their nodes in the query tree), and ``exclude`` the negative ones, for the
     partial-match fill; ``unknown`` lists query words the index has never seen; ``stopwords``
-    the query words that were dropped.
+    the query words that were dropped; ``variants`` the other spellings searched for each
+    query word that has some (``search.spelling.variants``).
     """
 
     query: q.Query
@@ -51,12 +55,15 @@ class CompiledQuery:
     unknown: list[str]
     stopwords: list[str]
     sources: list[Node]
+    variants: dict[str, list[Variant]]
 
 
 class _Compiler:
-    def __init__(self, reader: EngineReader, exact_only: bool) -> None:
+    def __init__(self, reader: EngineReader, exact_only: bool, variants: Variants | None) -> None:
         self.reader = reader
         self.exact_only = exact_only
+        self.spellings = variants
+        self.variants: dict[str, list[Variant]] = {}
         self.highlights = Highlights()
         self.unknown: list[str] = []
         self.stopwords: list[str] = []
@@ -108,7 +115,14 @@ class _Compiler:
             return self._exact(exact, [t.norm for t in tokens])
         [token] = tokens
         [field] = stemmed
-        found = q.Term(field, token.term, _WEIGHTS.get(field, 1.0))  # type: ignore[arg-type]
+        found: q.Query = q.Term(field, token.term, _WEIGHTS.get(field, 1.0))  # type: ignore[arg-type]
+        others = self.spellings.of(token.term) if self.spellings else []  # type: ignore[arg-type]
+        if others:
+            # Other spellings of a name match too, scoring less than the one typed.
+            self.variants[word.text] = others
+            self.highlights.terms.update(v.term for v in others)
+            weight = _WEIGHTS.get(field, 1.0) * VARIANT_WEIGHT
+            found = q.AnyOf((found, *(q.Term(field, v.term, weight) for v in others)))
         if not EXACT_WEIGHT:
             return found
         # The exact forms only add to the score: an article holding one holds its stem.
@@ -174,13 +188,19 @@ class _Compiler:
 
 
 def compile_query(
-    reader: EngineReader, tree: Node | None, *, exact_only: bool = False, filtered: bool = False
+    reader: EngineReader,
+    tree: Node | None,
+    *,
+    exact_only: bool = False,
+    filtered: bool = False,
+    variants: Variants | None = None,
 ) -> CompiledQuery:
     """Translate a query tree, with ``reader``'s term statistics (unknown words, prefix
     expansions); ``exact_only`` matches normalized forms without stemming. ``filtered``: the
     query's fields filter (``search.filters``), and a query with nothing else to match
-    (``tree`` None, or only excluded words) matches every article that passes them."""
-    compiler = _Compiler(reader, exact_only)
+    (``tree`` None, or only excluded words) matches every article that passes them.
+    ``variants``: a word also matches its other spellings in the archive, at a lower weight."""
+    compiler = _Compiler(reader, exact_only, variants)
     top = () if tree is None else tree.children if isinstance(tree, And) else (tree,)
     clauses: list[q.Query] = []
     exclude: list[q.Query] = []
@@ -209,4 +229,5 @@ def compile_query(
         unknown=compiler.unknown,
         stopwords=compiler.stopwords,
         sources=sources,
+        variants=compiler.variants,
     )

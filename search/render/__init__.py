@@ -27,7 +27,15 @@ lines around it; JSON keeps the text exactly as stored.
 from __future__ import annotations
 
 from ..terminal import Pager, neutral, pager_command
-from .common import Marker, apply_marks, brackets, did_you_mean, hijri_date, summary
+from .common import (
+    Marker,
+    apply_marks,
+    brackets,
+    did_you_mean,
+    hijri_date,
+    summary,
+    variants_line,
+)
 from .data import (
     CSV_COLUMNS,
     article_dict,
@@ -48,6 +56,7 @@ from .page import (
     mark_html,
     to_html,
     totals_html,
+    variants_html,
 )
 from .text import (
     article_text,
@@ -104,4 +113,6 @@ __all__ = [
     "to_json",
     "to_text",
     "totals_html",
+    "variants_html",
+    "variants_line",
 ]

@@ -132,6 +132,15 @@ def _without_shards(results: Results, separator: str) -> str:
     return f"{separator}partial: without the shards {missing}, which did not answer"
 
 
+def variants_line(results: Results) -> str | None:
+    """The line naming the other spellings searched for the query's words
+    (``Results.variants``), or None."""
+    if not results.variants:
+        return None
+    found = "; ".join(f"{', '.join(forms)} for {word}" for word, forms in results.variants.items())
+    return f"Also searched: {found} (--no-variants: only as typed)"
+
+
 def did_you_mean(results: Results) -> str | None:
     """The line offering the suggested query (``Results.suggestion``), or saying that the
     corrected query ran in place of the typed one (``Results.corrected_from``); or None."""

@@ -45,6 +45,27 @@ def did_you_mean_html(results: Results, lang: str = DEFAULT) -> str:
     return f'<p class="suggestion">{message("did_you_mean", lang, suggestion=offered)}</p>\n'
 
 
+def variants_html(results: Results, lang: str = DEFAULT, off: str | None = None) -> str:
+    """The line naming the other spellings searched (``Results.variants``), with a link to
+    ``off``, the search without them, when given; or nothing."""
+    if not results.variants:
+        return ""
+    comma = "، " if lang == "ar" else ", "
+    found = "; ".join(
+        message(
+            "variant_of",
+            lang,
+            forms=comma.join(f"<bdi><strong>{escape(form)}</strong></bdi>" for form in forms),
+            word=f"<bdi>{escape(word)}</bdi>",
+        )
+        for word, forms in results.variants.items()
+    )
+    line = message("variants_searched", lang, found=found)
+    if off is not None:
+        line += f' (<a href="{html.escape(off)}">{message("only_as_typed", lang)}</a>)'
+    return f'<p class="suggestion variants">{line}</p>\n'
+
+
 def _number(count: int) -> str:
     return f"{count:,}"
 
@@ -281,6 +302,7 @@ def html_page(
         f'<h1 dir="auto">{query}</h1>\n'
         f'<p class="summary">{_summary_html(results, listing_all, lang)}</p>\n'
         f"{did_you_mean_html(results, lang)}"
+        f"{variants_html(results, lang)}"
         f'<ol class="hits" start="{first}">\n'
     )
     for hit in results.hits if hits is None else hits:

@@ -48,6 +48,10 @@ class Wording:
         )
         return Markup(html)  # escaped by hit_html
 
+    def variants(self, results: Results, off: str) -> Markup:
+        """The other spellings searched, with ``off``, the link to the search without them."""
+        return Markup(render.variants_html(results, self.lang, off))  # escaped by it
+
     def why(self, explanation: Explanation) -> Markup:
         """Why an article ranks where it does for the page's query (``explain=1``)."""
         return Markup(render.explanation_html(explanation, self.lang))  # escaped by it
@@ -88,6 +92,7 @@ class Wording:
             "listed": self.listed,
             "hit": self.hit,
             "why": self.why,
+            "variants_note": self.variants,
             "totals": self.totals,
             "bold": self.bold,
             "linked": self.linked,

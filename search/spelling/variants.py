@@ -1,0 +1,266 @@
+"""Spelling variants of names, mined from the archive itself: غوغل، جوجل and قوقل are one
+company, ميونخ and ميونيخ one city, and a search for one spelling should find the others.
+
+Outlets write a foreign name as their house style says: a long vowel in or out (ميونخ /
+ميونيخ, فرانسوا / فرنسوا), another letter for a g (غوغل / جوجل / قوقل, بوينج / بوينغ). The
+stemmer folds the few it ships (``search.arabic.stem``'s spelling folds, from another corpus);
+the rest are found here, in the terms of the index (stems, so every inflection comes along):
+
+1. **Candidates** (``candidate_pairs``): two terms held by ``MIN_ARTICLES`` articles or more,
+   one edit apart by those rules (``spellings``), the shorter of four letters or more.
+2. **Evidence** (``mine``): the words around them agree. For each term, the words just before
+   and after it in ``SAMPLE`` of its articles are counted; a pair is a variant when the cosine
+   of the two counts reaches ``MIN_SIMILARITY``. Two different words one letter apart are
+   used among different words (كتاب / كتب, حاسب / احسب); two spellings of one name among the
+   same ones (the ministers and cities around ميونخ are those around ميونيخ).
+
+A search adds a word's variants as alternatives at a lower weight than the form typed
+(``search.engine.compiling``), says which it added (``Results.variants``), and takes
+``variants=False`` (``--no-variants``) to search as typed.
+
+The pairs are kept in the index generation as ``variants.<commit>.tsv``, a side file numbered
+with the engine's commit like the vocabulary (``search.generation``), written after each run
+that changed something (``refresh``). Mining reads a few articles of every frequent term
+(about 13 s on the 72,659 articles of the shared corpora), so a run carries the file in force
+forward unchanged while the archive has grown by less than ``REMINE_GROWTH`` since it was
+mined; a rebuild mines afresh.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..arabic import analyze_word, normalize
+from ..engine.contract import EngineReader, Term
+from ..generation import VARIANTS, Generation
+from ..query import Highlights
+from ..snippets import mark
+
+LONG_VOWELS = "اوي"
+G_LETTERS = "غجقك"  # how Arabic outlets write a g: غوغل، جوجل، قوقل; كونغرس، كونجرس
+MIN_LENGTH = 4  # the shorter term: three-letter terms are Arabic roots (سلم / سليم)
+MIN_ARTICLES = 20
+MIN_SIMILARITY = 0.5
+SAMPLE = 15  # articles read for a term's neighbours
+NEIGHBOURS = 2  # words on each side of an occurrence
+REMINE_GROWTH = 0.10
+FIELD = "text"
+_WORD = re.compile(r"[\u0621-\u064a]+")
+_HEADER = "# variants of {articles} articles: term, variant, its usual form, similarity\n"
+
+
+def spellings(term: str) -> set[str]:
+    """The spellings one edit away from ``term``: a long vowel letter inserted or swapped
+    with its neighbour, or another letter for a g.
+
+    >>> "بوتين" in spellings("بوتن"), "بتون" in spellings("بوتن"), "جوجل" in spellings("غوغل")
+    (True, True, True)
+    """
+    out: set[str] = set()
+    for i in range(1, len(term) + 1):
+        out.update(term[:i] + v + term[i:] for v in LONG_VOWELS)
+    for i in range(len(term) - 1):
+        if term[i] in LONG_VOWELS or term[i + 1] in LONG_VOWELS:
+            out.add(term[:i] + term[i + 1] + term[i] + term[i + 2 :])
+    for i, ch in enumerate(term):
+        if ch in G_LETTERS:
+            out.update(term[:i] + g + term[i + 1 :] for g in G_LETTERS)
+    if sum(ch in G_LETTERS for ch in term) > 1:  # every g of a name the same way: غوغل / جوجل
+        out.update(re.sub(f"[{G_LETTERS}]", g, term) for g in G_LETTERS)
+    out.discard(term)
+    return out
+
+
+def candidate_pairs(counts: Mapping[str, int], min_count: int) -> list[tuple[str, str]]:
+    """Pairs of terms held ``min_count`` times or more, one spelling edit apart, the shorter
+    of ``MIN_LENGTH`` letters or more, and not of one Arabic family (``same_family``);
+    each pair once, in order."""
+    frequent = {t for t, n in counts.items() if n >= min_count and "\u0621" <= t[0] <= "\u064a"}
+    pairs = set()
+    for term in frequent:
+        for other in spellings(term) & frequent:
+            pair = (min(term, other), max(term, other))
+            if min(map(len, pair)) >= MIN_LENGTH and not same_family(*pair):
+                pairs.add(pair)
+    return sorted(pairs)
+
+
+# Arabic's own alternations of a long vowel, which make two words of one family rather than
+# one word spelled two ways: (what they are, what the shorter word begins with, its length or
+# 0 for any, the longer word made of it). Each checks a few letters, so that names pass.
+_FAMILY: tuple[tuple[str, str, int, Callable[[str], str]], ...] = (
+    (
+        "a verb of forms IV-X, its verbal noun: اندلع / اندلاع",
+        "ا",
+        0,
+        lambda s: s[:-1] + "ا" + s[-1],
+    ),
+    ("a verb of form II, its verbal noun: تحلق / تحليق", "ت", 0, lambda s: s[:-1] + "ي" + s[-1]),
+    (
+        "a singular, its broken plural: مقطع / مقاطع, يقرب / يقارب",
+        "",
+        4,
+        lambda s: s[:2] + "ا" + s[2:],
+    ),
+    ("a singular, its broken plural: قالب / قوالب", "", 4, lambda s: s[0] + "و" + s[1:]),
+)
+
+
+def same_family(a: str, b: str) -> bool:
+    """Whether two terms a long vowel apart are two words of one Arabic family (``_FAMILY``,
+    and the alef of a four-letter singular moved in its plural: حارس / حراس), whose
+    neighbours agree as those of a name's spellings do (an outbreak breaks out), but which
+    are not one word.
+
+    >>> same_family("اندلع", "اندلاع"), same_family("مقطع", "مقاطع"), same_family("حارس", "حراس")
+    (True, True, True)
+    >>> same_family("انخل", "انخيل"), same_family("ميونخ", "ميونيخ"), same_family("جوجل", "غوغل")
+    (False, False, False)
+    """
+    short, long = sorted((a, b), key=len)
+    for _, start, letters, make in _FAMILY:
+        if short.startswith(start) and letters in (0, len(short)) and make(short) == long:
+            return True
+    middle = (a[1:3], b[1:3])
+    return (
+        len(a) == len(b) == 4
+        and (a[0], a[3]) == (b[0], b[3])
+        and "ا" in middle[0]
+        and (middle[0] == middle[1][::-1] != middle[1])
+    )
+
+
+def similarity(a: Mapping[str, int], b: Mapping[str, int]) -> float:
+    """The cosine of two count vectors."""
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """Another spelling of a term: its ``term`` (a stem, what is searched), the ``form`` the
+    archive writes it in most (what is shown), and the ``similarity`` of their neighbours."""
+
+    term: str
+    form: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """A term's neighbours and the normalized forms it was written in, in its sampled
+    articles."""
+
+    neighbours: collections.Counter[str]
+    forms: collections.Counter[str]
+
+
+def _seen(reader: EngineReader, term: str) -> _Seen:
+    hits = reader.top(Term(FIELD, term), SAMPLE, None, False)
+    neighbours: collections.Counter[str] = collections.Counter()
+    forms: collections.Counter[str] = collections.Counter()
+    wanted = Highlights(terms={term})
+    for article in reader.stored_many([hit.ref for hit in hits]):
+        text = f"{article.title}\n{article.body}"
+        for start, end in mark(text, wanted):
+            forms[normalize(text[start:end])] += 1
+            # Characters enough for two words on each side; their stems are the context.
+            around = _WORD.findall(text[max(0, start - 40) : start])[-NEIGHBOURS:]
+            around += _WORD.findall(text[end : end + 40])[:NEIGHBOURS]
+            neighbours.update(stem for word in around if (stem := analyze_word(word)[1]))
+    return _Seen(neighbours, forms)
+
+
+def mine(reader: EngineReader) -> list[tuple[str, Variant]]:
+    """Every variant pair of the index read by ``reader``, both ways: ``(term, variant)``."""
+    counts = {t: n for t, n in reader.terms(FIELD) if n >= MIN_ARTICLES}
+    pairs = candidate_pairs(counts, MIN_ARTICLES)
+    seen = {term: _seen(reader, term) for term in sorted({t for pair in pairs for t in pair})}
+    found = []
+    for a, b in pairs:
+        score = similarity(seen[a].neighbours, seen[b].neighbours)
+        if score < MIN_SIMILARITY:
+            continue
+        for term, other in ((a, b), (b, a)):
+            found.append((term, Variant(other, _usual(seen[other].forms, other), round(score, 3))))
+    return found
+
+
+def _usual(forms: collections.Counter[str], term: str) -> str:
+    """The form to show a term in: the shortest of those it is written in a quarter of the
+    time or more (والالومنيوم and الالومنيوم: the one without the clitic)."""
+    if not forms:
+        return term
+    most = forms.most_common(1)[0][1]
+    return min((f for f, n in forms.items() if 4 * n >= most), key=lambda f: (len(f), f))
+
+
+class Variants:
+    """Term → its other spellings in the archive, best first (``mine``'s pairs)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, Variant]] = (), articles: int = 0) -> None:
+        self.articles = articles  # how many articles the index held when they were mined
+        self._of: dict[str, list[Variant]] = collections.defaultdict(list)
+        for term, variant in pairs:
+            self._of[term].append(variant)
+        for listed in self._of.values():
+            listed.sort(key=lambda v: -v.similarity)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._of.values()))
+
+    def of(self, term: str) -> list[Variant]:
+        """The other spellings of ``term`` (none: an empty list)."""
+        return self._of.get(term, [])
+
+    def pairs(self) -> Iterable[tuple[str, Variant]]:
+        """Every ``(term, variant)``, ordered by term."""
+        return ((term, v) for term in sorted(self._of) for v in self._of[term])
+
+    def to_text(self) -> str:
+        """The side file's text (``parse`` reads it back)."""
+        rows = (f"{t}\t{v.term}\t{v.form}\t{v.similarity}\n" for t, v in self.pairs())
+        return _HEADER.format(articles=self.articles) + "".join(rows)
+
+    @classmethod
+    def parse(cls, text: str) -> Variants:
+        """The ``Variants`` of a side file's text."""
+        lines = text.splitlines()
+        found = re.match(r"# variants of (\d+) articles", lines[0]) if lines else None
+        pairs = []
+        for line in lines[1:]:
+            term, other, form, score = line.split("\t")
+            pairs.append((term, Variant(other, form, float(score))))
+        return cls(pairs, int(found[1]) if found else 0)
+
+    @classmethod
+    def read(cls, generation: Path) -> Variants | None:
+        """The variants in force in the generation (None: none mined yet)."""
+        return Generation(generation).read(VARIANTS, lambda p: cls.parse(p.read_text("utf-8")))
+
+
+def refresh(generation: Path) -> None:
+    """Write the variants of the generation's last commit, unless it has them: those in force,
+    carried forward, while the archive has grown by less than ``REMINE_GROWTH`` since they were
+    mined; else mined afresh. The caller holds the index's write lock."""
+    side = Generation(generation)
+    commit = side.committed()
+    if side.file(VARIANTS, commit).exists():
+        return
+    reader = side.engine.open_reader(side.location)
+    try:
+        articles = reader.doc_count()
+        held = Variants.read(generation)
+        if held is not None and abs(articles - held.articles) < REMINE_GROWTH * held.articles:
+            found = held
+        else:
+            found = Variants(mine(reader), articles)
+    finally:
+        reader.close()
+    side.write(VARIANTS, commit, found.to_text())
