@@ -40,12 +40,13 @@ from ..engine.contract import EngineReader, Term
 from ..generation import VARIANTS, Generation
 from ..query import Highlights
 from ..snippets import mark
+from .vocabulary import Vocabulary
 
 LONG_VOWELS = "اوي"
 G_LETTERS = "غجقك"  # how Arabic outlets write a g: غوغل، جوجل، قوقل; كونغرس، كونجرس
 MIN_LENGTH = 4  # the shorter term: three-letter terms are Arabic roots (سلم / سليم)
 MIN_ARTICLES = 20
-MIN_SIMILARITY = 0.5
+MIN_SIMILARITY = 0.45
 SAMPLE = 15  # articles read for a term's neighbours
 NEIGHBOURS = 2  # words on each side of an occurrence
 REMINE_GROWTH = 0.10
@@ -108,7 +109,28 @@ _FAMILY: tuple[tuple[str, str, int, Callable[[str], str]], ...] = (
         lambda s: s[:2] + "ا" + s[2:],
     ),
     ("a singular, its broken plural: قالب / قوالب", "", 4, lambda s: s[0] + "و" + s[1:]),
+    ("a verb of form I, of form IV: سقطت / أسقطت, دانت / أدانت", "", 0, lambda s: "ا" + s),
 )
+
+
+def word_pairs(words: Mapping[str, int], counts: Mapping[str, int]) -> set[tuple[str, str]]:
+    """The pairs of terms of words one spelling edit apart, held by ``MIN_ARTICLES`` articles
+    or more: the stemmer may take two spellings of a name further apart than they are
+    (البنتاغون → بنتاغون, a name it knows; البنتاجون → البنتاج, a plural ending cut), and
+    then only their words show that they are one edit apart. ``counts``: the terms' articles.
+    """
+    frequent = {w for w, n in words.items() if n >= MIN_ARTICLES and len(w) >= MIN_LENGTH}
+    pairs = set()
+    for word in frequent:
+        for other in spellings(word) & frequent:
+            if same_family(word, other):
+                continue
+            a, b = analyze_word(word)[1], analyze_word(other)[1]
+            if not a or not b or a == b or min(len(a), len(b)) < MIN_LENGTH:
+                continue
+            if counts.get(a, 0) >= MIN_ARTICLES <= counts.get(b, 0) and not same_family(a, b):
+                pairs.add((min(a, b), max(a, b)))
+    return pairs
 
 
 def same_family(a: str, b: str) -> bool:
@@ -177,10 +199,12 @@ def _seen(reader: EngineReader, term: str) -> _Seen:
     return _Seen(neighbours, forms)
 
 
-def mine(reader: EngineReader) -> list[tuple[str, Variant]]:
-    """Every variant pair of the index read by ``reader``, both ways: ``(term, variant)``."""
+def mine(reader: EngineReader, words: Mapping[str, int] | None = None) -> list[tuple[str, Variant]]:
+    """Every variant pair of the index read by ``reader``, both ways: ``(term, variant)``.
+    ``words``: the archive's vocabulary (normalized words, the articles holding each), whose
+    pairs add theirs (``word_pairs``)."""
     counts = {t: n for t, n in reader.terms(FIELD) if n >= MIN_ARTICLES}
-    pairs = candidate_pairs(counts, MIN_ARTICLES)
+    pairs = sorted(set(candidate_pairs(counts, MIN_ARTICLES)) | word_pairs(words or {}, counts))
     seen = {term: _seen(reader, term) for term in sorted({t for pair in pairs for t in pair})}
     found = []
     for a, b in pairs:
@@ -260,7 +284,9 @@ def refresh(generation: Path) -> None:
         if held is not None and abs(articles - held.articles) < REMINE_GROWTH * held.articles:
             found = held
         else:
-            found = Variants(mine(reader), articles)
+            vocabulary = Vocabulary.read(generation)  # written just before, by the same run
+            words = dict(vocabulary.items()) if vocabulary is not None else None
+            found = Variants(mine(reader, words), articles)
     finally:
         reader.close()
     side.write(VARIANTS, commit, found.to_text())
