@@ -17,7 +17,7 @@ A raise site that knows a better fix passes it; one that does not still gets its
 ``default_fix``, so that no error leaves the user without something to do.
 
 The message and fix are English, as the command and the API say them. A raise site also says
-them for the web page in Arabic (``said``: a key of ``search.messages.ERRORS`` and the values of
+them for the web page in Arabic (``said``: a key of ``search.error_texts.ERRORS`` and the values of
 its fields), and ``text(lang)`` gives either; an error raised without ``said`` says its class's
 Arabic text. The values go into the Arabic text isolated (U+2068…U+2069), as does the table's
 `code` (a command, an example), so that a path, a parenthesis or a query keeps its order and
@@ -32,13 +32,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import ClassVar, TypeAlias
 
-from .messages import ERRORS
+from .error_texts import ERRORS
 
 _RUST_OS_ERROR = re.compile(r"\bOs \{ code: (\d+)|\(os error (\d+)\)")
 
 
 Said: TypeAlias = tuple[str, Mapping[str, object]]
-"""An error's message and fix in Arabic: a key of ``search.messages.ERRORS`` and the values of
+"""An error's message and fix in Arabic: a key of ``search.error_texts.ERRORS`` and the values of
 its ``{fields}``: text as given (the user's, a path), a ``Named`` option, or a ``Said`` (a part
 said in the same language)."""
 
@@ -59,7 +59,7 @@ class BahthError(Exception):
     """Base class of every error Bahth raises on purpose; ``fix`` says what to do about it."""
 
     default_fix: ClassVar[str] = "Run bahth --help for how to use it."
-    #: The key of ``search.messages.ERRORS`` of what an error of the class says when its raise
+    #: The key of ``search.error_texts.ERRORS`` of what an error of the class says when its raise
     #: site gave no ``said``, and of the Arabic ``default_fix``.
     said_key: ClassVar[str] = "bahth_error"
 
@@ -106,7 +106,7 @@ _CODE = re.compile(r"`([^`]*)`")
 
 
 def _fill(text: str, values: Mapping[str, object], name_of: NameOf) -> str:
-    """An Arabic ``text`` of ``search.messages.ERRORS`` with its fields filled by ``values``."""
+    """An Arabic ``text`` of ``search.error_texts.ERRORS`` with its fields filled by ``values``."""
 
     def said(value: object) -> str:
         if isinstance(value, tuple):  # a Said

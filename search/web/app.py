@@ -48,7 +48,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import messages, render
+from .. import error_texts, messages, render
 from ..errors import BahthError, QueryError
 from ..options import SearchOptions, shown
 from ..searcher import Searcher
@@ -217,7 +217,7 @@ def create_app(
         if error is not None:
             # In the page's language and terms: an option is called as the URL's parameter
             # (English) or by its label on the form (Arabic).
-            name_of = params.parameter if lang == "en" else messages.option_label
+            name_of = params.parameter if lang == "en" else error_texts.option_label
             message, fix = error.text(lang, name_of)
             # The command's pointer to its --help is, on this page, the help below.
             fix = fix if error.fix != QueryError.default_fix else None

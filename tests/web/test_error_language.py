@@ -1,5 +1,5 @@
 """An error on a page speaks the page's language: in Arabic its message and fix are the Arabic
-texts of ``search.messages.ERRORS`` (the user's text, paths and commands kept as written, each
+texts of ``search.error_texts.ERRORS`` (the user's text, paths and commands kept as written, each
 isolated), in English exactly the library's message, as the API and the command say it."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from search import Searcher, layout
+from search.error_texts import ERRORS, option_label
 from search.errors import BahthError, QueryError, ShardUnavailable, StorageError
 from search.filters import lift_filters
-from search.messages import ERRORS, option_label
 from search.options import OPTIONS, check_value, page_error
 from search.periods import as_date, date_range
 from search.query import parse
