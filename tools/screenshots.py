@@ -46,6 +46,7 @@ STATES: tuple[tuple[str, str, str], ...] = (
     ("english", "/search?q=أسعار النفط&lang=en", ""),
     ("article-copies", "/article/{first_copied}?q=أسعار النفط", "section.copies-of"),
     ("explained", "/article/{first_hit}?q=أسعار النفط&explain=1", "details.why"),
+    ("variants", "/search?q=ميونخ", ""),
 )
 FIRST_HIT_QUERY = "أسعار النفط"
 # CSS px: the window, and the height of the picture (the top of the page, from one screen to
