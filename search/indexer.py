@@ -41,7 +41,7 @@ from .ingest import (
     read_dump,
 )
 from .report import IndexReport
-from .run import Run, delete_articles
+from .run import Run, after_commit, delete_articles, prepare_commit
 from .storage import storage_errors
 
 # Several workers (whoosh: analyzing processes; tantivy: analyzing processes and indexing
@@ -226,6 +226,35 @@ class Indexer:
             self._check(generation)
             return delete_articles(generation, ids, on_missing)
 
+    @storage_errors(writing=True, outcome="The index is as it was.")
+    def optimize(self) -> Optimized:
+        """Merge the index into few segments (``bahth optimize``), in one commit under the
+        write lock, crash-safe as a run: searches see the index as it was or merged, with the
+        same articles. tantivy: the merges its policy asks for, those that indexing runs
+        leave so as not to wait for them included (a run waits only for merges that cost
+        little beside it, or once segments pile up); whoosh: one segment; xapian has none.
+        Searchers already open keep their snapshot until they refresh."""
+        # Imported here: stories need numpy, which other uses of the Indexer may not load.
+        from .stories import Stories
+
+        start = time.perf_counter()
+        layout.require_current(self.path)  # before the lock, which would create the directory
+        with layout.write_lock(self.path, wait=self.wait):
+            generation = layout.require_current(self.path)
+            self._check(generation)
+            engine = engines.engine_of(generation)
+            # No article is added: the stories are not read (at a million articles, seconds).
+            location = engines.location_of(generation)
+            writer = engine.open_writer(location, 1, Stories.empty())
+            meta = layout.read_meta(generation)  # the same content: the same metadata
+            try:
+                before, after = writer.optimize(prepare_commit(generation, meta, None))
+            except BaseException:
+                writer.cancel()
+                raise
+            after_commit(generation)
+        return Optimized(engine.NAME, before, after, time.perf_counter() - start)
+
     def _workers(self, paths: list[str]) -> int:
         if self.workers is not None:
             return self.workers
@@ -323,6 +352,17 @@ class Indexer:
             f"not {what} with them.",
             "Check the rejects, the format and the --field mapping.",
         )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Optimized:
+    """What ``Indexer.optimize`` did: the index's ``engine``, its segments ``before`` and
+    ``after`` (equal: nothing was merged; 0: the engine keeps no segments), in ``seconds``."""
+
+    engine: str
+    before: int
+    after: int
+    seconds: float
 
 
 def _read(

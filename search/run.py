@@ -291,6 +291,9 @@ class _NoWriter:
     def cancel(self) -> None:
         pass
 
+    def optimize(self, prepare: Callable[[int], None]) -> tuple[int, int]:
+        return 0, 0
+
 
 def prepare_commit(
     generation: Path, meta: dict[str, Any], stories: Stories | None

@@ -422,6 +422,12 @@ class EngineWriter(Protocol):
     def cancel(self) -> None:
         """Drop every change, and the files written for them."""
 
+    def optimize(self, prepare: Callable[[int], None]) -> tuple[int, int]:
+        """Merge the committed index into as few segments as the engine makes, waiting for
+        the merges, in place of any other change (a writer given nothing else): one commit,
+        all or nothing, with ``prepare`` as for ``commit``, or none when there is nothing to
+        merge. The segments before and after (an engine without segments: 0 and 0)."""
+
 
 class Engine(Protocol):
     """An engine package (``search.engine.whoosh``, ``search.engine.tantivy``), found by name

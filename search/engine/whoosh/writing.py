@@ -373,6 +373,24 @@ class IndexWriter:
         self._writer.commit()
         return number
 
+    def optimize(self, prepare: Callable[[int], None] | None = None) -> tuple[int, int]:
+        """Merge every segment into one (whoosh's ``optimize``; a run's commit merges small
+        ones only, ``MERGE_SMALL``), dropping deleted documents, as one commit (``prepare`` as
+        for ``commit``), or none when there is one segment without deletions. The segments
+        before and after."""
+        found = list(self._writer.segments)
+        before = len(found)
+        if before <= 1 and not any(segment.has_deletions() for segment in found):
+            self.cancel()
+            return before, before
+        self._writer.optimize = True  # read by whoosh's commit, which merges every segment
+        self.commit(prepare)
+        index = open_index(self._directory)
+        try:
+            return before, len(index._segments())
+        finally:
+            index.close()
+
     def cancel(self) -> None:
         """Drop every change of the transaction, and the files it had begun to write."""
         try:

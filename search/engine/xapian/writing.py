@@ -209,6 +209,13 @@ class XapianWriter:
         self._feeder.close()
         self._finish(None)
 
+    def optimize(self, prepare: Callable[[int], None]) -> tuple[int, int]:
+        """Nothing to merge: a Xapian database is B-trees that each commit updates in place,
+        without segments (``xapian-compact`` copies one into a smaller new database, offline).
+        Commits nothing; no segments before or after."""
+        self.cancel()
+        return 0, 0
+
     def _finish(self, commit: int | None) -> None:
         for writer in self._writers:
             if writer.is_alive():
