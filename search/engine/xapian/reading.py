@@ -178,9 +178,12 @@ class XapianReader:
         match query:
             case q.Term(field, text, boost):
                 return _scaled(Q(PREFIXES[field] + text), boost)
-            case q.Phrase(field, words, boost):
+            case q.Phrase(field, words, boost, slop):
                 terms = [PREFIXES[field] + w for w in words]
-                return _scaled(Q(Q.OP_PHRASE, terms, len(terms)), boost)
+                phrase = Q(Q.OP_PHRASE, terms, len(terms) + slop)
+                if slop > 1:  # or the second word up to slop - 1 places before the first
+                    phrase = Q(Q.OP_OR, phrase, Q(Q.OP_PHRASE, terms[::-1], slop))
+                return _scaled(phrase, boost)
             case q.AnyOf(children):
                 return Q(Q.OP_OR, [self.translate(c) for c in children])
             case q.AllOf(children):
