@@ -20,13 +20,6 @@ KEYWORDS_WEIGHT = 1.5
 EXACT_WEIGHT = 0.5
 # Another spelling of a name (``search.spelling.variants``) scores this share of the typed one.
 VARIANT_WEIGHT = 0.5
-# Proximity: two query words next to each other in the query score this share of a phrase
-# more in an article holding them (as typed, normalized) at most PROXIMITY_SLOP places from
-# adjacent in its body; for the first PROXIMITY_PAIRS pairs of the query (its cost: one
-# positional intersection per pair). 0 turns it off.
-PROXIMITY_WEIGHT = 0.0
-PROXIMITY_SLOP = 4
-PROXIMITY_PAIRS = 12
 
 # A prefix query ORs at most this many expansions per field, the most frequent.
 MAX_EXPANSIONS = 64
@@ -74,8 +67,6 @@ class _Compiler:
         self.highlights = Highlights()
         self.unknown: list[str] = []
         self.stopwords: list[str] = []
-        # The field and normalized form of the last word compiled alone (a proximity pair's).
-        self.single: tuple[str | None, str] | None = None
 
     def node(self, node: Node) -> q.Query | None:
         if isinstance(node, Word):
@@ -116,8 +107,6 @@ class _Compiler:
         if self.exact_only:
             if all(self._doc_frequency(t.norm, exact) == 0 for t in tokens):
                 self.unknown.append(word.text)
-            if len(tokens) == 1:
-                self.single = (word.field, tokens[0].norm)
             return self._exact(exact, [t.norm for t in tokens])
         self.highlights.terms.update(t.term for t in tokens)  # type: ignore[misc]
         if all(self._doc_frequency(t.term, stemmed) == 0 for t in tokens):  # type: ignore[arg-type]
@@ -126,7 +115,6 @@ class _Compiler:
             return self._exact(exact, [t.norm for t in tokens])
         [token] = tokens
         [field] = stemmed
-        self.single = (word.field, token.norm)
         found: q.Query = q.Term(field, token.term, _WEIGHTS.get(field, 1.0))  # type: ignore[arg-type]
         others = self.spellings.of(token.term) if self.spellings else []  # type: ignore[arg-type]
         if others:
@@ -199,29 +187,6 @@ class _Compiler:
         return sum(self.reader.doc_frequency(f, term) for f in fields)
 
 
-def _with_proximity(
-    clauses: list[q.Query], singles: list[tuple[str | None, str] | None]
-) -> list[q.Query]:
-    """``clauses``, each word followed in the query by another word scoring a proximity bonus
-    where both stand close (``PROXIMITY_WEIGHT``): a sloppy ``Phrase`` of the two normalized
-    forms in the body (or the title, for two ``title:`` words), on the first one's clause, so
-    that it counts in coordination as in a search for all the words, and never on its own."""
-    kept = list(clauses)
-    pairs = 0
-    for k in range(len(clauses) - 1):
-        first, second = singles[k], singles[k + 1]
-        if first is None or second is None or first[0] != second[0] or first[1] == second[1]:
-            continue
-        field = "title_exact" if first[0] == "title" else "body_exact"
-        weight = _WEIGHTS.get(field, 1.0) * PROXIMITY_WEIGHT
-        near = q.Phrase(field, (first[1], second[1]), weight, PROXIMITY_SLOP)
-        kept[k] = q.Scored(kept[k], near)
-        pairs += 1
-        if pairs == PROXIMITY_PAIRS:
-            break
-    return kept
-
-
 def compile_query(
     reader: EngineReader,
     tree: Node | None,
@@ -240,18 +205,13 @@ def compile_query(
     clauses: list[q.Query] = []
     exclude: list[q.Query] = []
     sources: list[Node] = []
-    singles: list[tuple[str | None, str] | None] = []
     for child in top:
         target = exclude if isinstance(child, Not) else clauses
-        compiler.single = None
         compiled = compiler.node(child.child if isinstance(child, Not) else child)
         if compiled is not None:
             target.append(compiled)
             if target is clauses:
                 sources.append(child)
-                singles.append(compiler.single if isinstance(child, Word) else None)
-    if PROXIMITY_WEIGHT:
-        clauses = _with_proximity(clauses, singles)
     if not clauses and filtered and not compiler.stopwords:
         clauses.append(q.Everything())
     if not clauses:

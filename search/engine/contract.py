@@ -150,55 +150,11 @@ class Phrase:
     the sum of each word's own BM25: that ranks articles by how often they hold the words
     anywhere, so an article using the phrase once among many uses of its words apart outranks
     one using it twice.
-
-    With a ``slop`` (two different words only: the proximity bonus of ``compiling``), the
-    words may stand apart, as in tantivy's sloppy phrase: with the first word at position p,
-    the second at r is near it when ``|r - (p + 1)| <= slop`` (up to ``slop`` words between
-    them, or it up to ``slop - 1`` places before the first). The frequency is ``near``'s count
-    of such pairs in the article, each occurrence in one pair at most; scored as above.
     """
 
     field: str
     words: tuple[str, ...]
     boost: float = 1.0
-    slop: int = 0
-
-    def __post_init__(self) -> None:
-        if self.slop and (len(self.words) != 2 or self.words[0] == self.words[1]):
-            raise ValueError(f"a sloppy phrase has two different words: {self.words!r}")
-
-    def near(self, first: Sequence[int], second: Sequence[int], rarer: int = 0) -> int:
-        """How many times the two words, at positions ``first`` and ``second`` (sorted) in an
-        article, pair within ``slop`` (tantivy's ``intersection_count_with_slop``): the first
-        word's positions shifted one place on (where the second would stand right after it),
-        both lists are walked in order from the ``rarer`` word's (0 or 1: the one with fewer
-        articles in the index segment, as tantivy orders the words it intersects; the first
-        on a tie); a pair close enough is taken with the last position of that list not past
-        the other's, and both are used up.
-
-        >>> near = Phrase("body_exact", ("a", "b"), slop=2).near
-        >>> near([0, 10], [1, 3, 9]), near([0, 1, 2], [3])  # 1 with 0, 9 with 10; 3 once
-        (2, 1)
-        >>> near([1, 3, 4], [2, 6, 7]), near([1, 3, 4], [2, 6, 7], rarer=1)
-        (2, 3)
-        """
-        left, right = [p + 1 for p in first], list(second)
-        if rarer:
-            left, right = right, left
-        count = i = j = 0
-        while i < len(left) and j < len(right):
-            here, there = left[i], right[j]
-            if abs(here - there) <= self.slop:
-                while i + 1 < len(left) and left[i + 1] <= there:
-                    i += 1
-                count += 1
-                i += 1
-                j += 1
-            elif here < there:
-                i += 1
-            else:
-                j += 1
-        return count
 
 
 @dataclass(frozen=True, slots=True)

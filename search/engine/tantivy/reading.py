@@ -74,8 +74,8 @@ class TantivyReader:
         match query:
             case q.Term(field, text, boost):
                 return self._term(field, text, boost)
-            case q.Phrase(field, words, boost, slop):
-                phrase = T.phrase_query(self._schema, field, list(words), slop)
+            case q.Phrase(field, words, boost):
+                phrase = T.phrase_query(self._schema, field, list(words))
                 return phrase if boost == 1.0 else T.boost_query(phrase, boost)
             case q.AnyOf(children):
                 return T.boolean_query([(Occur.Should, self.translate(c)) for c in children])

@@ -1,5 +1,4 @@
-"""A whoosh phrase query scored as ``contract.Phrase`` says, as tantivy scores a phrase, exact
-or sloppy (two words up to ``slop`` places from adjacent)."""
+"""A whoosh phrase query scored as ``contract.Phrase`` says, as tantivy scores a phrase."""
 
 from __future__ import annotations
 
@@ -7,13 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.matching import Matcher, NullMatcher
-from whoosh.matching.binary import IntersectionMatcher
+from whoosh.matching import Matcher
 from whoosh.matching.wrappers import WrappingMatcher
-from whoosh.query.spans import Span, SpanWrappingMatcher
 from whoosh.scoring import bm25
-
-from .. import contract as q
 
 
 class ScoredPhrase(wq.Phrase):
@@ -21,29 +16,11 @@ class ScoredPhrase(wq.Phrase):
     the sum of its words' IDFs, with the searcher's BM25F (its B for the field, its K1, its
     IDFs). whoosh's own phrase scores the sum of its words' BM25, each on the word's own
     frequency: it ranked articles by how often they used the words anywhere, and tantivy's
-    top 10 for "ولي العهد" shared 3 articles of 10 with it.
-
-    ``proximity`` (two words only): the words may stand that many places from adjacent, as
-    ``contract.Phrase.slop`` says (whoosh's own ``slop`` counts otherwise and keeps them in
-    order)."""
-
-    def __init__(
-        self, fieldname: str, words: list[str], boost: float = 1.0, proximity: int = 0
-    ) -> None:
-        # whoosh's slop 1 is adjacent: it tells sloppy phrases apart in equality and hashing.
-        super().__init__(fieldname, words, slop=proximity + 1, boost=boost)
-        self.proximity = proximity
+    top 10 for "ولي العهد" shared 3 articles of 10 with it."""
 
     def matcher(self, searcher: Any, context: object = None) -> Matcher:
         field = self.fieldname
-        if self.proximity:
-            first, second = (wq.Term(field, w).matcher(searcher, context) for w in self.words)
-            frequencies = [searcher.doc_frequency(field, w) for w in self.words]
-            rarer = int(frequencies[1] < frequencies[0])
-            near = q.Phrase(field, tuple(self.words), slop=self.proximity)
-            spans: Matcher = _SloppyPair(first, second, near, rarer)
-        else:
-            spans = wq.Phrase(field, self.words).matcher(searcher, context)
+        spans = wq.Phrase(field, self.words).matcher(searcher, context)
         if not spans.is_active():
             return spans
         parent = searcher.get_parent()
@@ -58,31 +35,10 @@ class ScoredPhrase(wq.Phrase):
         return _PhraseMatcher(spans, score, self.boost)
 
 
-class _SloppyPair(SpanWrappingMatcher):
-    """The articles holding two words close enough (``contract.Phrase.near``), one span per
-    pair."""
-
-    def __init__(self, first: Matcher, second: Matcher, phrase: q.Phrase, rarer: int) -> None:
-        self.first, self.second, self.phrase, self.rarer = first, second, phrase, rarer
-        super().__init__(IntersectionMatcher(first, second))
-
-    def copy(self) -> _SloppyPair:
-        return _SloppyPair(self.first.copy(), self.second.copy(), self.phrase, self.rarer)
-
-    def replace(self, minquality: float = 0) -> Matcher:
-        # The spans are read from the two words' matchers, which replacing would swap out.
-        return self if self.is_active() else NullMatcher()
-
-    def _get_spans(self) -> list[Span]:
-        first, second = (list(m.value_as("positions")) for m in (self.first, self.second))
-        return [Span(0)] * self.phrase.near(first, second, self.rarer)
-
-
 class _PhraseMatcher(WrappingMatcher):
     """A span matcher of a phrase's words, scoring ``bm25(article, occurrences)`` times its
     boost. Its child's quality bounds hold for it: the child scores the sum of the words' BM25,
-    each on the word's own frequency, which is never below the phrase's (a sloppy phrase too:
-    it pairs each occurrence at most once)."""
+    each on the word's own frequency, which is never below the phrase's."""
 
     def __init__(
         self, child: Matcher, bm25: Callable[[int, int], float], boost: float = 1.0

@@ -144,8 +144,8 @@ def translate(query: q.Query) -> wq.Query:
     match query:
         case q.Term(field, text, boost):
             return wq.Term(field, text, boost=boost)
-        case q.Phrase(field, words, boost, slop):
-            return ScoredPhrase(field, list(words), boost=boost, proximity=slop)
+        case q.Phrase(field, words, boost):
+            return ScoredPhrase(field, list(words), boost=boost)
         case q.AnyOf(children):
             parts = [translate(c) for c in children]
             if len(parts) > PRELOADED_LEAVES and all(isinstance(c, q.Term) for c in children):

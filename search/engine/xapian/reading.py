@@ -178,12 +178,9 @@ class XapianReader:
         match query:
             case q.Term(field, text, boost):
                 return _scaled(Q(PREFIXES[field] + text), boost)
-            case q.Phrase(field, words, boost, slop):
+            case q.Phrase(field, words, boost):
                 terms = [PREFIXES[field] + w for w in words]
-                phrase = Q(Q.OP_PHRASE, terms, len(terms) + slop)
-                if slop > 1:  # or the second word up to slop - 1 places before the first
-                    phrase = Q(Q.OP_OR, phrase, Q(Q.OP_PHRASE, terms[::-1], slop))
-                return _scaled(phrase, boost)
+                return _scaled(Q(Q.OP_PHRASE, terms, len(terms)), boost)
             case q.AnyOf(children):
                 return Q(Q.OP_OR, [self.translate(c) for c in children])
             case q.AllOf(children):
