@@ -263,6 +263,19 @@ def test_copies_share_a_story_and_different_stories_do_not(searcher: Searcher) -
     assert (stats.articles, stats.stories) == (46, 46 - 3)
 
 
+def test_stories_are_counted_alike_in_one_pass_and_in_ranges(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the buckets one tantivy aggregation takes, stories are counted in ranges of story
+    numbers; fewer matches than that, in one pass: the counts agree (ranges of 4 here)."""
+    queries = ["وزارة", "الصحة", "وزارة OR الصحة"]
+    counted = [searcher.search(text, limit=1, collapse=True).stories for text in queries]
+    if searcher.stats().engine == "tantivy":
+        monkeypatch.setattr("search.engine.tantivy.reading._STORY_RANGE", 4)
+    walked = [searcher.search(text, limit=1, collapse=True).stories for text in queries]
+    assert counted == walked and all(n and n > 4 for n in counted), counted
+
+
 def test_collapse_gives_one_hit_per_story_with_its_copies(searcher: Searcher) -> None:
     word = "وزارة"  # in the wire story, and in many others
     flat = searcher.search(word, limit=100)

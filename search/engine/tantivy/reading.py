@@ -242,23 +242,30 @@ class TantivyReader:
         return FacetCounts(counts["source"], counts["category"], days)
 
     def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
-        # tantivy refuses an aggregation of more than 65,000 buckets: the stories are counted
-        # in ranges of story numbers, each holding fewer than that.
+        # tantivy refuses an aggregation of more than 65,000 buckets. Matches that few hold
+        # fewer stories: one aggregation counts them. More are counted in ranges of story
+        # numbers, each holding fewer than that: an archive of a million articles has
+        # hundreds of thousands of stories, and a pass over the matches a range.
         matches = self._unscored(query, filter_)
+        found = counted(self._searcher.search(matches, 1, count=True))
+        if found <= _STORY_RANGE:
+            return self._stories_in(matches, found) if found else 0
         spec = {"last": {"max": {"field": STORY}}}
-        last = self._searcher.aggregate(matches, spec)["last"]["value"]
-        if last is None:
-            return 0
+        last = int(self._searcher.aggregate(matches, spec)["last"]["value"])
         stories = 0
-        for first in range(0, int(last) + 1, _STORY_RANGE):
+        for first in range(0, last + 1, _STORY_RANGE):
             part = T.range_query(
                 self._schema, STORY, tantivy.FieldType.Unsigned, first, first + _STORY_RANGE - 1
             )
             both = T.boolean_query([(Occur.Must, matches), (Occur.Must, part)])
-            terms: dict[str, object] = {"field": STORY, "size": _STORY_RANGE}
-            found = self._searcher.aggregate(both, {"stories": {"terms": terms}})
-            stories += len(found["stories"]["buckets"])
+            stories += self._stories_in(both, _STORY_RANGE)
         return stories
+
+    def _stories_in(self, matches: T, most: int) -> int:
+        """The distinct stories of ``matches``, which hold at most ``most`` of them."""
+        terms: dict[str, object] = {"field": STORY, "size": most}
+        found = self._searcher.aggregate(matches, {"stories": {"terms": terms}})
+        return len(found["stories"]["buckets"])
 
     def _integers(self, field: str, addresses: list[tantivy.DocAddress]) -> list[int]:
         """An integer fast field's values for these documents (0 where one has none)."""
