@@ -16,7 +16,13 @@ from click.testing import CliRunner
 from search import Indexer, Searcher, layout
 from search.cli import main
 from search.generation import VARIANTS, Generation
-from search.spelling.variants import MIN_ARTICLES, REMINE_GROWTH, Variants, same_family
+from search.spelling.variants import (
+    MIN_ARTICLES,
+    REMINE_GROWTH,
+    Variant,
+    Variants,
+    same_family,
+)
 from tests.conftest import MakeIndex, WriteJsonl
 
 pytestmark = pytest.mark.usefixtures("engine")
@@ -153,3 +159,11 @@ def test_the_page_names_the_spellings_with_a_link_without_them(index: Path) -> N
 )
 def test_words_of_one_family_are_not_taken_for_spellings(a: str, b: str, family: bool) -> None:
     assert same_family(a, b) is family
+
+
+def test_a_damaged_variants_file_is_read_for_what_it_holds() -> None:
+    text = Variants([("ميونخ", Variant("ميونيخ", "ميونيخ", 0.9))], 48).to_text()
+    damaged = text + "a line cut sho\n\t\t\n" + "بوتن\tبوتين\tبوتين\tnan\n"
+    read = Variants.parse(damaged)
+    assert (read.articles, [(t, v.term) for t, v in read.pairs()]) == (48, [("ميونخ", "ميونيخ")])
+    assert Variants.parse("").articles == 0 and len(Variants.parse("")) == 0
