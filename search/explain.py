@@ -47,10 +47,11 @@ Leaf = q.Term | q.Phrase | q.Everything
 class Part:
     """One leaf's share of a hit's score: ``clause`` indexes ``Explanation.clauses``; ``kind``
     is ``"stem"`` (an index term, any form of the word), ``"variant"`` (the stem of another
-    spelling of it), ``"form"`` (a normalized form as written), ``"exact form"`` (the bonus
-    for the form typed), ``"phrase"`` or ``"every article"``; ``term`` the indexed term (a
-    phrase's words joined by spaces); ``score`` its BM25 times ``boost``; ``forms`` the
-    article's words, as written, that it matched."""
+    spelling of it), ``"same root"`` (a stem of its root, for a rare word), ``"form"`` (a
+    normalized form as written), ``"exact form"`` (the bonus for the form typed), ``"phrase"``
+    or ``"every article"``; ``term`` the indexed term (a phrase's words joined by spaces);
+    ``score`` its BM25 times ``boost``; ``forms`` the article's words, as written, that it
+    matched."""
 
     clause: int
     kind: str
@@ -131,6 +132,10 @@ def explain(
     that ``compiled`` ran on ``reader``."""
     scoring = _Scoring(reader, refs)
     spellings = {v.term for found in compiled.variants.values() for v in found}
+    kinds = {
+        **dict.fromkeys(compiled.relatives, "same root"),
+        **dict.fromkeys(spellings, "variant"),
+    }
     parts: dict[Ref, list[Part]] = {ref: [] for ref in refs}
     matched: dict[Ref, list[int]] = {ref: [] for ref in refs}
     for number, clause in enumerate(compiled.clauses):
@@ -138,7 +143,7 @@ def explain(
         for ref in inside:
             matched[ref].append(number)
         for leaf, ref, score, bonus in scoring.walk(clause, inside):
-            parts[ref].append(_part(number, leaf, score, bonus, spellings))
+            parts[ref].append(_part(number, leaf, score, bonus, kinds))
     # A query of filters alone matches every article: a clause with no words.
     clauses = tuple(written(node) for node in compiled.sources)
     clauses += ("*",) * (len(compiled.clauses) - len(clauses))
@@ -200,15 +205,17 @@ class _Scoring:
                 yield from self.walk(inner, among, bonus)
 
 
-def _part(clause: int, leaf: Leaf, score: float, bonus: bool, spellings: set[str]) -> Part:
+def _part(clause: int, leaf: Leaf, score: float, bonus: bool, kinds: dict[str, str]) -> Part:
     if isinstance(leaf, q.Everything):
         return Part(clause, "every article", "", "", 1.0, score)
     if isinstance(leaf, q.Phrase):
         return Part(clause, "phrase", leaf.field, " ".join(leaf.words), leaf.boost, score)
     stemmed = leaf.field in q.STEMMED_FIELDS
     kind = "exact form" if bonus else "form" if not stemmed else "stem"
-    if stemmed and leaf.text in spellings:
-        kind = "variant"  # another spelling of the word typed (``search.spelling.variants``)
+    if stemmed and leaf.text in kinds:
+        # Another spelling of the word typed, or for a rare word a stem of its root
+        # (``search.spelling.variants``, ``search.spelling.families``).
+        kind = kinds[leaf.text]
     return Part(clause, kind, leaf.field, leaf.text, leaf.boost, score)
 
 
@@ -216,7 +223,7 @@ def _with_forms(parts: list[Part], article: Article) -> Iterator[Part]:
     """``parts``, each with the words of ``article`` it matched, as written."""
     texts = [article.title or "", article.body or "", " ".join(article.keywords)]
     for part in parts:
-        if part.kind in ("stem", "variant"):
+        if part.kind in ("stem", "variant", "same root"):
             highlights = Highlights(terms={part.term})
         elif part.field in q.EXACT_FIELDS:
             highlights = Highlights(norms=set(part.term.split()))

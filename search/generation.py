@@ -61,7 +61,8 @@ METADATA = SideFile("bahth", "json", legacy=LEGACY_METADATA)
 STORIES = SideFile("stories", "npz")
 VOCABULARY = SideFile("spelling", "marisa")
 VARIANTS = SideFile("variants", "tsv")
-SIDE_FILES = (METADATA, STORIES, VOCABULARY, VARIANTS)
+FAMILIES = SideFile("families", "tsv")
+SIDE_FILES = (METADATA, STORIES, VOCABULARY, VARIANTS, FAMILIES)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -174,7 +174,7 @@ class Indexer:
         try:
             run.consume(records, None, on_problem, strict=False)
             if delete_missing and report.articles:
-                report.deleted = len(run.missing())
+                report.deleted = sum(1 for _ in run.missing())
         finally:
             run.cancel()
         report.seconds = time.perf_counter() - start

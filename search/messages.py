@@ -186,6 +186,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why_columns": ("جزء البحث|ما طابق|الحقل|النقاط", "Part of the query|Matched|Field|Points"),
     "kind_stem": ("جذع", "stem"),
     "kind_variant": ("تهجئة أخرى", "other spelling"),
+    "kind_same root": ("من الجذر نفسه", "same root"),
     "kind_form": ("صيغة", "form"),
     "kind_exact form": ("الصيغة كما كُتبت", "exact form"),
     "kind_phrase": ("عبارة", "phrase"),

@@ -2,16 +2,17 @@
 the commit that ends it, with the side files that come with a commit (``search.generation``).
 
 Articles wait in batches of ``HASH_BATCH`` so that their stored versions are looked up in one
-call; an id seen in the run is kept as an 8-byte digest with its version, so that duplicate
-detection does not hold a dump's ids as strings. A dry run counts the same and writes nothing.
+call; an id seen in the run is kept as a 64-bit digest with its version (``search.seen``, 16
+bytes an id), so that duplicate detection and ``delete_missing`` do not hold a dump's ids as
+strings. A dry run counts the same and writes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,16 +26,11 @@ from .errors import InputError
 from .generation import Generation
 from .ingest import Note, Reject
 from .report import IndexReport
-from .spelling import variants, vocabulary
+from .seen import Seen, id_key
+from .spelling import families, variants, vocabulary
 from .stories import Stories
 
 HASH_BATCH = 1000
-
-
-def _id_digest(article_id: str) -> bytes:
-    # Ids seen in this run are remembered as 8-byte digests: duplicate detection must not hold
-    # a whole dump's ids as strings.
-    return hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
 class Run:
@@ -56,10 +52,10 @@ class Run:
         self.report = report
         self.workers = workers
         self.dry = dry
-        # id digest → version of the last record with that id. The version costs about 50
-        # bytes an id more than a set of ids would; it makes the commonest duplicate, the
-        # same record again, free: no second analysis, nothing to set aside at commit.
-        self.seen: dict[bytes, int] = {}
+        # id key → version of the last record with that id. The version costs 8 bytes an id
+        # more than a set of ids would; it makes the commonest duplicate, the same record
+        # again, free: no second analysis, nothing to set aside at commit.
+        self.seen = Seen()
         # The index as it was before the run (a dry run of a new index has none).
         self.searcher = engine.open_reader(location_of(generation)) if generation else None
         self._searcher_open = self.searcher is not None
@@ -154,7 +150,7 @@ class Run:
         """Count an article the engine left out as rejected; its reject."""
         reason = found.reason
         version = content_version(found.content_hash)
-        if self.seen.get(_id_digest(found.article_id)) != version:
+        if self.seen.get(id_key(found.article_id)) != version:
             self.report.duplicates -= 1  # a later record of its id took its place
         else:  # its id's last version: its id is in the index no more
             stored = self._stored_versions([found.article_id]).get(found.article_id)
@@ -174,17 +170,18 @@ class Run:
         """Index the articles waiting in the batch."""
         if self.searcher is not None and not self._empty:  # a new index: nothing to look up
             self._stored = self.searcher.versions([a.id for a in self._batch])
-        for article in self._batch:
-            self._add(article)
+        keys = [id_key(article.id) for article in self._batch]
+        self.seen.prefetch(keys)
+        for article, key in zip(self._batch, keys, strict=True):
+            self._add(article, key)
         self._batch = []
         self._stored = {}
 
-    def _add(self, article: Article) -> None:
+    def _add(self, article: Article, key: int) -> None:
         content_hash = article.content_hash()
-        digest = _id_digest(article.id)
         version = content_version(content_hash)
-        previous = self.seen.get(digest)
-        self.seen[digest] = version
+        previous = self.seen.get(key)
+        self.seen.set(key, version)
         if previous is not None:
             self._add_again(article, content_hash, version, previous)
             return
@@ -215,11 +212,24 @@ class Run:
         # uncommitted: ``replace`` drops it too.
         self.writer.replace(article, content_hash)
 
-    def missing(self) -> list[str]:
-        """The ids of the index that this run has not read (for ``delete_missing``)."""
+    def missing(self) -> Iterator[str]:
+        """The ids of the index that this run has not read (for ``delete_missing``), as they
+        are found: memory holds a page of the index's ids, whatever its size."""
         if self.searcher is None:
-            return []
-        return [i for i in self.searcher.ids() if _id_digest(i) not in self.seen]
+            return iter(())
+        # An engine that keeps ``id_key`` in a column compares keys, and reads the ids of
+        # only the articles missing (tantivy: reading every id would read every article).
+        by_key = getattr(self.searcher, "ids_unless", None)
+        if by_key is not None:
+            return iter(by_key(self.seen.known))
+        return self._unseen(self.searcher.ids())
+
+    def _unseen(self, ids: Iterable[str]) -> Iterator[str]:
+        """Those of ``ids`` this run has not read, compared a page at a time."""
+        listed = iter(ids)
+        while page := list(itertools.islice(listed, HASH_BATCH)):
+            known = self.seen.known([id_key(i) for i in page])
+            yield from (i for i, seen in zip(page, known, strict=True) if not seen)
 
     def commit(self, dumps: list[str], *, delete_missing: bool) -> None:
         """Commit the run in one atomic step, with its metadata (``dumps``: the files it read,
@@ -228,9 +238,8 @@ class Run:
         meta = self._meta(dumps)
         self.flush()
         if delete_missing:
-            missing = self.missing()
-            self.report.deleted = sum(self.writer.delete(i) for i in missing)
-            for article_id in missing:
+            for article_id in self.missing():
+                self.report.deleted += self.writer.delete(article_id)
                 self.stories.remove(article_id)
         self._close_searcher()
         if self._writer is None:
@@ -310,10 +319,12 @@ def prepare_commit(
 
 
 def after_commit(generation: Path) -> None:
-    """Once a commit is visible: the vocabulary and the spelling variants of what it
-    committed, then no side file that is not in force (the caller holds the write lock)."""
+    """Once a commit is visible: the vocabulary, the spelling variants and the word families
+    of what it committed, then no side file that is not in force (the caller holds the write
+    lock)."""
     vocabulary.refresh(generation)
     variants.refresh(generation)
+    families.refresh(generation)
     Generation(generation).remove_superseded()
 
 

@@ -37,6 +37,7 @@ from .results import Hit, IndexStats, Results, Span
 from .scanning import scan_hits
 from .sharing import SharedLock
 from .snippets import hit_of, mark
+from .spelling import families
 from .spelling.autocorrect import finds_clearly_more
 from .spelling.speller import Speller
 from .spelling.variants import Variants
@@ -97,6 +98,7 @@ class Searcher:
         self._keyword_forms: dict[str, dict[str, str]] | None = None  # facet keys → as published
         self._speller = Speller(self._engine, generation)
         self._variants = Variants.read(generation)
+        self._family = families.lazy(generation)
 
     @property
     def labels(self) -> Labels:
@@ -367,6 +369,7 @@ class Searcher:
             exact_only=not stemming,
             filtered=bool(typed),
             variants=self._variants if variants else None,
+            family=self._family,
         )
         return compiled, first, last, source, category
 

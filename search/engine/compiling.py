@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..arabic import analyze, analyze_word, normalize
 from ..errors import QueryError
 from ..query import And, Highlights, Node, Not, Phrase, Word
+from ..spelling.families import RARE_ARTICLES, Family
 from ..spelling.variants import Variant, Variants
 from . import contract as q
 from .contract import EngineReader, all_of
@@ -20,6 +21,10 @@ KEYWORDS_WEIGHT = 1.5
 EXACT_WEIGHT = 0.5
 # Another spelling of a name (``search.spelling.variants``) scores this share of the typed one.
 VARIANT_WEIGHT = 0.5
+# A word whose stem fewer than RARE_ARTICLES articles hold also matches the most frequent
+# RELATIVES stems of its root (``search.spelling.families``), at this share of its weight.
+ROOT_WEIGHT = 0.3
+RELATIVES = 6
 
 # A prefix query ORs at most this many expansions per field, the most frequent.
 MAX_EXPANSIONS = 64
@@ -45,7 +50,8 @@ class CompiledQuery:
     ``sources`` (their nodes in the query tree), and ``exclude`` the negative ones, for the
     partial-match fill; ``unknown`` lists query words the index has never seen; ``stopwords``
     the query words that were dropped; ``variants`` the other spellings searched for each
-    query word that has some (``search.spelling.variants``).
+    query word that has some (``search.spelling.variants``); ``relatives`` the stems of the
+    same root searched for rare words (``search.spelling.families``).
     """
 
     query: q.Query
@@ -56,14 +62,23 @@ class CompiledQuery:
     stopwords: list[str]
     sources: list[Node]
     variants: dict[str, list[Variant]]
+    relatives: set[str]
 
 
 class _Compiler:
-    def __init__(self, reader: EngineReader, exact_only: bool, variants: Variants | None) -> None:
+    def __init__(
+        self,
+        reader: EngineReader,
+        exact_only: bool,
+        variants: Variants | None,
+        family: Family | None,
+    ) -> None:
         self.reader = reader
         self.exact_only = exact_only
         self.spellings = variants
+        self.family = family
         self.variants: dict[str, list[Variant]] = {}
+        self.relatives: set[str] = set()
         self.highlights = Highlights()
         self.unknown: list[str] = []
         self.stopwords: list[str] = []
@@ -109,20 +124,29 @@ class _Compiler:
                 self.unknown.append(word.text)
             return self._exact(exact, [t.norm for t in tokens])
         self.highlights.terms.update(t.term for t in tokens)  # type: ignore[misc]
-        if all(self._doc_frequency(t.term, stemmed) == 0 for t in tokens):  # type: ignore[arg-type]
+        held = [self._doc_frequency(t.term, stemmed) for t in tokens]  # type: ignore[arg-type]
+        if not any(held):
             self.unknown.append(word.text)
         if len(tokens) > 1:  # F-16, كوفيد-19: the pieces in order
             return self._exact(exact, [t.norm for t in tokens])
-        [token] = tokens
-        [field] = stemmed
-        found: q.Query = q.Term(field, token.term, _WEIGHTS.get(field, 1.0))  # type: ignore[arg-type]
-        others = self.spellings.of(token.term) if self.spellings else []  # type: ignore[arg-type]
-        if others:
-            # Other spellings of a name match too, scoring less than the one typed.
-            self.variants[word.text] = others
-            self.highlights.terms.update(v.term for v in others)
-            weight = _WEIGHTS.get(field, 1.0) * VARIANT_WEIGHT
-            found = q.AnyOf((found, *(q.Term(field, v.term, weight) for v in others)))
+        [token], [field] = tokens, stemmed
+        term: str = token.term  # type: ignore[assignment]
+        weight = _WEIGHTS.get(field, 1.0)
+        # Other spellings of a name, and for a rare word the frequent stems of its root,
+        # match too, scoring less than the word as typed.
+        alternatives: list[tuple[str, float]] = []
+        if self.spellings is not None and (spelled := self.spellings.of(term)):
+            self.variants[word.text] = spelled
+            alternatives += [(v.term, VARIANT_WEIGHT) for v in spelled]
+        if self.family is not None and ROOT_WEIGHT and held[0] < RARE_ARTICLES:
+            relatives = [stem for stem, _ in self.family(term)[:RELATIVES]]
+            self.relatives.update(relatives)
+            alternatives += [(stem, ROOT_WEIGHT) for stem in relatives]
+        found: q.Query = q.Term(field, term, weight)
+        if alternatives:
+            self.highlights.terms.update(other for other, _ in alternatives)
+            others = (q.Term(field, other, weight * share) for other, share in alternatives)
+            found = q.AnyOf((found, *others))
         if not EXACT_WEIGHT:
             return found
         # The exact forms only add to the score: an article holding one holds its stem.
@@ -194,13 +218,15 @@ def compile_query(
     exact_only: bool = False,
     filtered: bool = False,
     variants: Variants | None = None,
+    family: Family | None = None,
 ) -> CompiledQuery:
     """Translate a query tree, with ``reader``'s term statistics (unknown words, prefix
     expansions); ``exact_only`` matches normalized forms without stemming. ``filtered``: the
     query's fields filter (``search.filters``), and a query with nothing else to match
     (``tree`` None, or only excluded words) matches every article that passes them.
-    ``variants``: a word also matches its other spellings in the archive, at a lower weight."""
-    compiler = _Compiler(reader, exact_only, variants)
+    ``variants``: a word also matches its other spellings in the archive, at a lower weight;
+    ``family``: a rare word, its root's frequent stems, at a lower weight still."""
+    compiler = _Compiler(reader, exact_only, variants, family)
     top = () if tree is None else tree.children if isinstance(tree, And) else (tree,)
     clauses: list[q.Query] = []
     exclude: list[q.Query] = []
@@ -230,4 +256,5 @@ def compile_query(
         stopwords=compiler.stopwords,
         sources=sources,
         variants=compiler.variants,
+        relatives=compiler.relatives,
     )

@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import tantivy
@@ -27,6 +27,8 @@ from .writing import META, counted, open_index
 
 _MAX_DAY = dt.date.max.toordinal()
 _STORY_RANGE = 50_000
+_ID_PAGE = 20_000  # articles whose ids are listed at a time
+_KEYS = 1 << 64  # the ``key`` field's values: 64-bit digests
 
 
 class TantivyReader:
@@ -314,11 +316,46 @@ class TantivyReader:
         return {ids[k]: v for k, v in zip(keys, versions, strict=True) if k in ids}
 
     def ids(self) -> Iterator[str]:
-        total = self._searcher.num_docs
-        if not total:
+        for addresses in self._id_pages():
+            for address in addresses:
+                yield self._searcher.doc(address)["id"][0]
+
+    def ids_unless(self, known: Callable[[list[int]], list[bool]]) -> Iterator[str]:
+        """The ids of the live articles whose key (``schema.id_key``) ``known`` says no to,
+        asked a page of keys at a time: the keys come from their fast field, and only the
+        articles yielded are read from the store (reading them all would bring the whole
+        store into memory)."""
+        for addresses in self._id_pages():
+            keys = self._integers("key", addresses)
+            unseen = [a for a, seen in zip(addresses, known(keys), strict=True) if not seen]
+            # A page's ids are read before the caller acts on them: reads interleaved with
+            # a writer's deletes left the process 50 MB larger (145k articles, half deleted).
+            yield from [self._searcher.doc(address)["id"][0] for address in unseen]
+
+    def _id_pages(self) -> Iterator[list[tantivy.DocAddress]]:
+        """Every live article's address, about ``_ID_PAGE`` at a time: by ranges of the
+        ``key`` field, a hash, so that the ranges hold about as many each and memory holds
+        one page whatever the size of the index."""
+        pages = -(-self._searcher.num_docs // _ID_PAGE)
+        if not pages:
             return
-        for _, address in self._searcher.search(T.all_query(), total, count=False).hits:
-            yield self._searcher.doc(address)["id"][0]
+        step = -(-_KEYS // pages)
+        for low in range(0, _KEYS, step):
+            high = min(low + step, _KEYS) - 1
+            # The term dictionary finds a range's keys; a fast-field range would scan every
+            # article's key for each page.
+            query = T.range_query(
+                self._schema,
+                "key",
+                tantivy.FieldType.Unsigned,
+                low,
+                high,
+                use_inverted_index=True,
+            )
+            found = self._searcher.search(query, 2 * _ID_PAGE, count=True)
+            if counted(found) > len(found.hits):  # an unlucky range: all of it
+                found = self._searcher.search(query, counted(found), count=False)
+            yield [address for _, address in found.hits]
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
         dated = T.range_query(self._schema, "day", tantivy.FieldType.Integer, 1, _MAX_DAY)

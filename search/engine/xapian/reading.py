@@ -12,7 +12,9 @@ place, and the refs of the others keep their meaning.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
+import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -52,6 +54,7 @@ RETRY_SECONDS = 2.0
 # Article ids looked up at once (one OR query of their id terms).
 IDS_AT_ONCE = 1024
 _SLOTS = {"source": SOURCE, "category": CATEGORY}
+_ID_PAGE = 20_000  # id terms listed at a time
 
 
 class XapianReader:
@@ -380,8 +383,16 @@ class XapianReader:
         return versions
 
     def ids(self) -> Iterator[str]:
-        terms = self._run(lambda db: [item.term for item in db.allterms(id_term(""))])
-        return (term.decode("utf-8")[len(id_term("")) :] for term in terms)
+        # A page of id terms at a time, each page from the term after the last one: memory
+        # holds one page whatever the size of the index.
+        prefix = id_term("")
+        after: bytes | None = None
+        while True:
+            page = self._run(functools.partial(_id_terms, prefix=prefix, after=after))
+            yield from (term.decode("utf-8")[len(prefix) :] for term in page)
+            if len(page) < _ID_PAGE:
+                return
+            after = page[-1]
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None]:
         dated = Q(Q.OP_VALUE_GE, DAY, number(1))
@@ -420,3 +431,17 @@ def _scaled(query: xapian.Query, boost: float) -> xapian.Query:
 def _constant(weight: float) -> xapian.Query:
     """Every article, each weighing ``weight`` (a posting source Xapian's servers know)."""
     return Q(xapian.FixedWeightPostingSource(weight))
+
+
+def _id_terms(db: xapian.Database, prefix: str, after: bytes | None) -> list[bytes]:
+    """Up to ``_ID_PAGE`` id terms (``prefix`` and the id), in order, from the one after
+    ``after`` (from the first without it)."""
+    terms = db.allterms(prefix)
+    if after is None:
+        return [item.term for item in itertools.islice(terms, _ID_PAGE)]
+    try:
+        first = terms.skip_to(after).term
+    except StopIteration:
+        return []
+    page = [] if first == after else [first]
+    return page + [item.term for item in itertools.islice(terms, _ID_PAGE - len(page))]
