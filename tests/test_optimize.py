@@ -210,7 +210,10 @@ class TestTantivyMerges:
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("engine")
-@pytest.mark.parametrize("delay", [0.15, 0.35, 0.6])
+@pytest.mark.parametrize(
+    "delay",
+    [pytest.param(0.15, marks=pytest.mark.long), 0.35, pytest.param(0.6, marks=pytest.mark.long)],
+)
 def test_a_killed_optimize_leaves_the_index_whole(
     tmp_path: Path, delay: float, leave_merges: None
 ) -> None:

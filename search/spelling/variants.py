@@ -292,6 +292,8 @@ def refresh(generation: Path) -> None:
         held = Variants.read(generation)
         if held is not None and abs(articles - held.articles) < REMINE_GROWTH * held.articles:
             found = held
+        elif articles < MIN_ARTICLES:  # no term is held by that many articles: no pair
+            found = Variants((), articles)
         else:
             vocabulary = Vocabulary.read(generation)  # written just before, by the same run
             words = dict(vocabulary.items()) if vocabulary is not None else None
