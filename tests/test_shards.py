@@ -321,6 +321,8 @@ def test_a_killed_shard_is_named_or_left_out(cluster: Cluster, local: Searcher) 
             assert (api["missing_shards"], api["total"]) == ([server.address], document["total"])
 
 
+# Long: half a minute of shards made to stall past their timeouts, on every path.
+@pytest.mark.long
 def test_a_shard_that_does_not_answer_in_time_is_named_or_left_out(
     cluster: Cluster, local: Searcher
 ) -> None:
