@@ -274,13 +274,18 @@ class Searcher:
                 self._facets(engine, compiled, filter_, match, total_all) if facets else None
             )
             suggestion = self._speller.suggest(query)
-            explained = explain_hits(engine, compiled, refs, articles) if explain else None
             missing = list(engine.missing)  # the shards this search had to do without
             corrected = (
                 suggestion
                 if autocorrect
                 and suggestion is not None
                 and finds_clearly_more(engine, suggestion, query, filter_)
+                else None
+            )
+            # Not for a page the corrected query replaces: that search explains its own.
+            explained = (
+                explain_hits(engine, compiled, refs, articles)
+                if explain and corrected is None
                 else None
             )
         if corrected is not None:
