@@ -396,7 +396,7 @@ def test_importing_every_module_has_no_side_effects(tmp_path: Path) -> None:
 # --- the test tiers (pyproject.toml) --------------------------------------------------------------
 
 # Plain `pytest` is the fast tier; CI runs it and the slow one, as the README says to.
-TEST_COMMAND = "pip install -e '.[test]' && pytest -m 'not corpus and not long'"
+TEST_COMMAND = "pip install -e '.[test]' && pytest -n 2 -m 'not corpus and not long'"
 
 
 def collect(*arguments: str) -> subprocess.CompletedProcess[str]:
