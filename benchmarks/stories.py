@@ -19,11 +19,11 @@
 Assignment alone (no corpus read, no index built), instead of the above:
 
     python -m benchmarks.stories --synthetic 1000000 [--revision HEAD]
-    python -m benchmarks.stories --replay INDEX_OR_NPZ [--revision HEAD]
+    python -m benchmarks.stories --replay INDEX_OR_STORIES_FILE [--revision HEAD]
 
 ``Stories.assign_all`` over signatures fed in batches of 64 as the indexer feeds them:
 ``--synthetic N`` random ones with a few percent near-copies of a recent article (generated
-from a fixed seed), ``--replay`` those of an index's stories file in its order (the
+from a fixed seed), ``--replay`` those of an index's stories in their order (the
 assignment of a from-scratch build; the stories it holds are checked too). Each code runs in
 a child process: this checkout, and the module of ``--revision`` (``git show``) when given,
 whose stories must be the same. Printed: total seconds, seconds per 51,200 articles along the
@@ -53,7 +53,7 @@ from benchmarks.core.corpora import REPO_ROOT, interleaved, prepare
 from benchmarks.core.machine import describe, one_line
 from benchmarks.core.rss import peak_rss_mb
 from benchmarks.speed import queryset
-from search import Searcher
+from search import Searcher, layout
 from search import stories as st
 
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -248,11 +248,16 @@ def synthetic_signatures(count: int, seed: int = 24) -> tuple[list[str], np.ndar
 
 
 def replayed_signatures(where: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The ids, signatures and stories of an index's newest stories file (or of this npz)."""
+    """The ids (their keys), signatures and stories an index's stories hold, in the order they
+    were assigned; or those of a stories manifest, or of an older Bahth's npz."""
     if where.is_dir():
-        where = max(where.glob("gen-*/stories.*.npz"))
-    with np.load(where, allow_pickle=False) as data:
-        return [str(i) for i in data["ids"]], data["signatures"], data["stories"]
+        stories = st.Stories.read(layout.require_current(where))
+    elif where.suffix == ".npz":
+        stories = st.Stories._read_whole(where)
+    else:
+        stories = st.Stories.load(where)
+    keys, signatures, story_numbers = stories.held()
+    return [f"k{key}" for key in keys.tolist()], signatures, story_numbers
 
 
 def stories_module(revision: str | None) -> ModuleType:
@@ -350,7 +355,9 @@ def main() -> None:
     parser.add_argument("--index-dir", type=Path, help="keep the indexes here (default: temp)")
     parser.add_argument("--skip-build", action="store_true", help="only part 1")
     parser.add_argument("--synthetic", type=int, default=1_000_000, help="assignment alone")
-    parser.add_argument("--replay", type=Path, help="assignment alone: an index or a npz")
+    parser.add_argument(
+        "--replay", type=Path, help="assignment alone: an index, a stories manifest or a npz"
+    )
     parser.add_argument("--revision", help="assignment alone: also the code of this revision")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)

@@ -5,7 +5,8 @@
       …                       the engine's own files: its segments and its record of commits
       readers.lock            held by the searchers reading it (``search.layout``)
       bahth.000007.json       the metadata of commit 7 (``search.layout``)
-      stories.000007.npz      the stories as of commit 7 (``search.stories``)
+      stories.000007.json     the stories as of commit 7: the segments in force (``search.stories``)
+      stories.000007.seg      the stories commit 7 added (``search.story_segments``)
       spelling.000007.marisa  the vocabulary of commit 7 (``search.spelling``)
       variants.000007.tsv     the spelling variants of names (``search.spelling.variants``)
 
@@ -21,11 +22,13 @@ every commit, where nothing reads it; the next commit's ``prepare`` removes it
 kind. A file counted from the committed index itself (the vocabulary, the variants) is written
 after the commit, under its number; until then the previous one stays in force. Once the
 commit is visible and its files are written, ``remove_superseded`` deletes every file no longer
-in force.
+in force. The stories are kept in segments that several commits wrote: the segments in force
+are the ones the manifest in force names (``listed_in``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -45,10 +48,22 @@ class SideFile:
     (or more). ``legacy`` names the one unnumbered file an older Bahth kept instead, in force
     until a numbered one is."""
 
-    def __init__(self, stem: str, suffix: str, legacy: str | None = None) -> None:
+    def __init__(
+        self,
+        stem: str,
+        suffix: str,
+        legacy: str | None = None,
+        listed_in: SideFile | None = None,
+        replaced_by: SideFile | None = None,
+    ) -> None:
         self.stem = stem
         self.suffix = suffix
         self.legacy = legacy
+        # Files in force are those the JSON file of this kind in force lists by number (its
+        # "segments"), not the highest numbered.
+        self.listed_in = listed_in
+        # An older format of what that kind holds: out of force once a file of it is in force.
+        self.replaced_by = replaced_by
         self.pattern = re.compile(rf"^{re.escape(stem)}\.(\d+)\.{re.escape(suffix)}$")
 
     def name(self, commit: int) -> str:
@@ -58,11 +73,13 @@ class SideFile:
 
 LEGACY_METADATA = "bahth.json"  # an index's metadata before it was kept per commit
 METADATA = SideFile("bahth", "json", legacy=LEGACY_METADATA)
-STORIES = SideFile("stories", "npz")
+STORIES = SideFile("stories", "json")
+STORY_SEGMENTS = SideFile("stories", "seg", listed_in=STORIES)
+WHOLE_STORIES = SideFile("stories", "npz", replaced_by=STORIES)  # every article's, before segments
 VOCABULARY = SideFile("spelling", "marisa")
 VARIANTS = SideFile("variants", "tsv")
 FAMILIES = SideFile("families", "tsv")
-SIDE_FILES = (METADATA, STORIES, VOCABULARY, VARIANTS, FAMILIES)
+SIDE_FILES = (METADATA, STORIES, STORY_SEGMENTS, WHOLE_STORIES, VOCABULARY, VARIANTS, FAMILIES)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -198,8 +215,24 @@ class Generation:
         the index's write lock (no other commit is under way)."""
         commit = self.committed()
         for kind in SIDE_FILES:
-            keep = self.in_force(kind, commit)
+            keep = self._kept(kind, commit)
             legacy = [self.path / kind.legacy] if kind.legacy else []
             for path in [*(path for _, path in self._numbered(kind)), *legacy]:
-                if path != keep:
+                if path not in keep:
                     path.unlink(missing_ok=True)
+
+    def _kept(self, kind: SideFile, commit: int) -> set[Path]:
+        """The files of ``kind`` in force as of ``commit``."""
+        if kind.listed_in is not None:
+            listing = self.in_force(kind.listed_in, commit)
+            if listing is None:
+                return set()
+            try:
+                numbers = json.loads(listing.read_text(encoding="utf-8"))["segments"]
+                return {self.file(kind, int(number)) for number in numbers}
+            except (ValueError, KeyError, TypeError):  # damaged: reading it says so; keep all
+                return {path for _, path in self._numbered(kind)}
+        if kind.replaced_by is not None and self.in_force(kind.replaced_by, commit) is not None:
+            return set()
+        keep = self.in_force(kind, commit)
+        return set() if keep is None else {keep}

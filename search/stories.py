@@ -15,9 +15,10 @@ objects for the 72,000 articles of the news corpora, the sorted arrays below a f
 A new article joins the story of its most similar earlier article that passes the threshold,
 or starts a story of its own: stories are never merged afterwards, so a story number, once
 written into the engine's document, stays right when other articles are added or deleted.
-``Stories`` holds what the next indexing run needs (every article's signature and story) and
-is saved in the index generation with each commit that changes it, as a side file numbered
-by that commit (``stories.<commit>.npz``, see ``search.generation``).
+``Stories`` holds what the next indexing run needs (every article's signature and story); each
+commit that changes it adds a segment of what changed to the index generation
+(``search.story_segments``), so that a small run reads and writes little, whatever the size of
+the archive.
 
 >>> a = body_words("وقع زلزال بقوة ست درجات قبالة سواحل اليابان صباح اليوم ولم ترد أنباء")
 >>> b = a[:-1] + ["قتلى"]
@@ -30,13 +31,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 
+from . import story_segments as segments
 from .arabic import index_terms
 from .errors import IndexIncompatible
-from .generation import STORIES, Generation
+from .generation import STORIES, STORY_SEGMENTS, WHOLE_STORIES, Generation
+from .seen import id_key
+from .story_segments import Segment, SortedKeys
 
 VERSION = 1
 """Bump when anything below changes what a signature is: stories saved with another version
@@ -179,78 +182,50 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return (keys ^ (keys >> np.uint64(32))).astype(np.uint32)
 
 
-class _Run:
-    """Band keys sorted, with their rows. A large run has a directory too: where the keys of
-    each value of their top bits start, so that a search reads a few neighbouring keys rather
-    than a binary search's twenty-odd spread over the whole array (cache misses: at a million
-    articles, half of the time of assigning)."""
-
-    DIRECTORY_FROM = 1 << 18
-
-    def __init__(self, keys: np.ndarray, rows: np.ndarray) -> None:
-        self.keys, self.rows = keys, rows
-        self._starts: np.ndarray | None = None
-        if len(keys) >= self.DIRECTORY_FROM:
-            bits = min(24, len(keys).bit_length() - 4)  # 8 to 16 keys a value on average
-            self._shift = np.uint32(32 - bits)
-            counts = np.bincount(keys >> self._shift, minlength=1 << bits)
-            self._starts = np.concatenate(([0], np.cumsum(counts)))
-
-    def locate(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where each of ``keys`` is or would be (``searchsorted``), and whether it is there."""
-        size = len(self.keys)
-        if self._starts is None:
-            first = np.searchsorted(self.keys, keys)
-        else:  # the binary searches of every key at once, each within its top bits' range
-            top = keys >> self._shift
-            first, high = self._starts[top], self._starts[top + 1]
-            while (searching := first < high).any():
-                middle = (first + high) >> 1
-                below = self.keys[np.minimum(middle, size - 1)] < keys
-                first = np.where(searching & below, middle + 1, first)
-                high = np.where(searching & ~below, middle, high)
-        return first, (first < size) & (self.keys[np.minimum(first, size - 1)] == keys)
-
-
 class Stories:
     """Every indexed article's signature and story number, with an LSH index over them.
 
     ``assign`` gives a new article its story; ``remove`` forgets a deleted or replaced one.
 
-    The band keys of the articles held are in a few sorted runs, found with ``searchsorted``;
-    those of articles assigned since are in a dictionary, made a run of their own every
-    ``_PENDING`` (see ``_merge``).
+    The articles of earlier runs are in segments on disk (``search.story_segments``), mapped:
+    a run reads the pages of the band keys and ids it looks up. The run's own articles are in
+    memory: their band keys in a few sorted runs, and those of the articles assigned since the
+    last merge in a dictionary, made a run of their own every ``_PENDING`` (see ``_merge``).
+    ``write`` adds them to the segments as the commit's.
     """
 
     _PENDING = 1024
 
-    def __init__(
-        self, ids: list[str], signatures: np.ndarray, stories: np.ndarray, next_story: int
-    ) -> None:
-        count = len(ids)
-        self._ids = list(ids)
-        self._row = {article_id: row for row, article_id in enumerate(self._ids)}
-        self._signatures = np.array(signatures, dtype=np.uint16).reshape(count, PERMUTATIONS)
-        self._stories = np.array(stories, dtype=np.int64)
-        # A row of zeros is an article too short to compare (``signature`` gave None).
-        self._comparable: np.ndarray = np.asarray(self._signatures.any(axis=1))
-        self._alive = np.ones(count, dtype=bool)
-        self._count = count
+    def __init__(self, held: Sequence[Segment] = (), next_story: int = 1) -> None:
+        self._held = list(held)  # oldest first, their kills applied
         self._next = next_story
+        self._start_run()
+
+    def _start_run(self) -> None:
+        """No article of the run's own yet."""
+        self._kills: list[tuple[int, int]] = []  # (segment, row) of the held rows removed
+        # The run's own articles, by row.
+        self._ids = np.zeros(0, dtype=np.uint64)  # id keys (``search.seen.id_key``)
+        self._row: dict[int, int] = {}  # id key → row, for those alive
+        self._signatures = np.zeros((0, PERMUTATIONS), dtype=np.uint16)
+        self._stories = np.zeros(0, dtype=np.int64)
+        # A row of zeros is an article too short to compare (``signature`` gave None).
+        self._comparable = np.zeros(0, dtype=bool)
+        self._alive = np.zeros(0, dtype=bool)
+        self._count = 0
         # Sorted runs of band keys, largest (oldest) first, none empty.
-        self._runs: list[_Run] = []
+        self._runs: list[SortedKeys] = []
         # Band key → the first row holding it since the last merge, and the others (rare) in
         # _pending_more: a list a key would be a container for the garbage collector to scan,
         # twenty-one of them an article, which took half of the time of assigning a story.
         self._pending: dict[int, int] = {}
         self._pending_more: dict[int, list[int]] = {}
         self._pending_rows: list[int] = []
-        self._merge(np.flatnonzero(self._comparable), band_keys(self._signatures[self._comparable]))
         self.changed = False
 
     @classmethod
     def empty(cls) -> Stories:
-        return cls([], np.zeros((0, PERMUTATIONS), dtype=np.uint16), np.zeros(0), 1)
+        return cls()
 
     def _merge(self, rows: np.ndarray, keys: np.ndarray) -> None:
         """Add the band keys of ``rows`` as a new sorted run, merged into the last run while
@@ -258,32 +233,33 @@ class Stories:
         times in all and there are as many runs at most. Inserting every batch into one
         array instead copied the whole array each time, quadratic in the articles of a build
         (97 s of a million's, see docs/stories.md)."""
-        if not len(rows):
-            return
         order = np.argsort(keys.ravel(), kind="stable")
-        run_keys, run_rows = keys.ravel()[order], np.repeat(rows, BANDS)[order].astype(np.int32)
-        while self._runs and len(self._runs[-1].keys) <= len(run_keys):
-            # The order of a key's rows does not matter: ``_candidates`` sorts them.
-            before = self._runs.pop()
-            at = np.searchsorted(before.keys, run_keys, side="right")
-            run_keys = np.insert(before.keys, at, run_keys)
-            run_rows = np.insert(before.rows, at, run_rows)
-        self._runs.append(_Run(run_keys, run_rows))
+        rows = np.repeat(rows, BANDS)[order].astype(np.int32)
+        run = SortedKeys(keys.ravel()[order], rows)
+        while self._runs and len(self._runs[-1].keys) <= len(run.keys):
+            run = self._runs.pop().union(run)  # a key's rows in any order: they are sorted later
+        self._runs.append(run)
 
-    def _locate(self, keys: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        """For each run, where each of ``keys`` starts in it and whether it is there."""
-        return [run.locate(keys) for run in self._runs]
+    def _one_run(self) -> SortedKeys:
+        """The band keys of the run's own articles, in one sorted run."""
+        if self._pending_rows:
+            rows = np.array(self._pending_rows)
+            self._merge(rows, band_keys(self._signatures[rows]))
+            self._pending, self._pending_more, self._pending_rows = {}, {}, []
+        while len(self._runs) > 1:
+            last = self._runs.pop()
+            self._runs.append(self._runs.pop().union(last))
+        empty = np.zeros(0, dtype=np.uint32)
+        return self._runs[0] if self._runs else SortedKeys(empty, empty.astype(np.int32))
 
     def _candidates(
         self, keys: np.ndarray, located: list[tuple[np.ndarray, np.ndarray]]
     ) -> np.ndarray:
-        """The rows alive that share a band key with ``keys`` (one signature's), ``located``
-        in the runs (``_locate`` of them)."""
+        """The rows of the run's own articles alive that share a band key with ``keys`` (one
+        signature's), ``located`` in the runs."""
         found = []
-        for run, (first, there) in zip(self._runs, located, strict=True):
-            if there.any():
-                last = np.searchsorted(run.keys, keys[there], side="right")
-                found += [run.rows[a:b] for a, b in zip(first[there], last, strict=True)]
+        for run, at in zip(self._runs, located, strict=True):
+            found += run.rows_of(keys, at)
         for key in keys.tolist():
             if key in self._pending:
                 rows = [self._pending[key], *self._pending_more.get(key, ())]
@@ -296,7 +272,7 @@ class Stories:
     def _grow(self) -> None:
         size = max(1024, self._count * 3 // 2)
         self._signatures = np.resize(self._signatures, (size, PERMUTATIONS))
-        for name in ("_stories", "_comparable", "_alive"):
+        for name in ("_ids", "_stories", "_comparable", "_alive"):
             setattr(self, name, np.resize(getattr(self, name), size))
 
     def assign(self, article_id: str, values: np.ndarray | None) -> int:
@@ -350,80 +326,161 @@ class Stories:
         first: int,
     ) -> list[int]:
         """``assign_all`` of articles whose rows start at ``first``, with no merge among them."""
-        located = self._locate(keys)
+        located = [run.locate(keys) for run in self._runs]
+        located_held = [segment.keys.locate(keys) for segment in self._held]
         held = np.zeros(len(articles), dtype=bool)
-        for _, there in located:
+        for _, there in located + located_held:
             held |= there.any(axis=1)
         held &= comparable
         stories = []
         pending = self._pending
         for n, (article_id, values) in enumerate(articles):
             row = first + n
-            self.remove(article_id)
+            key = id_key(article_id)
+            self._forget(key)
             story = 0
             if values is not None:
                 row_keys = keys[n].tolist()
                 if held[n] or any(key in pending for key in row_keys):
-                    at = [(starts[n], there[n]) for starts, there in located]
-                    story = self._best_story(keys[n], signatures[n], at)
-                for key in row_keys:
-                    if pending.setdefault(key, row) != row:
-                        self._pending_more.setdefault(key, []).append(row)
+                    story = self._best_story(
+                        keys[n],
+                        signatures[n],
+                        [(starts[n], there[n]) for starts, there in located],
+                        [(starts[n], there[n]) for starts, there in located_held],
+                    )
+                for band in row_keys:
+                    if pending.setdefault(band, row) != row:
+                        self._pending_more.setdefault(band, []).append(row)
                 self._pending_rows.append(row)
             if not story:
                 story, self._next = self._next, self._next + 1
             self._stories[row] = story
             self._alive[row] = True
-            self._ids.append(article_id)
-            self._row[article_id] = row
+            self._ids[row] = key
+            self._row[key] = row
             self._count += 1
             stories.append(story)
         return stories
 
     def _best_story(
-        self, keys: np.ndarray, values: np.ndarray, located: list[tuple[np.ndarray, np.ndarray]]
+        self,
+        keys: np.ndarray,
+        values: np.ndarray,
+        located: list[tuple[np.ndarray, np.ndarray]],
+        located_held: list[tuple[np.ndarray, np.ndarray]],
     ) -> int:
-        """The story of the most similar candidate that passes the threshold, or 0."""
+        """The story of the most similar candidate that passes the threshold, or 0: the
+        earliest assigned among equals (segments are oldest first, their rows in order)."""
+        best, story = THRESHOLD * PERMUTATIONS - 1, 0
+        for segment, at in zip(self._held, located_held, strict=True):
+            rows = segment.candidates(keys, at)
+            if len(rows):
+                similar = np.count_nonzero(segment.signatures[rows] == values, axis=1)
+                top = int(np.argmax(similar))
+                if similar[top] > best:
+                    best, story = similar[top], int(segment.stories[rows[top]])
         rows = self._candidates(keys, located)
-        if not len(rows):
-            return 0
-        similar = np.count_nonzero(self._signatures[rows] == values, axis=1)
-        best = int(np.argmax(similar))  # rows are sorted: the earliest among equals
-        return int(self._stories[rows[best]]) if similar[best] >= THRESHOLD * PERMUTATIONS else 0
+        if len(rows):
+            similar = np.count_nonzero(self._signatures[rows] == values, axis=1)
+            top = int(np.argmax(similar))
+            if similar[top] > best:
+                story = int(self._stories[rows[top]])
+        return story
 
     def remove(self, article_id: str) -> None:
         """Forget an article (deleted, or about to be assigned again)."""
-        row = self._row.pop(article_id, None)
+        self._forget(id_key(article_id))
+
+    def _forget(self, key: int) -> None:
+        row = self._row.pop(key, None)
         if row is not None:
             self._alive[row] = False
             self.changed = True
+            return
+        for segment in reversed(self._held):
+            row = segment.find(key)
+            if row is not None:
+                segment.alive[row] = False
+                self._kills.append((segment.number, row))
+                self.changed = True
+                return
 
-    def save(self, file: IO[bytes]) -> None:
-        """Write the signatures and stories of the articles held (an uncompressed npz)."""
-        rows = np.flatnonzero(self._alive[: self._count])
-        np.savez(
-            file,
-            ids=np.array([self._ids[row] for row in rows], dtype=str),
-            signatures=self._signatures[rows],
-            stories=self._stories[rows],
-            next_story=np.array([self._next], dtype=np.int64),
-            version=np.array([VERSION], dtype=np.int64),
+    def held(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The id keys, signatures and stories of the articles of earlier runs, in the order
+        they were assigned (for benchmarks and checks: it reads every segment whole)."""
+        alive = [segment.alive for segment in self._held]
+        return (
+            np.concatenate([s.row_ids()[a] for s, a in zip(self._held, alive, strict=True)]),
+            np.concatenate([s.signatures[a] for s, a in zip(self._held, alive, strict=True)]),
+            np.concatenate([s.stories[a] for s, a in zip(self._held, alive, strict=True)]),
         )
+
+    def _own(self, number: int) -> Segment:
+        """The run's own articles and kills as a segment numbered ``number``."""
+        rows = slice(0, self._count)
+        keys = self._one_run()
+        part = segments.made(
+            number,
+            self._ids[rows],
+            self._signatures[rows],
+            self._stories[rows],
+            keys.keys,
+            keys.rows,
+            np.array(self._kills, dtype=np.int64),
+        )
+        part.alive = self._alive[rows].copy()
+        return part
+
+    def write(self, generation: Path, commit: int) -> None:
+        """Write the stories under ``commit``, in its ``prepare`` (``search.generation``): the
+        run's articles and removals as a segment, merged with the newest segments
+        (``story_segments.merge_from``). They are then held as the segments written."""
+        own = self._own(commit)
+        start = segments.merge_from(self._held, int(own.alive.sum()))
+        kept = self._held[:start]
+        outside = {segment.number for segment in kept}
+        written = segments.merged(commit, [*self._held[start:], own], outside)
+        side = Generation(generation)
+        if len(written.stories) or len(written.kills):
+            side.write(STORY_SEGMENTS, commit, lambda out: segments.write(written, out, VERSION))
+            # Held mapped from the file from now on, as the next run holds it.
+            kept.append(segments.read(commit, side.file(STORY_SEGMENTS, commit), VERSION))
+        numbers = [segment.number for segment in kept]
+        side.write(STORIES, commit, segments.manifest(self._next, numbers, VERSION))
+        self._held = kept
+        self._start_run()
 
     @classmethod
     def read(cls, generation: Path) -> Stories:
         """The stories as of the generation's last commit (none yet in a new generation)."""
-        stories = Generation(generation).read(STORIES, cls.load)
-        return cls.empty() if stories is None else stories
-
-    def write(self, generation: Path, commit: int) -> None:
-        """Write the stories under ``commit``, in its ``prepare`` (``search.generation``)."""
-        Generation(generation).write(STORIES, commit, self.save)
+        side = Generation(generation)
+        found = side.read(STORIES, cls.load)
+        if found is None:
+            found = side.read(WHOLE_STORIES, cls._read_whole)
+        return cls.empty() if found is None else found
 
     @classmethod
-    def load(cls, path: Path) -> Stories:
+    def load(cls, manifest: Path) -> Stories:
+        """The stories a manifest (``stories.<commit>.json``) names, from the segments beside it."""
+        next_story, held = segments.read_manifest(manifest, VERSION)
+        return cls(held, next_story)
+
+    @classmethod
+    def _read_whole(cls, path: Path) -> Stories:
+        """The one stories file of an older Bahth, every article's: held as a segment that
+        the next commit rewrites as a file."""
         with np.load(path, allow_pickle=False) as data:
             if "version" not in data or int(data["version"][0]) != VERSION:
                 raise IndexIncompatible(f"{path} holds stories of another version of Bahth")
-            ids = [str(i) for i in data["ids"]]
-            return cls(ids, data["signatures"], data["stories"], int(data["next_story"][0]))
+            signatures = data["signatures"]
+            comparable = np.flatnonzero(signatures.any(axis=1))
+            whole = segments.made(
+                -1,
+                np.array([id_key(str(i)) for i in data["ids"]], dtype=np.uint64),
+                signatures,
+                data["stories"],
+                band_keys(signatures[comparable]).ravel(),
+                np.repeat(comparable, BANDS),
+                np.zeros((0, 2), dtype=np.int64),
+            )
+            return cls([whole], int(data["next_story"][0]))

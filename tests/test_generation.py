@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from search import Article, Indexer, layout
-from search.generation import METADATA, STORIES, VOCABULARY, Generation, SideFile
+from search.generation import METADATA, STORIES, STORY_SEGMENTS, VOCABULARY, Generation, SideFile
 from search.run import after_commit, prepare_commit
+from search.seen import id_key
 from search.spelling import Vocabulary
 from search.stories import Stories
 
@@ -59,12 +60,13 @@ def names(generation: Generation, kind: SideFile) -> list[str]:
     return sorted(p.name for p in generation.path.iterdir() if kind.pattern.match(p.name))
 
 
-def story_ids(generation: Generation) -> set[str]:
-    """The ids in the stories file in force, as saved."""
-    path = generation.in_force(STORIES)
-    assert path is not None
-    with np.load(path, allow_pickle=False) as data:
-        return {str(i) for i in data["ids"]}
+def story_ids(generation: Generation) -> set[int]:
+    """The id keys of the articles the stories in force hold."""
+    return set(Stories.read(generation.path).held()[0].tolist())
+
+
+def keys(*ids: str) -> set[int]:
+    return {id_key(i) for i in ids}
 
 
 def test_the_file_in_force_is_the_highest_numbered_at_most_the_last_commit(
@@ -98,7 +100,7 @@ def test_every_kind_is_in_force_after_a_run_and_nothing_else_is_left(tmp_path: P
     assert names(generation, VOCABULARY) == [VOCABULARY.name(last)]
     vocabulary = Vocabulary.read(generation.path)
     assert vocabulary is not None and vocabulary.get("القاهره") == 3  # normalized: ة → ه
-    assert story_ids(generation) == {"a-0", "a-1", "a-2"}
+    assert story_ids(generation) == keys("a-0", "a-1", "a-2")
 
 
 def test_a_side_file_written_by_a_commit_whose_prepare_raises_is_not_in_force(
@@ -129,7 +131,7 @@ def test_a_side_file_written_by_a_commit_whose_prepare_raises_is_not_in_force(
     after_commit(generation.path)
     assert layout.read_meta(generation.path)["run"] == "next"
     assert generation.in_force(STORIES) == generation.file(STORIES, meta["commit"])
-    assert story_ids(generation) == {"a-0", "a-1", "a-2"}
+    assert story_ids(generation) == keys("a-0", "a-1", "a-2")
     assert names(generation, STORIES) == [STORIES.name(meta["commit"])]
 
 
@@ -144,7 +146,7 @@ def test_superseded_files_are_removed_once_the_commit_is_visible(tmp_path: Path)
     # Visible, not yet cleaned: both commits' files are on disk, the new ones in force.
     assert names(generation, METADATA) == [METADATA.name(old), METADATA.name(new)]
     assert names(generation, STORIES) == [STORIES.name(old), STORIES.name(new)]
-    assert story_ids(generation) == {"a-1", "a-2", "a-20"}
+    assert story_ids(generation) == keys("a-1", "a-2", "a-20")
 
     after_commit(generation.path)
     last = generation.committed()
@@ -153,6 +155,50 @@ def test_superseded_files_are_removed_once_the_commit_is_visible(tmp_path: Path)
     assert names(generation, VOCABULARY) == [VOCABULARY.name(last)]
     vocabulary = Vocabulary.read(generation.path)
     assert vocabulary is not None and vocabulary.get("القاهره") == 4
+    # The second commit removed a-0, a third of the first commit's segment: the removed rows
+    # are dropped in a segment of its own that replaced the first's (compacted).
+    assert names(generation, STORY_SEGMENTS) == [STORY_SEGMENTS.name(new)]
+
+    # Two commits of one article each: the first adds a segment beside the larger one, the
+    # second merges it (no larger) into its own, and once visible, it is removed.
+    numbers = []
+    for n in (21, 22):
+        stories = Stories.read(generation.path)
+        commit(generation, prepare_commit(generation.path, {"run": n}, stories), n, stories)
+        numbers.append(layout.read_meta(generation.path)["commit"])
+        after_commit(generation.path)
+        assert names(generation, STORY_SEGMENTS) == [
+            STORY_SEGMENTS.name(new),
+            STORY_SEGMENTS.name(numbers[-1]),
+        ]
+    assert story_ids(generation) == keys("a-1", "a-2", "a-20", "a-21", "a-22")
+
+
+def test_the_stories_file_of_an_older_bahth_is_removed_once_segments_are_in_force(
+    tmp_path: Path,
+) -> None:
+    generation = built(tmp_path)
+    held = Stories.read(generation.path)
+    [manifest] = names(generation, STORIES)
+    whole = generation.path / manifest.replace(".json", ".npz")
+    np.savez(  # what Bahth wrote before segments, in place of the manifest and segment
+        whole,
+        ids=np.array(["a-0", "a-1", "a-2"]),
+        signatures=held.held()[1],
+        stories=np.array([1, 2, 3], dtype=np.int64),
+        next_story=np.array([4], dtype=np.int64),
+        version=np.array([1], dtype=np.int64),
+    )
+    for name in [manifest, *names(generation, STORY_SEGMENTS)]:
+        (generation.path / name).unlink()
+    assert story_ids(generation) == keys("a-0", "a-1", "a-2")
+    generation.remove_superseded()
+    assert whole.exists()  # still the one in force
+    stories = Stories.read(generation.path)
+    commit(generation, prepare_commit(generation.path, {"run": "next"}, stories), 7, stories)
+    after_commit(generation.path)
+    assert not whole.exists()
+    assert story_ids(generation) == keys("a-0", "a-1", "a-2", "a-7")
 
 
 def test_the_legacy_metadata_is_kept_until_a_numbered_file_is_in_force(tmp_path: Path) -> None:

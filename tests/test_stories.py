@@ -4,7 +4,6 @@ engines."""
 
 from __future__ import annotations
 
-import io
 import json
 import random
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 
 from search import Article, Indexer, Searcher, layout
 from search.cli import main
+from search.generation import STORIES
 from search.stories import (
     PERMUTATIONS,
     THRESHOLD,
@@ -26,6 +26,7 @@ from search.stories import (
     signature,
     similarity,
 )
+from search.story_segments import SortedKeys
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -155,10 +156,12 @@ def test_a_batch_gets_the_stories_one_by_one_would() -> None:
     assert len(set(expected)) < len(expected) - 300  # many copies joined stories
 
 
-def _reference(articles: list[tuple[str, np.ndarray | None]]) -> list[int]:
-    """The stories of ``articles`` by brute force: every earlier article alive that shares
-    any band key is a candidate, and the most similar one (the earliest among equals) gives
-    its story if it passes the threshold."""
+def _reference(steps: list[tuple[str, np.ndarray | None] | str]) -> list[int]:
+    """The stories of the articles of ``steps`` (an id and its signature; a bare id: that
+    article deleted) by brute force: every earlier article alive that shares any band key is
+    a candidate, and the most similar one (the earliest among equals) gives its story if it
+    passes the threshold."""
+    articles = [step for step in steps if not isinstance(step, str)]
     count = len(articles)
     values = np.array([_ZEROS if v is None else v for _, v in articles])
     keys = band_keys(values)
@@ -167,7 +170,12 @@ def _reference(articles: list[tuple[str, np.ndarray | None]]) -> list[int]:
     row_of: dict[str, int] = {}
     stories = np.zeros(count, dtype=np.int64)
     next_story = 1
-    for row, (article_id, value) in enumerate(articles):
+    row = 0
+    for step in steps:
+        if isinstance(step, str):
+            alive[row_of.pop(step)] = False
+            continue
+        article_id, value = step
         if article_id in row_of:
             alive[row_of[article_id]] = False
         story = 0
@@ -184,6 +192,7 @@ def _reference(articles: list[tuple[str, np.ndarray | None]]) -> list[int]:
         stories[row] = story
         alive[row] = True
         row_of[article_id] = row
+        row += 1
     return stories.tolist()
 
 
@@ -211,44 +220,81 @@ def _random_signatures(rng: np.random.Generator, count: int) -> list[np.ndarray 
     return made
 
 
-def test_the_runs_find_what_brute_force_finds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Across many merges of the pending keys into the sorted runs (every 16 articles here),
-    runs with and without a directory, a reload and articles indexed again: the stories and
-    the candidates of brute force."""
+def test_stories_written_over_many_commits_are_those_of_brute_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over commits of every size (segments written, merged, compacted and mapped again, the
+    run's pending keys merged into sorted runs every 16 articles, runs and segments with and
+    without a directory), articles indexed again and deleted: the stories and the candidates
+    of brute force."""
     monkeypatch.setattr(Stories, "_PENDING", 16)
-    monkeypatch.setattr("search.stories._Run.DIRECTORY_FROM", 2000)  # the larger runs have one
+    monkeypatch.setattr(SortedKeys, "DIRECTORY_FROM", 2000)  # the larger ones have one
     rng = np.random.default_rng(11)
     made = _random_signatures(rng, 1500)
     ids = [f"a{n}" for n in range(len(made))]
     ids[700:760] = [f"a{n}" for n in range(40, 100)]  # indexed again: the earlier rows go
-    articles = list(zip(ids, made, strict=True))
+    steps: list[tuple[str, np.ndarray | None] | str] = []
+    alive: list[str] = []
     stories = Stories.empty()
     got: list[int] = []
-    start = most_runs = 0
-    while start < 1000:
-        size = int(rng.integers(1, 100))
-        got += stories.assign_all(articles[start : start + size])
+    start = commit = most_held = 0
+    while start < len(made):
+        size = int(rng.choice([1, 1, 2, 5, 40, 300]))
+        batch = list(zip(ids[start : start + size], made[start : start + size], strict=True))
+        got += stories.assign_all(batch)
+        steps += batch
+        alive = [i for i in alive if i not in dict(batch)] + [i for i, _ in batch]
+        if rng.random() < 0.3:  # deletes, some of them of most of an early commit
+            for gone in rng.choice(alive, min(len(alive), int(rng.integers(1, 60))), False):
+                stories.remove(str(gone))
+                steps.append(str(gone))
+                alive.remove(str(gone))
+        commit += 1
+        stories.write(tmp_path, commit)
+        if rng.random() < 0.5:  # read again, as the next run does
+            stories = Stories.load(tmp_path / STORIES.name(commit))
+        most_held = max(most_held, len(stories._held))
         start += size
-        most_runs = max(most_runs, len(stories._runs))
-    assert most_runs > 3  # several runs of different sizes at once
-    saved = io.BytesIO()
-    stories.save(saved)
-    saved.seek(0)
-    loaded = Stories.load(saved)  # type: ignore[arg-type]
-    later = articles[start:]
-    got += loaded.assign_all(later[:250]) + loaded.assign_all(later[250:])
-    assert got == _reference(articles)
+    assert got == _reference(steps)
     assert len(set(got)) < len(got) - 200  # many copies joined stories
-    # The candidates themselves, for signatures held and new ones, pending and merged.
-    held = np.array(sorted(loaded._row.values()))
-    held = held[loaded._comparable[held]]
-    held_keys = band_keys(loaded._signatures[held])
-    probes = [s for s in made[::7] + _random_signatures(rng, 100) if s is not None]
-    for probe in probes:
-        keys = band_keys(probe[np.newaxis])
-        located = [(first[0], there[0]) for first, there in loaded._locate(keys)]
-        expected = held[np.isin(held_keys, keys).any(axis=1)]
-        assert loaded._candidates(keys[0], located).tolist() == expected.tolist()
+    assert 3 < most_held <= 2 * commit.bit_length()  # merged, a binary counter's many
+    # The candidates themselves, for signatures held and new ones.
+    by_id = dict(step for step in steps if not isinstance(step, str))
+    held = [by_id[i] for i in alive if by_id[i] is not None]
+    held_keys = band_keys(np.array(held))
+    for probe in [s for s in made[::7] + _random_signatures(rng, 100) if s is not None]:
+        keys = band_keys(probe[np.newaxis])[0]
+        found = [
+            segment.signatures[segment.candidates(keys, segment.keys.locate(keys))]
+            for segment in stories._held
+        ]
+        expected = np.array(held)[np.isin(held_keys, keys).any(axis=1)]
+        assert sorted(map(bytes, np.concatenate(found))) == sorted(map(bytes, expected))
+
+
+def test_the_stories_file_of_an_older_bahth_is_read_and_replaced(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    made = _random_signatures(rng, 400)
+    articles = [(f"a{n}", value) for n, value in enumerate(made)]
+    before = Stories.empty()
+    stories = before.assign_all(articles[:300])
+    rows = range(300)
+    whole = tmp_path / "stories.000003.npz"
+    np.savez(  # what Bahth wrote before segments: every article, one file
+        whole,
+        ids=np.array([articles[n][0] for n in rows], dtype=str),
+        signatures=np.array([_ZEROS if articles[n][1] is None else articles[n][1] for n in rows]),
+        stories=np.array(stories, dtype=np.int64),
+        next_story=np.array([max(stories) + 1], dtype=np.int64),
+        version=np.array([1], dtype=np.int64),
+    )
+    read = Stories._read_whole(whole)
+    read.remove("a7")
+    later = read.assign_all(articles[300:])
+    assert stories + later == _reference([*articles[:300], "a7", *articles[300:]])
+    read.write(tmp_path, 4)  # the older file's articles go into the commit's segment
+    again = Stories.load(tmp_path / STORIES.name(4))
+    assert [len(segment.stories) for segment in again._held] == [399]
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -419,7 +465,7 @@ def test_a_run_that_fails_at_its_commit_leaves_the_stories_as_they_were(
     with Searcher(index) as searcher:
         assert set(searcher.copies("wire")) == {"exact", "edited", "new-lead"}
     [generation] = [p for p in index.iterdir() if p.name.startswith("gen-")]
-    assert len(list(generation.glob("stories.*.npz"))) == 1  # the older ones are removed
+    assert len(list(generation.glob("stories.*.json"))) == 1  # the older ones are removed
 
 
 def test_a_huge_body_is_compared_by_its_first_words() -> None:

@@ -1,0 +1,309 @@
+"""The stories on disk: segments that each commit adds to, so that a run reads and writes what
+it changes, not every article's signature.
+
+A commit that changes the stories writes one segment, ``stories.<commit>.seg``, with the
+articles its run assigned (their id keys, signatures, story numbers and sorted band keys) and
+the rows of earlier segments it removed (deleted or replaced articles: ``kills``), and a
+manifest, ``stories.<commit>.json``, naming the segments in force and the next story number.
+Both are side files of the commit (``search.generation``). A segment file is mapped, not read:
+a run looks up the few band keys and ids it needs, and the pages it touches are all it reads.
+
+The newest segments are merged into the one a commit writes while they are no larger than
+what it writes (a binary counter: an article is rewritten about log₂ of the archive's size
+times in all, and there are as many segments at most), and from any segment whose removed
+rows are more than ``COMPACT_SHARE`` of it, so that deletions do not pile up. Merging always
+takes the newest segments, so a kill never names a row of a segment that a merge renumbered.
+
+A segment file: ``MAGIC``, the length of a JSON header, the header (each array's dtype, shape
+and offset), then the arrays, each 64-byte aligned.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from .errors import IndexDamaged, IndexIncompatible
+from .generation import STORY_SEGMENTS
+
+MAGIC = b"BAHTHSEG"
+_ALIGN = 64
+COMPACT_SHARE = 0.25
+
+_ARRAYS = ("ids", "id_rows", "signatures", "stories", "keys", "key_rows", "starts", "kills")
+
+
+class SortedKeys:
+    """Band keys sorted, with their rows. A large array of them has a directory too: where
+    the keys of each value of their top bits start, so that a search reads a few neighbouring
+    keys rather than a binary search's twenty-odd spread over the whole array (cache misses
+    in memory, page reads in a mapped file: at a million articles, half of the time of
+    assigning)."""
+
+    DIRECTORY_FROM = 1 << 18
+
+    def __init__(self, keys: np.ndarray, rows: np.ndarray, starts: np.ndarray | None = None):
+        self.keys, self.rows = keys, rows
+        self._starts = starts  # made on the first look-up: a run merged into another needs none
+
+    def union(self, other: SortedKeys) -> SortedKeys:
+        """These keys and ``other``'s, sorted: a merge, linear in both (``np.insert``)."""
+        at = np.searchsorted(self.keys, other.keys, side="right")
+        return SortedKeys(
+            np.insert(self.keys, at, other.keys), np.insert(self.rows, at, other.rows)
+        )
+
+    @classmethod
+    def directory(cls, keys: np.ndarray) -> np.ndarray:
+        """Where the keys of each value of their top bits start (empty: too few keys)."""
+        if len(keys) < cls.DIRECTORY_FROM:
+            return np.zeros(0, dtype=np.int64)
+        bits = min(24, len(keys).bit_length() - 4)  # 8 to 16 keys a value on average
+        counts = np.bincount(keys >> np.uint32(32 - bits), minlength=1 << bits)
+        return np.concatenate(([0], np.cumsum(counts)))
+
+    def locate(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of ``keys`` is or would be (``searchsorted``), and whether it is there."""
+        size = len(self.keys)
+        if not size:  # a segment of removals, or of articles too short to compare
+            return np.zeros(keys.shape, dtype=np.int64), np.zeros(keys.shape, dtype=bool)
+        if self._starts is None:
+            self._starts = self.directory(self.keys)
+        if not len(self._starts):
+            first = np.searchsorted(self.keys, keys)
+        else:  # the binary searches of every key at once, each within its top bits' range
+            top = keys >> np.uint32(33 - (len(self._starts) - 1).bit_length())
+            first, high = self._starts[top], self._starts[top + 1]
+            while (searching := first < high).any():
+                middle = (first + high) >> 1
+                below = self.keys[np.minimum(middle, size - 1)] < keys
+                first = np.where(searching & below, middle + 1, first)
+                high = np.where(searching & ~below, middle, high)
+        return first, (first < size) & (self.keys[np.minimum(first, size - 1)] == keys)
+
+    def rows_of(self, keys: np.ndarray, located: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+        """The rows of each of ``keys`` that is here, ``located`` by ``locate``."""
+        first, there = located
+        if not there.any():
+            return []
+        last = np.searchsorted(self.keys, keys[there], side="right")
+        return [self.rows[a:b] for a, b in zip(first[there], last, strict=True)]
+
+
+@dataclass
+class Segment:
+    """The stories of the articles one commit (or a merge) wrote: rows in the order they were
+    assigned. ``number`` is the commit's; ``path`` None: not a segment file (the run's own
+    articles, or the stories file of an older Bahth), always rewritten at the next commit."""
+
+    number: int
+    path: Path | None
+    ids: np.ndarray  # id keys (``search.seen.id_key``), sorted
+    id_rows: np.ndarray  # the row of each
+    signatures: np.ndarray  # (rows, PERMUTATIONS) uint16; zeros: too short to compare
+    stories: np.ndarray
+    keys: SortedKeys  # the band keys of the comparable rows
+    kills: np.ndarray  # (k, 2): (segment number, row) this commit removed from earlier ones
+    alive: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.alive = np.ones(len(self.stories), dtype=bool)
+
+    def find(self, key: int) -> int | None:
+        """The row of the article with this id key, if it is alive here."""
+        at = int(np.searchsorted(self.ids, np.uint64(key)))
+        if at < len(self.ids) and int(self.ids[at]) == key:
+            row = int(self.id_rows[at])
+            return row if self.alive[row] else None
+        return None
+
+    def candidates(self, keys: np.ndarray, located: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The rows alive that hold one of ``keys`` (``located`` in ``self.keys``), sorted."""
+        found = self.keys.rows_of(keys, located)
+        if not found:
+            return np.zeros(0, dtype=np.int32)
+        rows = np.unique(np.concatenate(found))
+        return rows[self.alive[rows]]
+
+    def row_ids(self) -> np.ndarray:
+        """The id key of each row."""
+        ids = np.empty(len(self.ids), dtype=np.uint64)
+        ids[self.id_rows] = self.ids
+        return ids
+
+
+def made(
+    number: int,
+    ids: np.ndarray,
+    signatures: np.ndarray,
+    stories: np.ndarray,
+    keys: np.ndarray,
+    key_rows: np.ndarray,
+    kills: np.ndarray,
+) -> Segment:
+    """A segment in memory from its rows (``ids`` in row order; ``keys`` in any order)."""
+    by_id = np.argsort(ids, kind="stable")
+    if len(keys) > 1 and (keys[1:] < keys[:-1]).any():
+        by_key = np.argsort(keys, kind="stable")  # sorted runs: timsort merges them
+        keys, key_rows = keys[by_key], key_rows[by_key]
+    return Segment(
+        number,
+        None,
+        ids[by_id],
+        by_id.astype(np.int32),
+        signatures,
+        stories,
+        SortedKeys(keys, key_rows.astype(np.int32, copy=False)),
+        kills.reshape(-1, 2).astype(np.int64),
+    )
+
+
+def merged(number: int, parts: Sequence[Segment], outside: set[int]) -> Segment:
+    """One segment of the rows alive in ``parts`` (oldest first), numbered ``number``; their
+    kills of segments in ``outside`` (those not merged) are kept, the others are done."""
+    ids, signatures, stories, keys, key_rows, kills = [], [], [], [], [], []
+    offset = 0
+    for part in parts:
+        if part.alive.all():  # kept whole: nothing copied but what the join copies
+            ids.append(part.row_ids())
+            signatures.append(part.signatures)
+            stories.append(part.stories)
+            keys.append(part.keys.keys)
+            key_rows.append(part.keys.rows + offset if offset else part.keys.rows)
+            count = len(part.alive)
+        else:
+            rows = np.flatnonzero(part.alive)
+            renumbered = np.full(len(part.alive), -1, dtype=np.int64)
+            renumbered[rows] = np.arange(offset, offset + len(rows))
+            ids.append(part.row_ids()[rows])
+            signatures.append(part.signatures[rows])
+            stories.append(part.stories[rows])
+            live = part.alive[part.keys.rows]
+            keys.append(part.keys.keys[live])
+            key_rows.append(renumbered[part.keys.rows[live]])
+            count = len(rows)
+        kills.append(part.kills[np.isin(part.kills[:, 0], list(outside))])
+        offset += count
+    return made(number, *map(_joined, (ids, signatures, stories, keys, key_rows, kills)))
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    # One part (a first build's commit) is not copied: a million articles' signatures alone
+    # take 128 MB.
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+
+def merge_from(held: Sequence[Segment], size: int) -> int:
+    """Where the segments merged into one of ``size`` rows start: the newest while no larger
+    than what is merged so far, those that are not files, and from any segment whose removed
+    rows are more than ``COMPACT_SHARE`` of it."""
+    start = len(held)
+    while start and (held[start - 1].path is None or len(held[start - 1].stories) <= size):
+        start -= 1
+        size += int(held[start].alive.sum())
+    for n, segment in enumerate(held[:start]):
+        if segment.path is None or (~segment.alive).sum() > COMPACT_SHARE * len(segment.alive):
+            return n
+    return start
+
+
+def write(segment: Segment, out: IO[bytes], version: int) -> None:
+    """Write ``segment`` as a segment file (``version``: of the signatures)."""
+    arrays: dict[str, np.ndarray] = {
+        "ids": segment.ids,
+        "id_rows": segment.id_rows,
+        "signatures": segment.signatures,
+        "stories": segment.stories.astype(np.int64),
+        "keys": segment.keys.keys,
+        "key_rows": segment.keys.rows,
+        "starts": SortedKeys.directory(segment.keys.keys),
+        "kills": segment.kills,
+    }
+    layout, offset = {}, 0
+    for name, array in arrays.items():
+        layout[name] = [array.dtype.str, list(array.shape), offset]
+        offset += -(-array.nbytes // _ALIGN) * _ALIGN
+    header = json.dumps({"version": version, "arrays": layout}).encode()
+    start = -(-(len(MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
+    out.write(MAGIC + len(header).to_bytes(8, "little") + header)
+    out.write(b"\0" * (start - len(MAGIC) - 8 - len(header)))
+    for array in arrays.values():
+        data = np.ascontiguousarray(array).tobytes()
+        out.write(data + b"\0" * (-len(data) % _ALIGN))
+
+
+def read(number: int, path: Path, version: int) -> Segment:
+    """The segment file of commit ``number``, mapped."""
+    with open(path, "rb") as file:
+        try:
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file
+            mapped = None
+    try:
+        if mapped is None or mapped[: len(MAGIC)] != MAGIC:
+            raise ValueError("not a stories segment")
+        size = int.from_bytes(mapped[len(MAGIC) : len(MAGIC) + 8], "little")
+        header: dict[str, Any] = json.loads(mapped[len(MAGIC) + 8 : len(MAGIC) + 8 + size])
+        if header.get("version") != version:
+            raise IndexIncompatible(f"{path} holds stories of another version of Bahth")
+        start = -(-(len(MAGIC) + 8 + size) // _ALIGN) * _ALIGN
+        arrays = _arrays(mapped, start, header["arrays"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise IndexDamaged(f"The stories file {path} is damaged ({error}).") from error
+    return Segment(
+        number,
+        path,
+        arrays["ids"],
+        arrays["id_rows"],
+        arrays["signatures"],
+        arrays["stories"],
+        SortedKeys(arrays["keys"], arrays["key_rows"], arrays["starts"]),
+        arrays["kills"],
+    )
+
+
+def _arrays(mapped: mmap.mmap, start: int, layout: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    arrays = {}
+    for name in _ARRAYS:
+        dtype, shape, offset = layout[name]
+        count = int(np.prod(shape, dtype=np.int64))
+        array = np.frombuffer(mapped, dtype=np.dtype(dtype), count=count, offset=start + offset)
+        arrays[name] = array.reshape(shape)
+    return arrays
+
+
+def manifest(next_story: int, segments: Sequence[int], version: int) -> str:
+    """The text of a manifest: the segments in force (oldest first) and the next story."""
+    return json.dumps({"version": version, "next_story": next_story, "segments": list(segments)})
+
+
+def read_manifest(path: Path, version: int) -> tuple[int, list[Segment]]:
+    """The next story number and the segments a manifest names, their kills applied."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+        if found.get("version") != version:
+            raise IndexIncompatible(f"{path} holds stories of another version of Bahth")
+        next_story, numbers = int(found["next_story"]), [int(n) for n in found["segments"]]
+    except (ValueError, KeyError, TypeError) as error:
+        raise IndexDamaged(f"The stories file {path} is damaged ({error}).") from error
+    try:
+        held = [read(n, path.with_name(STORY_SEGMENTS.name(n)), version) for n in numbers]
+    except FileNotFoundError as error:  # not a commit landing: a writer holds the lock
+        raise IndexDamaged(f"A stories file {path} names is missing ({error}).") from error
+    apply_kills(held)
+    return next_story, held
+
+
+def apply_kills(held: Sequence[Segment]) -> None:
+    """Mark the rows each segment's kills name as removed in the segments they name."""
+    by_number = {segment.number: segment for segment in held}
+    for segment in held:
+        for number, row in segment.kills.tolist():
+            if number in by_number:  # else merged away since, its row with it
+                by_number[number].alive[row] = False
