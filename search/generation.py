@@ -8,6 +8,7 @@
       stories.000007.json     the stories as of commit 7: the segments in force (``search.stories``)
       stories.000007.seg      the stories commit 7 added (``search.story_segments``)
       spelling.000007.marisa  the vocabulary of commit 7 (``search.spelling``)
+      spelling.000009.changes the words whose counts changed since it, as of commit 9
       variants.000007.tsv     the spelling variants of names (``search.spelling.variants``)
 
 The engine's commit (whoosh renames its table of contents into place, tantivy its meta.json)
@@ -62,7 +63,8 @@ class SideFile:
         # Files in force are those the JSON file of this kind in force lists by number (its
         # "segments"), not the highest numbered.
         self.listed_in = listed_in
-        # An older format of what that kind holds: out of force once a file of it is in force.
+        # Out of force once a file of that kind numbered higher is in force (an older format
+        # of what it holds; changes over a vocabulary counted again since).
         self.replaced_by = replaced_by
         self.pattern = re.compile(rf"^{re.escape(stem)}\.(\d+)\.{re.escape(suffix)}$")
 
@@ -77,9 +79,20 @@ STORIES = SideFile("stories", "json")
 STORY_SEGMENTS = SideFile("stories", "seg", listed_in=STORIES)
 WHOLE_STORIES = SideFile("stories", "npz", replaced_by=STORIES)  # every article's, before segments
 VOCABULARY = SideFile("spelling", "marisa")
+# The words whose counts changed since the vocabulary in force (``search.spelling.vocabulary``).
+VOCABULARY_CHANGES = SideFile("spelling", "changes", replaced_by=VOCABULARY)
 VARIANTS = SideFile("variants", "tsv")
 FAMILIES = SideFile("families", "tsv")
-SIDE_FILES = (METADATA, STORIES, STORY_SEGMENTS, WHOLE_STORIES, VOCABULARY, VARIANTS, FAMILIES)
+SIDE_FILES = (
+    METADATA,
+    STORIES,
+    STORY_SEGMENTS,
+    WHOLE_STORIES,
+    VOCABULARY,
+    VOCABULARY_CHANGES,
+    VARIANTS,
+    FAMILIES,
+)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -232,7 +245,12 @@ class Generation:
                 return {self.file(kind, int(number)) for number in numbers}
             except (ValueError, KeyError, TypeError):  # damaged: reading it says so; keep all
                 return {path for _, path in self._numbered(kind)}
-        if kind.replaced_by is not None and self.in_force(kind.replaced_by, commit) is not None:
-            return set()
-        keep = self.in_force(kind, commit)
-        return set() if keep is None else {keep}
+        number = self._highest(kind, commit)
+        if number is None:
+            legacy = self.in_force(kind, commit)  # the unnumbered file, if any
+            return set() if legacy is None else {legacy}
+        if kind.replaced_by is not None:
+            newer = self._highest(kind.replaced_by, commit)
+            if newer is not None and newer > number:
+                return set()
+        return {self.file(kind, number)}

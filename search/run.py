@@ -242,13 +242,16 @@ class Run:
                 self.report.deleted += self.writer.delete(article_id)
                 self.stories.remove(article_id)
         self._close_searcher()
+        since = Generation(self.generation).committed()
         if self._writer is None:
             # Nothing changed in the engine: replacing the last commit's metadata (one rename)
             # is the run's atomic step.
             layout.write_meta(self.generation, meta)
+            touched: set[str] | None = set()
         else:
             self._writer.commit(prepare_commit(self.generation, meta, self._stories))
-        after_commit(self.generation)
+            touched = self._writer.touched()
+        after_commit(self.generation, touched, since)
 
     def _meta(self, dumps: list[str]) -> dict[str, Any]:
         """The metadata the run commits with its changes."""
@@ -291,6 +294,9 @@ class _NoWriter:
     def delete(self, article_id: str) -> int:
         return 1
 
+    def touched(self) -> set[str] | None:
+        return set()
+
     def failures(self) -> list[Failure]:
         return []
 
@@ -318,11 +324,14 @@ def prepare_commit(
     return prepare
 
 
-def after_commit(generation: Path) -> None:
+def after_commit(
+    generation: Path, touched: set[str] | None = None, since: int | None = None
+) -> None:
     """Once a commit is visible: the vocabulary, the spelling variants and the word families
     of what it committed, then no side file that is not in force (the caller holds the write
-    lock)."""
-    vocabulary.refresh(generation)
+    lock). ``touched``: the words of the articles the commit added (``EngineWriter.touched``;
+    None: unknown) and ``since``: the commit before it, for the vocabulary's changes."""
+    vocabulary.refresh(generation, touched, since)
     variants.refresh(generation)
     families.refresh(generation)
     Generation(generation).remove_superseded()
@@ -334,6 +343,7 @@ def delete_articles(
     """Delete articles by id in one commit; returns how many were in the index. Each id that
     was not is passed to ``on_missing``. The caller holds the write lock."""
     meta = {**layout.read_meta(generation), "updated": layout.now()}
+    since = Generation(generation).committed()
     stories = Stories.read(generation)
     writer = engine_of(generation).open_writer(location_of(generation), 1, stories)
     try:
@@ -348,7 +358,7 @@ def delete_articles(
     except BaseException:
         writer.cancel()
         raise
-    after_commit(generation)
+    after_commit(generation, set(), since)  # no word added
     return deleted
 
 

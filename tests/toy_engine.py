@@ -125,6 +125,9 @@ class ToyWriter:
         self._docs = [d for d in self._docs if d.id != article_id]
         return before - len(self._docs)
 
+    def touched(self) -> set[str] | None:
+        return self._feeder.words()
+
     def failures(self) -> list[Failure]:
         return self._feeder.failures()
 

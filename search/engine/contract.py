@@ -40,6 +40,10 @@ STORY = "story"
 FIELDS = STEMMED_FIELDS + EXACT_FIELDS + KEYWORD_FIELDS + (STORY,)
 
 KEYWORD_SEPARATOR = " ، "
+TOUCHED_MOST = 100_000
+"""A writer that has seen more words than this says None (``EngineWriter.touched``): looking
+each up takes about as long as counting every word, and a first build's would take its
+memory."""
 """Joins an article's keywords into one indexed and stored text."""
 
 
@@ -409,6 +413,11 @@ class EngineWriter(Protocol):
         number above every earlier commit's and at most this commit's (``committed``):
         what it writes under that number becomes part of the commit. If it raises, or the
         process dies before the commit is visible, nothing is committed."""
+
+    def touched(self) -> set[str] | None:
+        """The words of the exact fields of the articles added so far, for the vocabulary's
+        changes (``search.spelling.vocabulary``); None when the writer does not keep them, or
+        past ``TOUCHED_MOST`` of them: then every word of the index is counted again."""
 
     def failures(self) -> list[Failure]:
         """The articles added so far that the engine could not take, each reported once:

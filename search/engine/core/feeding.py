@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ...article import Article
-from ..contract import Failure, failure
+from ..contract import EXACT_FIELDS, TOUCHED_MOST, Failure, failure
 from .documents import Prepared, Unprepared, prepare_all
 from .pool import AnalysisPool
 
@@ -48,6 +48,7 @@ class Feeder(Generic[D]):
         self._batch: list[tuple[Article, str]] = []
         self._submitted: deque[list[tuple[Article, str]]] = deque()
         self._failures: list[Failure] = []
+        self._words: set[str] | None = set()
 
     def add(self, article: Article, content_hash: str) -> None:
         """Prepare and store ``article``, now or with its batch."""
@@ -70,6 +71,11 @@ class Feeder(Generic[D]):
         self.drain()
         found, self._failures = self._failures, []
         return found
+
+    def words(self) -> set[str] | None:
+        """The words of the exact fields of the articles stored so far, None past
+        ``TOUCHED_MOST`` (``EngineWriter.touched``)."""
+        return self._words
 
     def close(self) -> None:
         """End the analysis processes; what they still held is dropped."""
@@ -113,3 +119,9 @@ class Feeder(Generic[D]):
                 self._failures.append(failure(article, content_hash, "could not be stored", error))
                 continue
             self._put(document)
+            if self._words is not None:
+                for name, text in made.texts:
+                    if name in EXACT_FIELDS:
+                        self._words.update(text.split())
+                if len(self._words) > TOUCHED_MOST:
+                    self._words = None

@@ -227,6 +227,9 @@ class TantivyWriter:
         self._deleted.add(article_id)
         return 1
 
+    def touched(self) -> set[str] | None:
+        return self._feeder.words()
+
     def failures(self) -> list[Failure]:
         """The articles left out since the last call, once every article added is analysed."""
         return self._feeder.failures()

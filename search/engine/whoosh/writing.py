@@ -330,6 +330,10 @@ class IndexWriter:
         self.delete(article.id)
         self._replacing[article.id] = content_hash if self._add(article, content_hash) else None
 
+    def touched(self) -> set[str] | None:
+        # whoosh analyzes titles and keywords in its own processes: every word is counted.
+        return None
+
     def failures(self) -> list[Failure]:
         """The articles left out since the last call, once every article added is analysed."""
         self._settle()

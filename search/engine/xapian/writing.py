@@ -193,6 +193,9 @@ class XapianWriter:
         self._deleted.add(article_id)
         return 1
 
+    def touched(self) -> set[str] | None:
+        return self._feeder.words()
+
     def failures(self) -> list[Failure]:
         return self._feeder.failures()
 
