@@ -234,8 +234,9 @@ def write(segment: Segment, out: IO[bytes], version: int) -> None:
     out.write(MAGIC + len(header).to_bytes(8, "little") + header)
     out.write(b"\0" * (start - len(MAGIC) - 8 - len(header)))
     for array in arrays.values():
-        data = np.ascontiguousarray(array).tobytes()
-        out.write(data + b"\0" * (-len(data) % _ALIGN))
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)  # no copy made
+        out.write(data.data)
+        out.write(b"\0" * (-len(data) % _ALIGN))
 
 
 def read(number: int, path: Path, version: int) -> Segment:
