@@ -101,6 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_results": ("لا نتائج لـ «<bdi>{query}</bdi>».", "No results for «<bdi>{query}</bdi>»."),
     "results_count": ("النتائج: <strong>{count}</strong>", "Results: <strong>{count}</strong>"),
     "in_stories": ("(في <strong>{count}</strong> قصة)", "(in <strong>{count}</strong> stories)"),
+    "in_stories_about": (
+        "(في نحو <strong>{count}</strong> قصة)",
+        "(in about <strong>{count}</strong> stories)",
+    ),
     "all_words_count": (
         "فيها كل الكلمات: <strong>{count}</strong>",
         "With all the words: <strong>{count}</strong>",

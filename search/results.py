@@ -59,6 +59,13 @@ class Hit:
         return found
 
 
+def estimated_stories(count: int | None) -> bool:
+    """Whether a story count of a search may be an estimate (``Results.stories_estimated``)."""
+    from .engine.contract import STORIES_EXACT_TO  # the engines', not loaded by a result
+
+    return count is not None and count > STORIES_EXACT_TO
+
+
 @dataclass(frozen=True, slots=True)
 class Results:
     """One page of hits. ``total`` counts every matching article (full and partial matches),
@@ -101,6 +108,13 @@ class Results:
     def __len__(self) -> int:
         return len(self.hits)
 
+    @property
+    def stories_estimated(self) -> bool:
+        """Whether ``stories`` may be an estimate, within a few percent: counts of more than
+        20,000 stories (``search.engine.contract.STORIES_EXACT_TO``) may be, which no page
+        reaches (``search.options.MAX_DEPTH``)."""
+        return estimated_stories(self.stories)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``bahth search --json``: everything the text output shows
         (the counts, the page and its size, words not in the index, ignored stopwords, the
@@ -118,6 +132,7 @@ class Results:
             "stopwords": list(self.stopwords),
             "stories": self.stories,
             "stories_all_words": self.stories_all_words,
+            "stories_estimated": self.stories_estimated,
             "facets": None
             if self.facets is None
             else {

@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from search import Article, Indexer, Searcher, layout
 from search.cli import main
 from search.generation import STORIES
+from search.render.common import counts, stories_count
+from search.render.page import totals_html
 from search.stories import (
     PERMUTATIONS,
     THRESHOLD,
@@ -320,6 +322,27 @@ def test_stories_are_counted_alike_in_one_pass_and_in_ranges(
         monkeypatch.setattr("search.engine.tantivy.reading._STORY_RANGE", 4)
     walked = [searcher.search(text, limit=1, collapse=True).stories for text in queries]
     assert counted == walked and all(n and n > 4 for n in counted), counted
+
+
+def test_many_stories_are_estimated_in_one_pass_and_said_to_be(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the stories that must be exact, tantivy estimates (one pass, HyperLogLog: exact
+    on so few); every engine's count line says "about" past that many stories."""
+    queries = ["وزارة", "الصحة", "وزارة OR الصحة"]
+    exact = [searcher.search(text, limit=1, collapse=True).stories for text in queries]
+    if searcher.stats().engine == "tantivy":
+        monkeypatch.setattr("search.engine.tantivy.reading._STORY_RANGE", 4)
+        monkeypatch.setattr("search.engine.tantivy.reading._ESTIMATED_FROM", 5)
+    assert [searcher.search(text, limit=1, collapse=True).stories for text in queries] == exact
+    monkeypatch.setattr("search.engine.contract.STORIES_EXACT_TO", 5)
+    results = searcher.search("وزارة", limit=1, collapse=True)
+    assert results.stories_estimated and results.to_dict()["stories_estimated"]
+    assert f"(about {results.stories:,} stories)" in counts(results)
+    assert "نحو" in totals_html(results, "ar")
+    monkeypatch.undo()
+    assert stories_count(48_928) == " (about 48,900 stories)"
+    assert stories_count(20_000) == " (20,000 stories)"
 
 
 def test_collapse_gives_one_hit_per_story_with_its_copies(searcher: Searcher) -> None:

@@ -298,7 +298,9 @@ class ToyReader:
             dict(Counter(d.day for d in docs if d.day)),
         )
 
-    def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
+    def story_count(
+        self, query: q.Query, filter_: q.Filter | None, *, estimate: bool = False
+    ) -> int:
         return len({self._docs[r].story for r in self._matches(query, filter_)})
 
     def stories(self, refs: Sequence[Ref]) -> list[int]:

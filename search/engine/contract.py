@@ -40,6 +40,10 @@ STORY = "story"
 FIELDS = STEMMED_FIELDS + EXACT_FIELDS + KEYWORD_FIELDS + (STORY,)
 
 KEYWORD_SEPARATOR = " ، "
+STORIES_EXACT_TO = 20_000
+"""Story counts up to this are exact; beyond, ``story_count(estimate=True)`` may estimate. Twice
+the deepest hit a page reaches (``search.options.MAX_DEPTH``): the pages of a collapsed search
+never depend on an estimate."""
 TOUCHED_MOST = 100_000
 """A writer that has seen more words than this says None (``EngineWriter.touched``): looking
 each up takes about as long as counting every word, and a first build's would take its
@@ -358,8 +362,11 @@ class EngineReader(Protocol):
     def facets(self, query: Query, filter_: Filter | None) -> FacetCounts:
         """The counts of the articles that match and pass ``filter_``; exact."""
 
-    def story_count(self, query: Query, filter_: Filter | None) -> int:
-        """How many distinct stories the articles that match and pass ``filter_`` belong to."""
+    def story_count(self, query: Query, filter_: Filter | None, *, estimate: bool = False) -> int:
+        """How many distinct stories the articles that match and pass ``filter_`` belong to.
+        With ``estimate``, a count above ``STORIES_EXACT_TO`` may be an estimate, within a few
+        percent (what the count line of a collapsed search shows: an exact count of a million
+        articles' stories takes a pass over the matches per 50,000 stories on tantivy)."""
 
     def stories(self, refs: Sequence[Ref]) -> list[int]:
         """The story number of each hit, in order: one call for a page (an engine across a

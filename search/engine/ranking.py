@@ -147,11 +147,14 @@ def story_totals(
     total: int,
     total_all: int,
 ) -> tuple[int, int]:
-    """Distinct stories among the articles ``total`` and ``total_all`` count."""
-    full = reader.story_count(compiled.query, filter_) if total_all else 0
+    """Distinct stories among the articles ``total`` and ``total_all`` count; above
+    ``STORIES_EXACT_TO``, perhaps estimates (``EngineReader.story_count``), the first never
+    below the second."""
+    full = reader.story_count(compiled.query, filter_, estimate=True) if total_all else 0
     if total == total_all:
         return full, full
-    return reader.story_count(any_of(compiled.clauses, compiled.exclude), filter_), full
+    any_words = any_of(compiled.clauses, compiled.exclude)
+    return max(full, reader.story_count(any_words, filter_, estimate=True)), full
 
 
 def rank_stories(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ..ingest.hijri import format_hijri
 from ..options import MAX_DEPTH
-from ..results import Hit, Results, Span
+from ..results import Hit, Results, Span, estimated_stories
 
 Marker = Callable[[str], str]
 
@@ -65,11 +65,24 @@ def meta_line(hit: Hit, hijri: bool = False) -> str:
     return " · ".join(parts)
 
 
-def stories_count(count: int | None) -> str:
-    """ " (2 stories)" after a count of articles, when they were collapsed into stories."""
+def stories_count(count: int | None, estimated: bool = False) -> str:
+    """ " (2 stories)" after a count of articles, when they were collapsed into stories;
+    " (about 48,900 stories)" when the count may be an estimate (or is made of one)."""
     if count is None:
         return ""
+    if estimated or estimated_stories(count):
+        return f" (about {rounded(count):,} stories)"
     return f" ({count:,} {'story' if count == 1 else 'stories'})"
+
+
+def rounded(count: int) -> int:
+    """An estimated count to three significant digits, as precise as it is.
+
+    >>> rounded(48_928), rounded(123_456)
+    (48900, 123000)
+    """
+    places = max(0, len(str(count)) - 3)
+    return round(count, -places)
 
 
 def counts(results: Results) -> str:
@@ -87,7 +100,8 @@ def counts(results: Results) -> str:
     return (
         f"{full:,} {'article' if full == 1 else 'articles'} with all words"
         f"{stories_count(results.stories_all_words)}, "
-        f"{total - full:,} more with some of them{stories_count(more)}"
+        f"{total - full:,} more with some of them"
+        f"{stories_count(more, results.stories_estimated)}"
     )
 
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..messages import DEFAULT, DIRECTIONS, message
-from ..results import Hit, Results, Span
+from ..results import Hit, Results, Span, estimated_stories
 from ..terminal import BIDI_CONTROLS, neutral
-from .common import apply_marks, hijri_date, last_page
+from .common import apply_marks, hijri_date, last_page, rounded
 
 if TYPE_CHECKING:
     from ..explain import Explanation
@@ -80,16 +80,23 @@ def totals_html(results: Results, lang: str = DEFAULT) -> str:
     if full == total:
         line = message("results_count", lang, count=_number(total))
         if stories is not None:
-            line += " " + message("in_stories", lang, count=_number(stories))
+            line += " " + _in_stories(stories, lang)
         return line
     line = message("all_words_count", lang, count=_number(full))
     if stories_full is not None:
-        line += " " + message("in_stories", lang, count=_number(stories_full))
+        line += " " + _in_stories(stories_full, lang)
     line += "، " if lang == "ar" else ", "
     line += message("some_words_count", lang, count=_number(total - full))
     if stories is not None and stories_full is not None:
-        line += " " + message("in_stories", lang, count=_number(stories - stories_full))
+        line += " " + _in_stories(stories - stories_full, lang, estimated_stories(stories))
     return line
+
+
+def _in_stories(count: int, lang: str, estimated: bool = False) -> str:
+    """ "(in 9 stories)"; "(in about 48,900 stories)" when the count may be an estimate."""
+    if estimated or estimated_stories(count):
+        return message("in_stories_about", lang, count=_number(rounded(count)))
+    return message("in_stories", lang, count=_number(count))
 
 
 def escape(text: str) -> str:

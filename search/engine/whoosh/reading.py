@@ -282,7 +282,9 @@ class WhooshReader:
             counter.pop(missing, None)  # type: ignore[call-overload]
         return FacetCounts(dict(source), dict(category), dict(day))
 
-    def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
+    def story_count(
+        self, query: q.Query, filter_: q.Filter | None, *, estimate: bool = False
+    ) -> int:
         docs = self._matching(query, filter_)
         if not docs:
             return 0

@@ -325,7 +325,9 @@ class XapianReader:
             {integer(day): n for day, n in counts["day"]},
         )
 
-    def story_count(self, query: q.Query, filter_: q.Filter | None) -> int:
+    def story_count(
+        self, query: q.Query, filter_: q.Filter | None, *, estimate: bool = False
+    ) -> int:
         # Collapsed on the story, the exact count of matches is the count of stories.
         def by_story(enquire: xapian.Enquire) -> None:
             enquire.set_collapse_key(STORY_SLOT)
