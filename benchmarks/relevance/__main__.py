@@ -21,7 +21,7 @@ from typing import Any
 from benchmarks.core import cli, machine
 from benchmarks.core.corpora import DEFAULT_DATA, REPO_ROOT
 from benchmarks.core.engines import Engine, make_engine
-from benchmarks.relevance import report
+from benchmarks.relevance import ablation, report
 from benchmarks.relevance.metrics import (
     METRICS,
     STAT_TESTS,
@@ -69,8 +69,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "benchmarks/results/relevance-DATE.json and rewrites docs/relevance.md."
         ),
         epilog=(
-            "Example: python -m benchmarks.relevance --cache --sets arcd quran news "
-            "--news-docs 20000. Peers need the benchmarks extra (pip install -e "
+            "Example: python -m benchmarks.relevance --cache --sets arcd quran news names "
+            "hard --news-docs 20000. The names and hard sets search the news set's collection "
+            "(its indexes, built once). Peers need the benchmarks extra (pip install -e "
             "'.[benchmarks]') and, for lucene-arabic, python -m benchmarks.peers.fetch_anserini; "
             "a peer that cannot run is skipped with the reason."
         ),
@@ -192,11 +193,15 @@ def build_all(
     failed: dict[str, str] = {}
     digests = {s.name: collection_digest(s.docs) for s in sets}
     for engine in sorted(engines.values(), key=lambda e: e.uses_jvm):
+        by_collection: dict[str, Built] = {}  # sets of one collection search one index
         for eval_set in sets:
+            if (shared := by_collection.get(eval_set.index_name)) is not None:
+                built[eval_set.name][engine.name] = shared
+                continue
             _log(f"[build] {eval_set.name} / {engine.name} ({len(eval_set.docs):,} docs)")
             try:
                 done = ensure_index(
-                    engine, eval_set.docs, root, eval_set.name, digests[eval_set.name], procs
+                    engine, eval_set.docs, root, eval_set.index_name, digests[eval_set.name], procs
                 )
             except Exception as error:
                 if engine.is_bahth:
@@ -206,7 +211,7 @@ def build_all(
                 break
             state = "cached" if done.cached else f"{done.stats['seconds']:.1f} s"
             _log(f"[build] {eval_set.name} / {engine.name}: {state}")
-            built[eval_set.name][engine.name] = done
+            built[eval_set.name][engine.name] = by_collection[eval_set.index_name] = done
     return built, failed
 
 
@@ -435,6 +440,9 @@ def _score(
         },
         "queries": eval_set.queries,
     }
+    result["ablation"] = ablation.compare(
+        scores.per_query, permutations=args.permutations, seed=args.seed
+    )
     if eval_set.details:
         result["details"] = eval_set.details
         result["by_kind"] = by_kind(eval_set, scores.per_query)

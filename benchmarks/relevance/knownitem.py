@@ -49,8 +49,9 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 MIN_WORD_LETTERS = 4  # "very short words" (and most particles) are skipped
@@ -224,16 +225,26 @@ def final_variants(word: str, vocab: Vocabulary) -> list[str]:
     return []
 
 
-VARIANT_KINDS = {"clitic": clitic_variants, "hamza": hamza_variants, "final": final_variants}
+VariantMaker = Callable[[str, Vocabulary], list[str]]
+VARIANT_KINDS: dict[str, VariantMaker] = {
+    "clitic": clitic_variants,
+    "hamza": hamza_variants,
+    "final": final_variants,
+}
 
 
 def variants_by_kind(
-    word: str, vocab: Vocabulary, avoid: Collection[str] = ()
+    word: str,
+    vocab: Vocabulary,
+    avoid: Collection[str] = (),
+    makers: Mapping[str, VariantMaker] = VARIANT_KINDS,
 ) -> dict[str, list[str]]:
-    """Every variant of ``word`` by kind, leaving out forms in ``avoid`` (the article's words)."""
+    """Every variant of ``word`` by kind, leaving out forms in ``avoid`` (the article's words).
+
+    ``makers``: the kinds of change and how each makes forms (another set's rules:
+    ``benchmarks.relevance.hardforms``)."""
     kinds = {
-        kind: [v for v in make(word, vocab) if v not in avoid]
-        for kind, make in VARIANT_KINDS.items()
+        kind: [v for v in make(word, vocab) if v not in avoid] for kind, make in makers.items()
     }
     return {kind: forms for kind, forms in kinds.items() if forms}
 
@@ -287,12 +298,15 @@ def make_query(
     vocab: Vocabulary,
     rng: random.Random,
     stopwords: Collection[str],
+    makers: Mapping[str, VariantMaker] = VARIANT_KINDS,
 ) -> KnownItemQuery | None:
-    """A known-item query for one article, or None when it has fewer than two usable words."""
+    """A known-item query for one article, or None when it has fewer than two usable words.
+
+    ``makers``: the kinds of change a word may get (by default the news set's)."""
     article_forms = set(written_words(title)) | set(written_words(body))
     usable: dict[str, tuple[str, int, dict[str, list[str]]]] = {}
     for key, (word, weight) in candidate_words(title, body, vocab, stopwords).items():
-        kinds = variants_by_kind(word, vocab, avoid=article_forms)
+        kinds = variants_by_kind(word, vocab, avoid=article_forms, makers=makers)
         if kinds:
             usable[key] = (word, weight, kinds)
     if len(usable) < MIN_QUERY_WORDS:
@@ -324,3 +338,44 @@ def query_rng(seed: int, doc_id: str) -> random.Random:
     A string seed is hashed with SHA-512 by ``random``, so it is the same in every process.
     """
     return random.Random(f"known-item:{seed}:{doc_id}")
+
+
+def rules_markdown() -> list[str]:
+    """These rules as docs/relevance.md states them, with the values they run with."""
+    k = sys.modules[__name__]
+    return [
+        "## How the known-item queries are made",
+        "",
+        "`benchmarks/relevance/knownitem.py`, deterministic for a seed. It imports nothing "
+        "from `search/`: variants made with Bahth's own analysis would test Bahth against "
+        "itself. It has its own tokenizer and Lucene's letter fold (used only to group words), "
+        "and it checks that a generated form is a real word by looking it up in the pool.",
+        "",
+        f"1. **Candidate words** (title and body): Arabic letters only, at least "
+        f"{k.MIN_WORD_LETTERS} letters, not one of Lucene's Arabic stop words (also after a "
+        "leading و/ف), and distinctive but not unique: the word's key (letters folded, a "
+        f"definite-article group removed) occurs in at least {k.MIN_DF} and at most "
+        f"{k.MAX_DF_SHARE:.0%} of the pool's articles.",
+        f"2. **Which words**: {k.MIN_QUERY_WORDS}-{k.MAX_QUERY_WORDS} per query (uniform), "
+        "drawn without replacement with probability proportional to how often the article "
+        f'uses the word (a headline use counts {k.TITLE_WEIGHT}): the "popular" term '
+        "selection of Azzopardi, de Rijke and Balog (SIGIR 2007) for simulated known-item "
+        "queries. Written in the order they first occur in the article.",
+        "3. **One change per word**, of a kind chosen among those the word allows:",
+        "   * *clitic*: another proclitic from none, و ب ل ال وال بال (and لل, how ل + ال is "
+        "written): added in front (حكومة → وحكومة, الحكومة → بالحكومة), or a definite-article "
+        "group removed or swapped (والحكومة → حكومة or للحكومة). A single و/ب/ل is never "
+        "removed, since it may be a root letter (وزير, بطاقة, بوتين). The form must occur at "
+        f"least {k.MIN_ATTESTED} times in the pool; a removal must also be at least "
+        f"{k.REMOVAL_RATIO:.0%} as frequent as the word (الجزائر does not become جزائر).",
+        "   * *hamza*: أ إ آ written as a bare ا (always), or a bare ا at the start of the "
+        f"stem written أ or إ when that spelling is at least {k.FORMAL_RATIO:g} times as "
+        "frequent in the pool.",
+        "   * *final*: final ة written ه and final ى written ي (always), or the reverse when "
+        f"the ة/ى spelling is at least {k.FORMAL_RATIO:g} times as frequent (a final ه is "
+        "often a pronoun: كتابه is not كتابة).",
+        f"   * and, with probability {k.DIACRITIC_SHARE:g}, one to three harakat on top.",
+        "4. A variant never equals, harakat aside, any word of the article. An article with "
+        "fewer than two words that have a variant is passed over.",
+        "",
+    ]

@@ -9,11 +9,15 @@
 * ``news``: known-item queries on the three news corpora (``knownitem.py``): a seeded sample of
   target articles, each with one generated query, searched among the targets plus seeded
   distractor articles.
+* ``names``, ``hard``: known-item queries on the news set's collection (``derived.py``): a
+  name written in its other spelling (``benchmarks.variants.queries``), and words written in
+  forms Lucene's light stemmer misses (``hardforms.py``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import random
 from collections import defaultdict
@@ -26,7 +30,7 @@ from benchmarks.peers import Doc
 from benchmarks.peers._common import arabic_stopwords
 from benchmarks.relevance.knownitem import KnownItemQuery, Vocabulary, fold, make_query, query_rng
 
-SET_NAMES = ("arcd", "quran", "news")
+SET_NAMES = ("arcd", "quran", "news", "names", "hard")
 ARCD_FILE = Path("arcd") / "arcd.json"
 QURAN_DIR = Path("quran_qa_2023_task_a")
 QURAN_PASSAGES = "QQA23_TaskA_QPC_v1.1.tsv"
@@ -45,6 +49,14 @@ class EvalSet:
     info: dict[str, Any] = field(default_factory=dict)  # sizes, skips, seeds: for the report
     # Per query, extra detail for the report (known-item: the words and their variants).
     details: dict[str, Any] = field(default_factory=dict)
+    # The set whose documents these are, when another's (names, hard: news): engines index a
+    # collection once and every set of it searches that index.
+    collection: str = ""
+
+    @property
+    def index_name(self) -> str:
+        """The name the set's indexes are built and cached under."""
+        return self.collection or self.name
 
 
 def load_arcd(data: Path) -> EvalSet:
@@ -124,9 +136,18 @@ def load_quran(data: Path) -> EvalSet:
 
 def load_news(data: Path, *, sample: int, distractors: int | None, seed: int) -> EvalSet:
     """Known-item set: ``sample`` targets and ``distractors`` other articles (None: all)."""
+    return _news(data, sample, distractors, seed)[0]
+
+
+@functools.cache
+def _news(
+    data: Path, sample: int, distractors: int | None, seed: int
+) -> tuple[EvalSet, Vocabulary, frozenset[str]]:
+    """The news set, with the pool's vocabulary and the folded stop words it was made with
+    (kept: the names and hard sets are made on the same collection)."""
     pool, pool_stats = read_news_pool(data)
     vocab = Vocabulary.build(f"{d['title']}\n{d['body']}" for d in pool)
-    stopwords = {fold(w) for w in arabic_stopwords()}
+    stopwords = frozenset(fold(w) for w in arabic_stopwords())
     # One seeded permutation of the pool: targets are its first eligible articles, distractors
     # the next articles not drawn as targets. Targets do not depend on --news-docs, and the
     # distractors of a smaller collection are a subset of those of a larger one.
@@ -153,7 +174,7 @@ def load_news(data: Path, *, sample: int, distractors: int | None, seed: int) ->
     docs = [pool[p] for p in order if p in target_positions or p in chosen]
     queries = {f"ki-{i:04d}": q for i, q in enumerate(targets)}
     rules = [rule.split(":")[0] for q in targets for w in q.words for rule in w.rules]
-    return EvalSet(
+    news = EvalSet(
         name="news",
         docs=docs,
         queries={qid: q.text for qid, q in queries.items()},
@@ -185,6 +206,7 @@ def load_news(data: Path, *, sample: int, distractors: int | None, seed: int) ->
             for qid, q in queries.items()
         },
     )
+    return news, vocab, stopwords
 
 
 def load_set(name: str, data: Path, *, sample: int, distractors: int | None, seed: int) -> EvalSet:
@@ -195,4 +217,11 @@ def load_set(name: str, data: Path, *, sample: int, distractors: int | None, see
         return load_quran(data)
     if name == "news":
         return load_news(data, sample=sample, distractors=distractors, seed=seed)
+    if name in ("names", "hard"):
+        from benchmarks.relevance import derived
+
+        news, vocab, stopwords = _news(data, sample, distractors, seed)
+        if name == "names":
+            return derived.load_names(news, seed=seed)
+        return derived.load_hard(news, vocab, stopwords, sample=sample, seed=seed)
     raise ValueError(f"unknown set {name!r}; known: {', '.join(SET_NAMES)}")

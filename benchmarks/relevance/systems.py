@@ -1,6 +1,6 @@
-"""The systems compared: Bahth in three query modes per engine and the peers, with cached indexes.
+"""The systems compared: Bahth's query modes and ablations per engine, the peers, cached indexes.
 
-A *system* is an engine of ``benchmarks.core.engines`` plus how it is queried. The three modes
+A *system* is an engine of ``benchmarks.core.engines`` plus how it is queried. The modes
 of one Bahth engine share its index (``bahth-*`` on ``bahth-whoosh``, ``bahth-tantivy-*`` on
 ``bahth-tantivy``); every peer is one engine queried with ``match="any"``, the bag-of-words OR
 that BM25 baselines (Anserini, Elasticsearch ``match``) run by default.
@@ -19,13 +19,14 @@ is rebuilt too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,11 @@ class System:
     summary: str  # one line for the report
 
 
+# Not a keyword of Searcher.search: the root fallback has no switch in the API (nor should a
+# reader need one). ``run_queries`` takes it out of the options and turns the fallback off on
+# the open Searcher for the system's queries (``root_fallback_off``).
+ROOTS = "roots"
+
 # Bahth's query modes, the same on each of its engines.
 BAHTH_MODES: tuple[tuple[str, dict[str, Any], str], ...] = (
     (
@@ -64,6 +70,12 @@ BAHTH_MODES: tuple[tuple[str, dict[str, Any], str], ...] = (
         "no-variants",
         {"match": "auto", "stemming": True, "variants": False},
         "the default without other spellings of names (search.spelling.variants; ablation)",
+    ),
+    (
+        "no-roots",
+        {"match": "auto", "stemming": True, ROOTS: False},
+        "the default without the root fallback for words no article holds "
+        "(search.spelling.families; ablation, switched off by the benchmark)",
     ),
 )
 # The default engine's systems keep the names they had before Bahth had a second engine.
@@ -105,7 +117,12 @@ DEFAULT_SYSTEMS = (
     "bahth-default",
     "bahth-exact",
     "bahth-any",
+    "bahth-no-variants",
+    "bahth-no-roots",
     "bahth-tantivy-default",
+    "bahth-tantivy-any",
+    "bahth-tantivy-no-variants",
+    "bahth-tantivy-no-roots",
     "whoosh-standard",
     "lucene-arabic",
     "tantivy-arabic",
@@ -195,18 +212,52 @@ def plain_query(text: str) -> str:
     return " ".join(keywords(text))
 
 
+@contextlib.contextmanager
+def root_fallback_off(engine: Engine) -> Iterator[None]:
+    """The open Bahth index searched without its root fallback, for the ``no-roots`` ablation.
+
+    ``Searcher`` hands its word families (``search.spelling.families.lazy``, kept as
+    ``_family``) to the query compiler, which gives a word no article holds its root's stems
+    only when it has them (``search.engine.compiling``); with none, every query compiles as it
+    did before the fallback existed. Private state, set on purpose: the public API has no such
+    switch. A Searcher without the attribute fails here rather than measure nothing."""
+    searcher = getattr(engine, "searcher", None)
+    if searcher is None or not hasattr(searcher, "_family"):
+        raise RuntimeError(f"{engine.name}: no open Searcher with word families to turn off")
+    held = searcher._family
+    searcher._family = None
+    try:
+        yield
+    finally:
+        searcher._family = held
+
+
 def run_queries(
     engine: Engine, system: System, queries: dict[str, str], k: int, warmup: int
 ) -> Run:
     """Run every query once (after ``warmup`` untimed ones: Lucene's JIT needs them)."""
+    options = {key: value for key, value in system.options.items() if key != ROOTS}
+    roots = system.options.get(ROOTS, True)
+    with contextlib.nullcontext() if roots else root_fallback_off(engine):
+        return _timed_run(engine, system.name, options, queries, k, warmup)
+
+
+def _timed_run(
+    engine: Engine,
+    name: str,
+    options: dict[str, Any],
+    queries: dict[str, str],
+    k: int,
+    warmup: int,
+) -> Run:
     texts = {qid: plain_query(text) for qid, text in queries.items()}
     for text in list(texts.values())[:warmup]:
-        engine.search(text, k, system.options)
+        engine.search(text, k, options)
     refused_before = engine.refused
-    run = Run(system=system.name, ranked={})
+    run = Run(system=name, ranked={})
     for qid, text in texts.items():
         started = time.perf_counter()
-        run.ranked[qid] = engine.search(text, k, system.options) if text else []
+        run.ranked[qid] = engine.search(text, k, options) if text else []
         run.query_ms.append((time.perf_counter() - started) * 1000)
     run.refused = engine.refused - refused_before
     return run

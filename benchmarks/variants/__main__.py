@@ -11,9 +11,11 @@ context and labelled ``variant`` or ``different``) and an index that has its var
    variants pair its two terms. Precision: the mined pairs that are judged variants; recall:
    the judged variants (of two terms, both held by ``MIN_ARTICLES`` articles, the miner's
    floor) that are mined.
-2. **Known-item searches across spellings**: for each judged variant pair and each of its two
-   spellings, up to ``--per-pair`` articles that write the other spelling and never this one;
-   the query is this spelling and the two rarest other content words of the article's title.
+2. **Known-item searches across spellings** (``benchmarks.variants.queries``, which also makes
+   the ``names`` set of ``python -m benchmarks.relevance``): for each judged variant pair and
+   each of its two spellings, up to ``--per-pair`` articles that write the other spelling and
+   never this one; the query is this spelling and the two rarest other content words of the
+   article's title.
    MRR@10 of the article with variants (the default) and without (``variants=False``), and the
    same for a control set: the same queries for articles that write the spelling typed.
 
@@ -23,20 +25,18 @@ Figures only: no thresholds.
 from __future__ import annotations
 
 import argparse
-import random
-import re
 import statistics
 from collections import Counter
 from pathlib import Path
 
 from benchmarks.core.machine import describe, one_line
 from benchmarks.variants import Judged, load_judged
+from benchmarks.variants.queries import name_queries
 from search import QueryError, Searcher, layout
 from search.arabic import analyze_word, normalize
 from search.generation import Generation
 from search.spelling.variants import FIELD, MIN_ARTICLES, Variants
 
-_WORD = re.compile(r"[\u0621-\u064a]{4,}")
 TOP = 10
 
 
@@ -83,22 +83,6 @@ def mining(judged: list[Judged], mined: Variants, counts: dict[str, int]) -> Non
     print(f"Wrongly mined: {', '.join(wrong) or 'none'}\n")
 
 
-def rarest_title_words(
-    searcher: Searcher, title: str, skip: set[str], df: dict[str, int]
-) -> list[str]:
-    """The two rarest words of a title (four letters or more, held by two articles or more),
-    ``skip`` aside: what a reader who remembers the article adds to the name."""
-    words = [w for w in dict.fromkeys(_WORD.findall(normalize(title))) if w not in skip]
-    for word in words:
-        if word not in df:
-            try:
-                df[word] = searcher.search(word, limit=1, stemming=False, autocorrect=False).total
-            except QueryError:
-                df[word] = 0
-    usable = [w for w in words if df[w] >= 2]
-    return sorted(usable, key=lambda w: df[w])[:2]
-
-
 def reciprocal(searcher: Searcher, query: str, target: str, variants: bool) -> float:
     """1 / the rank of ``target`` in the top ``TOP`` of ``query`` (0: not there)."""
     hits = searcher.search(query, limit=TOP, variants=variants, autocorrect=False).hits
@@ -107,34 +91,37 @@ def reciprocal(searcher: Searcher, query: str, target: str, variants: bool) -> f
 
 
 def known_items(searcher: Searcher, judged: list[Judged], per_pair: int, seed: int) -> None:
-    rng = random.Random(seed)
+    """The searches of ``benchmarks.variants.queries`` on the index, with and without variants."""
     df: dict[str, int] = {}
-    across: list[tuple[float, float]] = []
-    control: list[tuple[float, float]] = []
-    for pair in judged:
-        if pair.label != "variant" or " " in pair.a or " " in pair.b:
-            continue
-        for typed, other in ((pair.a, pair.b), (pair.b, pair.a)):
-            for wanted, pool in ((across, f'"{other}" -"{typed}"'), (control, f'"{typed}"')):
-                try:
-                    found = searcher.search(pool, limit=50, autocorrect=False, variants=False)
-                except QueryError:
-                    continue
-                hits = found.hits[:]
-                rng.shuffle(hits)
-                for hit in hits[:per_pair]:
-                    extra = rarest_title_words(searcher, hit.title, {typed, other}, df)
-                    if len(extra) < 2:
-                        continue
-                    query = " ".join([typed, *extra])
-                    wanted.append(
-                        (reciprocal(searcher, query, hit.id, True),
-                         reciprocal(searcher, query, hit.id, False))
-                    )  # fmt: skip
+
+    def frequency(word: str) -> int:
+        if word not in df:
+            try:
+                found = searcher.search(word, limit=1, stemming=False, autocorrect=False)
+                df[word] = found.total
+            except QueryError:
+                df[word] = 0
+        return df[word]
+
+    def holding(form: str, absent: str | None) -> list[tuple[str, str]]:
+        query = f'"{form}"' if absent is None else f'"{form}" -"{absent}"'
+        try:
+            found = searcher.search(query, limit=50, autocorrect=False, variants=False)
+        except QueryError:
+            return []
+        return [(hit.id, hit.title) for hit in found.hits]
+
+    queries = name_queries(judged, holding, frequency, normalize, per_pair=per_pair, seed=seed)
+    scored = [
+        (q.across, reciprocal(searcher, q.query, q.target, True),
+         reciprocal(searcher, q.query, q.target, False))
+        for q in queries
+    ]  # fmt: skip
     print("## Known-item searches across spellings (MRR@10)\n")
     print("| queries | with variants | without | |")
     print("|---|---:|---:|---|")
-    for name, rows in (("the other spelling", across), ("the spelling typed (control)", control)):
+    for name, across in (("the other spelling", True), ("the spelling typed (control)", False)):
+        rows = [(on, off) for kind, on, off in scored if kind is across]
         if rows:
             on = statistics.fmean(r[0] for r in rows)
             off = statistics.fmean(r[1] for r in rows)
