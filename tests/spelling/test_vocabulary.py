@@ -4,6 +4,7 @@ full count of the committed index gives; deletes are carried as documented."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Iterable
 from pathlib import Path
@@ -143,6 +144,26 @@ def test_runs_that_add_keep_what_a_full_count_gives(tmp_path: Path) -> None:
     assert len(found) == len(read(generation))
     Generation(generation).remove_superseded()
     assert kinds(generation) == [".marisa", ".changes"]  # one base, the last changes
+
+
+def test_indexing_runs_say_their_words_and_keep_what_a_full_count_gives(tmp_path: Path) -> None:
+    """Through the indexer: the writer's own list of the words it touched (titles, bodies and
+    keywords), on every engine."""
+    index = tmp_path / "index"
+    indexer = Indexer(index, workers=1)
+    indexer.add_articles(articles("a", 12, seed=1))
+    generation = layout.require_current(index)
+    for prefix, seed, extra in (("b", 2, "بنغازي"), ("c", 3, "بنغازي طرابلس"), ("d", 4, "")):
+        added = articles(prefix, 2, seed=seed, extra=extra)
+        added[0] = dataclasses.replace(added[0], title="مصراتة " + added[0].title)
+        added[1] = dataclasses.replace(added[1], keywords=("مصراتة", "الزاوية"))
+        indexer.add_articles(added)
+        assert kinds(generation)[-1] == ".changes"  # the changes, not a full count
+        assert read(generation) == full_count(generation)
+    found = Vocabulary.read(generation)
+    assert found is not None
+    # the field that holds a word most: مصراتة is in 3 titles and 3 keywords
+    assert (found.get("مصراته"), found.get("الزاويه"), found.get("بنغازي")) == (3, 3, 4)
 
 
 def test_an_update_differs_from_a_full_count_only_in_words_its_old_version_dropped(

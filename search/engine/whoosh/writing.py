@@ -21,10 +21,12 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError, SegmentWriter
 
+from ...arabic import index_terms
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
 from ..contract import (
     KEYWORD_SEPARATOR,
+    TOUCHED_MOST,
     Failure,
     failure,
     keyword_key,
@@ -243,11 +245,12 @@ class IndexWriter:
         self, directory: Path, stories: Stories, *, procs: int = 1, limitmb: int = 256
     ) -> None:
         # Imported by a writer only: stories need numpy, which a search need not load.
-        from ...stories import body_words, signature
+        from ...stories import signature
 
         self._directory = directory
         self._stories = stories
-        self._signature = lambda body: signature(body_words(body))
+        self._signature = signature
+        self._words: set[str] | None = set()  # ``touched``
         self._before = set(os.listdir(directory))  # what cancel must leave, and only that
         self._commit_before = committed(directory)
         self._index = open_index(directory)
@@ -279,8 +282,10 @@ class IndexWriter:
         try:
             # whoosh analyzes in its own processes, out of reach: the body's words are
             # analyzed here once more for its signature (index_terms' memo makes that the
-            # cheaper pass).
-            signature = self._signature(article.body)
+            # cheaper pass), and the title's and keywords' for the vocabulary (``touched``).
+            words = index_terms(article.body)[1]
+            signature = self._signature(words)
+            self._touch(words, article)
             fields = self._fields(article, content_hash)
             if not several:  # analysed here: see that it can be before whoosh starts
                 analyse_ahead(analysed_texts(fields))
@@ -331,8 +336,16 @@ class IndexWriter:
         self._replacing[article.id] = content_hash if self._add(article, content_hash) else None
 
     def touched(self) -> set[str] | None:
-        # whoosh analyzes titles and keywords in its own processes: every word is counted.
-        return None
+        return self._words
+
+    def _touch(self, body: list[str], article: Article) -> None:
+        if self._words is None:
+            return
+        self._words.update(body)
+        for text in (article.title, KEYWORD_SEPARATOR.join(article.keywords)):
+            self._words.update(index_terms(text)[1])
+        if len(self._words) > TOUCHED_MOST:
+            self._words = None
 
     def failures(self) -> list[Failure]:
         """The articles left out since the last call, once every article added is analysed."""
