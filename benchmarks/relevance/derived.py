@@ -24,7 +24,7 @@ from typing import Any
 
 from benchmarks.relevance.hardforms import HARD_KINDS
 from benchmarks.relevance.knownitem import KnownItemQuery, Vocabulary, make_query, query_rng
-from benchmarks.relevance.sets import EvalSet
+from benchmarks.relevance.sets import EvalSet, known_items
 from benchmarks.variants import load_judged
 from benchmarks.variants.queries import name_queries, one_word_variants
 
@@ -91,31 +91,8 @@ def load_hard(
             ineligible += 1
         else:
             targets.append(query)
-    queries = {f"hd-{i:04d}": q for i, q in enumerate(targets)}
-    rules = [rule.split(":")[0] for q in targets for w in q.words for rule in w.rules]
-    return EvalSet(
-        name="hard",
-        docs=news.docs,
-        queries={qid: q.text for qid, q in queries.items()},
-        qrels={qid: {q.doc_id: 1} for qid, q in queries.items()},
-        info={
-            "documents": len(news.docs),
-            "queries": len(queries),
-            "collection": "news",
-            "ineligible_targets_skipped": ineligible,
-            "seed": seed,
-            "query_words": sum(len(q.words) for q in targets),
-            "variant_kinds": {kind: rules.count(kind) for kind in sorted(set(rules))},
-        },
-        details={
-            qid: {
-                "doc": q.doc_id,
-                "words": [[w.original, w.variant, list(w.rules)] for w in q.words],
-            }
-            for qid, q in queries.items()
-        },
-        collection="news",
-    )
+    info = {"collection": "news", "ineligible_targets_skipped": ineligible, "seed": seed}
+    return known_items("hard", "hd", news.docs, targets, info, collection="news")
 
 
 def describe(name: str, info: dict[str, Any]) -> list[str]:

@@ -134,6 +134,42 @@ def load_quran(data: Path) -> EvalSet:
     )
 
 
+def known_items(
+    name: str,
+    prefix: str,
+    docs: list[Doc],
+    targets: list[KnownItemQuery],
+    info: dict[str, Any],
+    collection: str = "",
+) -> EvalSet:
+    """The set of known-item searches ``targets`` over ``docs``, numbered ``prefix-0000``…,
+    with the kinds of change their words hold in ``info`` and each query's words in
+    ``details``."""
+    queries = {f"{prefix}-{i:04d}": q for i, q in enumerate(targets)}
+    rules = [rule.split(":")[0] for q in targets for w in q.words for rule in w.rules]
+    return EvalSet(
+        name=name,
+        docs=docs,
+        queries={qid: q.text for qid, q in queries.items()},
+        qrels={qid: {q.doc_id: 1} for qid, q in queries.items()},
+        info={
+            "documents": len(docs),
+            "queries": len(queries),
+            **info,
+            "query_words": sum(len(q.words) for q in targets),
+            "variant_kinds": {kind: rules.count(kind) for kind in sorted(set(rules))},
+        },
+        details={
+            qid: {
+                "doc": q.doc_id,
+                "words": [[w.original, w.variant, list(w.rules)] for w in q.words],
+            }
+            for qid, q in queries.items()
+        },
+        collection=collection,
+    )
+
+
 def load_news(data: Path, *, sample: int, distractors: int | None, seed: int) -> EvalSet:
     """Known-item set: ``sample`` targets and ``distractors`` other articles (None: all)."""
     return _news(data, sample, distractors, seed)[0]
@@ -172,40 +208,22 @@ def _news(
     # Indexed in permutation order, targets among the others: engines break score ties by
     # index order, which must not favour the targets.
     docs = [pool[p] for p in order if p in target_positions or p in chosen]
-    queries = {f"ki-{i:04d}": q for i, q in enumerate(targets)}
-    rules = [rule.split(":")[0] for q in targets for w in q.words for rule in w.rules]
-    news = EvalSet(
-        name="news",
-        docs=docs,
-        queries={qid: q.text for qid, q in queries.items()},
-        qrels={qid: {q.doc_id: 1} for qid, q in queries.items()},
-        info={
-            "documents": len(docs),
-            "queries": len(queries),
-            "targets": len(targets),
-            "distractors": len(chosen),
-            "distractors_requested": "all" if distractors is None else distractors,
-            "pool": pool_stats.kept,
-            "pool_read": pool_stats.read,
-            "pool_skipped": {
-                "empty_title_or_body": pool_stats.empty,
-                "duplicate_url": pool_stats.duplicate_url,
-                "duplicate_title_body": pool_stats.duplicate_text,
-            },
-            "pool_per_corpus": pool_stats.per_corpus,
-            "ineligible_targets_skipped": ineligible,
-            "seed": seed,
-            "query_words": sum(len(q.words) for q in targets),
-            "variant_kinds": {kind: rules.count(kind) for kind in sorted(set(rules))},
+    info = {
+        "targets": len(targets),
+        "distractors": len(chosen),
+        "distractors_requested": "all" if distractors is None else distractors,
+        "pool": pool_stats.kept,
+        "pool_read": pool_stats.read,
+        "pool_skipped": {
+            "empty_title_or_body": pool_stats.empty,
+            "duplicate_url": pool_stats.duplicate_url,
+            "duplicate_title_body": pool_stats.duplicate_text,
         },
-        details={
-            qid: {
-                "doc": q.doc_id,
-                "words": [[w.original, w.variant, list(w.rules)] for w in q.words],
-            }
-            for qid, q in queries.items()
-        },
-    )
+        "pool_per_corpus": pool_stats.per_corpus,
+        "ineligible_targets_skipped": ineligible,
+        "seed": seed,
+    }
+    news = known_items("news", "ki", docs, targets, info)
     return news, vocab, stopwords
 
 
