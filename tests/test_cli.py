@@ -255,7 +255,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
     assert set(document) == {
         *("query", "total", "total_all_words", "took_ms", "hits"),
         *("page", "limit", "unknown", "stopwords"),
-        *("facets", "stories", "stories_all_words"),
+        *("facets", "stories", "stories_all_words", "stories_estimated"),
         *("page", "limit", "unknown", "stopwords", "suggestion", "missing_shards"),
         *("corrected_from", "variants"),
     }
@@ -264,6 +264,7 @@ def test_search_json(seeds_index: Path, seeds_searcher: Searcher, runner: CliRun
         None,
         None,
     )
+    assert document["stories_estimated"] is False
     keys = {"id", "title", "date", "source", "category", "url", "score", "partial", "snippet"}
     keys |= {"duplicates", "source_name", "category_name"}
     wanted = {token.term for token in analyze("بوتين المفاوضات")}

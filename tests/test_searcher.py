@@ -599,6 +599,7 @@ RESULT_KEYS = {
     *("query", "total", "total_all_words", "took_ms", "hits"),
     *("page", "limit", "unknown", "stopwords"),  # what the text output's result line shows
     *("facets", "stories", "stories_all_words"),  # null unless asked for (--facets, --collapse)
+    "stories_estimated",  # whether those counts may be estimates (more than 20,000 stories)
     "suggestion",  # and the line after it
     "corrected_from",  # the query as typed, when the suggestion ran in its place
     "missing_shards",  # the shards that did not answer (allow_partial), empty for an index
