@@ -9,10 +9,10 @@ too: measured and rejected (docs/relevance-tuning.md), so no system of the run h
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from benchmarks.relevance.metrics import paired_p
 from benchmarks.relevance.systems import BAHTH_PREFIXES
 
 METRIC = "mrr@10"
@@ -28,20 +28,6 @@ REJECTED = (
     "with proximity (a bonus for query words close together): rejected, not in Bahth; "
     "see [relevance-tuning.md](relevance-tuning.md#proximity-issue-27)"
 )
-
-
-def paired_p(a: Sequence[float], b: Sequence[float], permutations: int, seed: int) -> float:
-    """Two-sided p of a paired randomization test on the mean of ``b - a`` (sign flips)."""
-    diffs = [y - x for x, y in zip(a, b, strict=True) if y != x]
-    if not diffs:
-        return 1.0
-    observed = abs(sum(diffs))
-    rng = random.Random(seed)
-    extreme = 0
-    for _ in range(permutations):
-        total = sum(d if rng.random() < 0.5 else -d for d in diffs)
-        extreme += abs(total) >= observed - 1e-12
-    return (extreme + 1) / (permutations + 1)
 
 
 def compare(

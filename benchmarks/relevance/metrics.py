@@ -4,10 +4,11 @@ Rankings are handed to ranx as scores that only encode rank (``k - position``), 
 exactly the order each engine returned, whatever its score scale or ties. A query a system
 answered with nothing counts as zero on every metric.
 
-Significance: each system is compared with the baseline (Bahth default) by ranx ``compare``
-on the per-query scores of the same queries: a paired randomization test (``fisher``, ranx's
-name for Fisher's randomization test) or a paired Student t-test (``student``). The p-values
-are not corrected for the number of comparisons.
+Significance: each system is compared with the baseline (Bahth default) on the per-query
+scores of the same queries: a paired randomization test (``fisher``, ``paired_p``: sign flips
+of the per-query differences) or ranx's paired Student t-test (``student``). The p-values are
+not corrected for the number of comparisons. ranx's own randomization test compares float means
+with no tolerance: two systems that differ on one query of 500 came out p = 0.0.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 METRICS = ("mrr@10", "recall@10", "recall@100", "ndcg@10")
 STAT_TESTS = ("fisher", "student")
@@ -85,6 +88,12 @@ def score_set(
         for name, run in ranx_runs.items():
             if name == baseline:
                 continue
+            if stat_test == "fisher":
+                base = per_query[baseline]
+                p_values[name] = {
+                    m: paired_p(base[m], per_query[name][m], permutations, seed) for m in METRICS
+                }
+                continue
             report = ranx.compare(
                 judged,
                 [ranx_runs[baseline], run],
@@ -97,6 +106,28 @@ def score_set(
             compared = report.to_dict()[baseline]["comparisons"][name]
             p_values[name] = {m: float(compared[m]) for m in METRICS}
     return SetScores(means=means, p_values=p_values, per_query=per_query)
+
+
+def paired_p(a: Sequence[float], b: Sequence[float], permutations: int, seed: int) -> float:
+    """Two-sided p of a paired randomization test on the mean of ``b - a``: the share of
+    random sign flips of the per-query differences whose sum is at least as far from zero.
+
+    >>> paired_p([0.5, 1.0, 1.0], [0.5, 1.0, 1.0], 1000, 1)
+    1.0
+    >>> paired_p([0.0] * 12, [1.0] * 12, 10_000, 1) < 0.001
+    True
+    """
+    diffs = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    diffs = diffs[np.abs(diffs) > 1e-12]
+    if not len(diffs):
+        return 1.0
+    observed = abs(float(diffs.sum()))
+    rng = np.random.default_rng(seed)
+    extreme = 0
+    for done in range(0, permutations, 1000):
+        signs = rng.choice((-1.0, 1.0), size=(min(1000, permutations - done), len(diffs)))
+        extreme += int(np.count_nonzero(np.abs(signs @ diffs) >= observed - 1e-9))
+    return (extreme + 1) / (permutations + 1)
 
 
 def first_relevant_rank(ranked: Sequence[str], relevant: Mapping[str, int]) -> int | None:
