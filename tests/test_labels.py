@@ -95,6 +95,7 @@ def test_a_sample_with_the_shared_keys_is_named_by_the_shipped_table(index: Path
     assert labels.name("category", "internationalNews") == "أخبار دولية"
 
 
+@pytest.mark.slow  # reads every article of the shared corpora
 def test_every_key_of_the_shared_corpora_has_a_shipped_name(shared_data: Path) -> None:
     keys: set[tuple[str, str]] = set()
     for name in CORPORA:

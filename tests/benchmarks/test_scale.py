@@ -42,6 +42,7 @@ def tiny(groups: Groups, tmp_path_factory: pytest.TempPathFactory) -> list[dict[
     return [json.loads(line) for line in main.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow  # seconds: generates articles twice from the shared corpora
 @needs_corpora
 def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(
     groups: Groups, tmp_path: Path
