@@ -37,7 +37,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, TypeVar
 
-from .engine import Engine, Location, engine_of, location_of
+from .engine import Engine, EngineReader, Location, engine_of, location_of
 from .errors import IndexDamaged
 from .storage import refused
 
@@ -210,6 +210,19 @@ class Generation:
         ``write_atomically``): in ``EngineWriter.commit``'s ``prepare`` with the number it is
         given, after a commit with that commit's number, or under ``number_in_force``."""
         write_atomically(self.file(kind, commit), content)
+
+    def write_counted(self, kind: SideFile, count: Callable[[EngineReader], str]) -> None:
+        """Write the file of ``kind`` for the last commit, unless it is written: ``count`` of a
+        reader of the committed index (a file counted from it: written after the commit)."""
+        commit = self.committed()
+        if self.file(kind, commit).exists():
+            return
+        reader = self.engine.open_reader(self.location)
+        try:
+            text = count(reader)
+        finally:
+            reader.close()
+        self.write(kind, commit, text)
 
     def remove_uncommitted(self) -> None:
         """Delete the side files numbered above the last commit: written for commits that

@@ -127,17 +127,12 @@ def mine(reader: EngineReader) -> Families:
 def refresh(generation: Path) -> None:
     """Write the families of the generation's last commit, unless it has them (carried
     forward while the archive has grown by less than ``REMINE_GROWTH``)."""
-    side = Generation(generation)
-    commit = side.committed()
-    if side.file(FAMILIES, commit).exists():
-        return
-    reader = side.engine.open_reader(side.location)
-    try:
+
+    def count(reader: EngineReader) -> str:
         held = Families.read(generation)
         articles = reader.doc_count()
-        grown = held is None or abs(articles - held.articles) >= REMINE_GROWTH * held.articles
-        found = mine(reader) if grown else held
-    finally:
-        reader.close()
-    assert found is not None
-    side.write(FAMILIES, commit, found.to_text())
+        if held is not None and abs(articles - held.articles) < REMINE_GROWTH * held.articles:
+            return held.to_text()
+        return mine(reader).to_text()
+
+    Generation(generation).write_counted(FAMILIES, count)

@@ -282,22 +282,16 @@ def refresh(generation: Path) -> None:
     """Write the variants of the generation's last commit, unless it has them: those in force,
     carried forward, while the archive has grown by less than ``REMINE_GROWTH`` since they were
     mined; else mined afresh. The caller holds the index's write lock."""
-    side = Generation(generation)
-    commit = side.committed()
-    if side.file(VARIANTS, commit).exists():
-        return
-    reader = side.engine.open_reader(side.location)
-    try:
+
+    def count(reader: EngineReader) -> str:
         articles = reader.doc_count()
         held = Variants.read(generation)
         if held is not None and abs(articles - held.articles) < REMINE_GROWTH * held.articles:
-            found = held
-        elif articles < MIN_ARTICLES:  # no term is held by that many articles: no pair
-            found = Variants((), articles)
-        else:
-            vocabulary = Vocabulary.read(generation)  # written just before, by the same run
-            words = dict(vocabulary.items()) if vocabulary is not None else None
-            found = Variants(mine(reader, words), articles)
-    finally:
-        reader.close()
-    side.write(VARIANTS, commit, found.to_text())
+            return held.to_text()
+        if articles < MIN_ARTICLES:  # no term is held by that many articles: no pair
+            return Variants((), articles).to_text()
+        vocabulary = Vocabulary.read(generation)  # written just before, by the same run
+        words = dict(vocabulary.items()) if vocabulary is not None else None
+        return Variants(mine(reader, words), articles).to_text()
+
+    Generation(generation).write_counted(VARIANTS, count)
