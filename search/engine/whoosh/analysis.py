@@ -6,7 +6,7 @@ contents (indexes are opened with the schema from code, but the pickle must stil
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
@@ -20,13 +20,10 @@ def _terms(text: str) -> tuple[list[str], list[str]]:
     return index_terms(text)
 
 
-def analyse_ahead(texts: Iterable[str]) -> None:
-    """Analyse the texts of one document now, before whoosh does: an analysis that fails
-    then fails before whoosh has written half of the document (which it cannot take back),
-    and whoosh's own pass finds every text's terms in the memo (a document has at most four
-    texts, the memo keeps eight)."""
-    for text in texts:
-        _terms(text)
+def words_of(text: str, stemmed: bool) -> list[str]:
+    """The index terms (``stemmed``) or normalized words of ``text``, from the memo the
+    analyzer uses."""
+    return _terms(text)[0 if stemmed else 1]
 
 
 class ArabicTokenizer(Tokenizer):

@@ -1,9 +1,12 @@
-"""whoosh's analysing processes, made to end with the run and to leave a bad article out.
+"""whoosh's writing processes, made to end with the run.
 
 whoosh's ``MpWriter`` forks ``procs`` processes (``SubWriterTask``) that take job files of
-documents off a queue, analyse them and write segments of their own. Bahth changes four
-things about them:
+documents off a queue and write segments of their own. Bahth changes four things about them:
 
+- **They write, and analyse nothing**: the writer has analysed each article already (its
+  story and the vocabulary need its words; an article whose analysis fails is a reject
+  there), and a document carries its fields' terms (``postings.TERMS``) to the
+  ``TermPostings`` writer of each process.
 - **They end with the run** (``lifetime.die_with_parent``): a killed run leaves none waiting
   on its job queue.
 - **They hold no lock**: forked, a process inherits every descriptor of its parent, the
@@ -11,9 +14,6 @@ things about them:
   lock's open file closes. Orphaned, the processes of a killed run kept the index locked for
   good. Each process lets go of whoosh's ``WRITELOCK`` as it starts (Bahth's ``write.lock`` is
   let go of in every fork child: ``search.locking``), so a dead writer's locks die with it.
-- **A document whose analysis fails is left out** and reported as a ``Failure`` (after each
-  job file, on a queue of their own; ``settle`` waits for every job handed out and returns
-  them), instead of ending the process and, with it, every document it held.
 - **Ctrl-C is the parent's**: a terminal sends SIGINT to the whole process group; each process
   would print its own traceback, or, still running while the parent cleans up, fail on a job
   file the parent deleted. The parent cancels the run and ends them.
@@ -22,47 +22,22 @@ things about them:
 from __future__ import annotations
 
 import os
-import pickle
-import queue
 import signal
-from multiprocessing import Queue
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
-from ..contract import Failure, describe
 from ..core import lifetime
-from .analysis import analyse_ahead
-
-if TYPE_CHECKING:
-    from multiprocessing.queues import Queue as FailureQueue
-
-ORIGIN = "_bahth_origin"
-"""A document's entry naming its article's origin, for a failure's reject: taken out of the
-fields before whoosh sees them."""
-
-ANALYSED = ("title", "body", "keywords", "text")
-"""The fields whose texts whoosh analyses (the ``_exact`` fields hold the same texts)."""
-
-SETTLE_SECONDS = 1.0
-"""How often ``settle`` looks whether a process it waits for has died."""
+from .postings import TermFlush, TermPostings
 
 
-def analysed_texts(fields: dict[str, Any]) -> list[str]:
-    """The texts of a document that whoosh analyses."""
-    return [fields[name] for name in ANALYSED if name in fields]
+class WritingTask(SubWriterTask):  # type: ignore[misc]
+    """One writing process: whoosh's, with a ``TermPostings`` writer, ending with its parent
+    and holding no lock."""
 
-
-class AnalysingTask(SubWriterTask):  # type: ignore[misc]
-    """One analysing process: whoosh's, ending with its parent, holding no lock, and leaving
-    out (and reporting on ``failures``) the documents it cannot analyse."""
-
-    def __init__(
-        self, *args: Any, failures: FailureQueue[list[Failure]], inherited_lock: int | None
-    ) -> None:
+    def __init__(self, *args: Any, inherited_lock: int | None) -> None:
         super().__init__(*args)
-        self.failures = failures
         self.inherited_lock = inherited_lock
         self.parent = os.getpid()  # made before the fork: the PID of the writer
 
@@ -72,93 +47,50 @@ class AnalysingTask(SubWriterTask):  # type: ignore[misc]
         if self.inherited_lock is not None:
             lifetime.drop_inherited(self.inherited_lock)
         try:
-            super().run()
+            self._work()
         except BaseException:
             if not lifetime.parent_alive(self.parent):
                 lifetime.exit_quietly()  # its job files are gone with the run: no traceback
             raise
 
-    def _process_file(self, filename: str, doc_count: int) -> None:
-        writer = self.writer
-        storage = writer.temp_storage()
-        failed: list[Failure] = []
-        with storage.open_file(filename).raw_file() as jobs:
-            for _ in range(doc_count):
-                code, fields = pickle.load(jobs)
-                assert code == 0  # whoosh's only job: add a document
-                origin = fields.pop(ORIGIN, None)
-                try:
-                    analyse_ahead(analysed_texts(fields))
-                except Exception as error:  # whatever a text does to the analysis
-                    reason = f"could not be analysed: {describe(error)}"
-                    failed.append(Failure(fields["id"], fields["hash"], origin, reason))
-                    continue
-                writer.add_document(**fields)
-        storage.delete_file(filename)
-        self.failures.put(failed)
+    def _work(self) -> None:
+        """whoosh's loop (``SubWriterTask.run`` with ``multisegment``, what ``ProcessWriter``
+        asks for) with a ``TermPostings`` writer: take job files until told to stop, then
+        write the segment and hand it to the parent."""
+        index = self.storage.open_index(self.indexname)
+        writer = self.writer = TermPostings(index, _lk=False, **self.kwargs)
+        while True:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        fieldnames = writer.pool.fieldnames
+        self.resultqueue.put((None, fieldnames, writer._finalize_segment()), timeout=5)
 
 
-class ProcessWriter(MpWriter):  # type: ignore[misc]
-    """whoosh's multiprocess writer with ``AnalysingTask``s; ``settle`` returns the documents
-    they left out."""
+class ProcessWriter(MpWriter, TermFlush):  # type: ignore[misc]
+    """whoosh's multiprocess writer with ``WritingTask``s, always ``multisegment``. What it
+    writes itself (small segments merged at a commit) goes through a ``TermPool``."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.tasks: list[AnalysingTask] = []
-        self.failures: FailureQueue[list[Failure]] = Queue()
-        self._jobs = 0  # job files handed out
-        self._reported = 0  # job files whose failures came back
-        self._failed: list[Failure] = []
+    def __init__(self, *args: Any, limitmb: int = 128, **kwargs: Any) -> None:
+        super().__init__(*args, limitmb=limitmb, multisegment=True, **kwargs)
+        self.use_term_pool(limitmb)  # whoosh's MpWriter skips TermFlush.__init__
+        self.tasks: list[WritingTask] = []
 
-    def _new_task(self) -> AnalysingTask:
+    def _new_task(self) -> WritingTask:
         lock = self.writelock.fd if self.writelock is not None else None
-        task = AnalysingTask(
+        task = WritingTask(
             self.storage,
             self.indexname,
             self.jobqueue,
             self.resultqueue,
             self.subargs,
             self.multisegment,
-            failures=self.failures,
             inherited_lock=lock,
         )
         self.tasks.append(task)
         task.start()
         return task
-
-    def _enqueue(self) -> None:
-        super()._enqueue()
-        self._jobs += 1
-        self._collect(wait=False)  # keeps the queue's pipe from filling up
-
-    def settle(self) -> list[Failure]:
-        """Wait until every document added so far is analysed; the ones left out since the
-        last call."""
-        if self.docbuffer:
-            self._enqueue()
-        while self._reported < self._jobs:
-            if not self._collect(wait=True):
-                self.check_tasks()
-        found, self._failed = self._failed, []
-        return found
-
-    def _collect(self, *, wait: bool) -> bool:
-        """Take the failures of the job files done (``wait``: for one, a while); whether any
-        came."""
-        came = False
-        try:
-            if wait:
-                self._take(self.failures.get(timeout=SETTLE_SECONDS))
-                came = True
-            while True:
-                self._take(self.failures.get_nowait())
-                came = True
-        except queue.Empty:
-            return came
-
-    def _take(self, failed: list[Failure]) -> None:
-        self._failed.extend(failed)
-        self._reported += 1
 
     def check_tasks(self) -> None:
         """Raise if a process ended before its work was done: whoosh would commit without its
@@ -166,7 +98,7 @@ class ProcessWriter(MpWriter):  # type: ignore[misc]
         for task in self.tasks:
             if task.exitcode not in (None, 0):
                 raise RuntimeError(
-                    f"an analysing process ended (exit code {task.exitcode}); see its error above"
+                    f"a writing process ended (exit code {task.exitcode}); see its error above"
                 )
 
     def cancel(self) -> None:
@@ -179,7 +111,7 @@ class ProcessWriter(MpWriter):  # type: ignore[misc]
             task.join()
         # What is still buffered for a queue's pipe has no reader now: do not wait at exit to
         # flush it.
-        for waiting in (self.jobqueue, self.resultqueue, self.failures):
+        for waiting in (self.jobqueue, self.resultqueue):
             waiting.cancel_join_thread()
         self.tasks = []
         SegmentWriter.cancel(self)

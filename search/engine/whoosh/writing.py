@@ -7,35 +7,30 @@ import io
 import os
 import pickle
 import shutil
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb import compound
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
-from whoosh.writing import LockError, SegmentWriter
+from whoosh.writing import LockError
 
-from ...arabic import index_terms
 from ...article import Article
 from ...errors import IndexIncompatible, IndexLocked
 from ..contract import (
-    KEYWORD_SEPARATOR,
     TOUCHED_MOST,
     Failure,
     failure,
-    keyword_key,
-    text_of,
     unstorable,
 )
-from .analysis import analyse_ahead
-from .processes import ORIGIN, ProcessWriter, analysed_texts
-from .schema import midnight, schema
+from .postings import BahthFieldWriter, BahthPostingsWriter, TermPostings
+from .processes import ProcessWriter
+from .schema import Analysed, analysed, document, schema
 
 if TYPE_CHECKING:
     from ...stories import Stories
@@ -167,30 +162,6 @@ def open_index(directory: Path) -> whoosh_index.Index:
         ) from error
 
 
-class BahthPostingsWriter(W3PostingsWriter):
-    """whoosh's postings writer, leaving small blocks uncompressed.
-
-    Most terms of a news corpus occur in a handful of articles, so most posting blocks hold a
-    few postings (median under 100 bytes): zlib gains nothing on them, yet its calls cost about
-    a tenth of indexing time. (whoosh means to skip blocks under 20 bytes, but its check is
-    overwritten on the next line.)
-    """
-
-    _compression: int  # whoosh's zlib level for posting blocks, set by its constructor
-
-    def _write_block(self, last: bool = False) -> None:
-        level = self._compression
-        if len(self._ids) < MIN_COMPRESSED_POSTINGS:
-            self._compression = 0
-        try:
-            super()._write_block(last)
-        finally:
-            self._compression = level
-
-
-MIN_COMPRESSED_POSTINGS = 16
-
-
 class BahthCodec(W3Codec):
     """whoosh's codec, sparing small blocks zlib.
 
@@ -201,6 +172,9 @@ class BahthCodec(W3Codec):
     noise, 87.1 and 84.9 s). whoosh pickles the codec into each segment, so it keeps this name
     and module.
     """
+
+    def field_writer(self, storage: object, segment: object) -> BahthFieldWriter:
+        return BahthFieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile: object, byteids: bool = False) -> BahthPostingsWriter:
         return BahthPostingsWriter(
@@ -224,7 +198,7 @@ class _BeforeVisible:
         super()._commit_toc(segments)  # type: ignore[misc]
 
 
-class _SegmentWriter(_BeforeVisible, SegmentWriter):
+class _SegmentWriter(_BeforeVisible, TermPostings):
     pass
 
 
@@ -254,10 +228,10 @@ class IndexWriter:
         self._before = set(os.listdir(directory))  # what cancel must leave, and only that
         self._commit_before = committed(directory)
         self._index = open_index(directory)
-        options: dict[str, object] = {"limitmb": limitmb, "codec": BahthCodec()}
+        options: dict[str, Any] = {"limitmb": limitmb, "codec": BahthCodec()}
         try:
             if procs > 1:
-                self._writer = _MpWriter(self._index, procs=procs, multisegment=True, **options)
+                self._writer = _MpWriter(self._index, procs=procs, **options)
             else:
                 self._writer = _SegmentWriter(self._index, **options)
         except LockError as error:
@@ -274,60 +248,23 @@ class IndexWriter:
 
     def _add(self, article: Article, content_hash: str) -> bool:
         """``add``; False when the article was left out (a ``Failure``)."""
-        several = isinstance(self._writer, _MpWriter)
         problem = unstorable(article)  # whoosh would fail on it half way through a document
         if problem is not None:
             self._failed(Failure(article.id, content_hash, article.origin, problem))
             return False
         try:
-            # whoosh analyzes in its own processes, out of reach: the body's words are
-            # analyzed here once more for its signature (index_terms' memo makes that the
-            # cheaper pass), and the title's and keywords' for the vocabulary (``touched``).
-            words = index_terms(article.body)[1]
-            signature = self._signature(words)
-            self._touch(words, article)
-            fields = self._fields(article, content_hash)
-            if not several:  # analysed here: see that it can be before whoosh starts
-                analyse_ahead(analysed_texts(fields))
+            # Analysed here, once: the body's words make its signature, every text's the
+            # vocabulary's ``touched``, and whoosh's writers take the terms in the document.
+            texts = analysed(article)
+            signature = self._signature(texts["body"][1])
+            self._touch(texts)
+            fields = document(article, content_hash, texts)
         except Exception as error:  # one article's problem, whatever it is: its reject
             self._failed(failure(article, content_hash, "could not be analysed or stored", error))
             return False
         fields["story"] = str(self._stories.assign(article.id, signature))
-        if several:
-            fields[ORIGIN] = article.origin  # for its reject, should its analysis fail there
         self._writer.add_document(**fields)
         return True
-
-    def _fields(self, article: Article, content_hash: str) -> dict[str, object]:
-        """The whoosh document of an article, but for its story."""
-        fields: dict[str, object] = {"id": article.id, "hash": content_hash}
-        keywords = KEYWORD_SEPARATOR.join(article.keywords)
-        for name, text in (("title", article.title), ("body", article.body)):
-            if text:
-                fields[name] = fields[f"{name}_exact"] = text
-        if article.body:
-            fields["body_z"] = zlib.compress(article.body.encode("utf-8"))
-        if keywords:
-            fields["keywords"] = fields["keywords_exact"] = keywords
-        # Joined by line breaks: the analysis tokenizes the whole the same as its parts.
-        parts = text_of([article.title], [article.body], [keywords])
-        fields["text"] = "\n".join(filter(None, parts))
-        if article.date:
-            fields["date"] = midnight(article.date)
-        # Columns get a value in every document, 0 or "" when there is none: whoosh cannot read
-        # a column across segments when one segment holds no value for it (a multiprocess
-        # run over an undated or sourceless stretch of a dump).
-        fields["day"] = article.date.toordinal() if article.date else 0
-        optional = {
-            "date_text": article.date_text,
-            "url": article.url,
-            "source_label": article.source,
-            "category_label": article.category,
-        }
-        fields.update({k: v for k, v in optional.items() if v})
-        fields["source"] = keyword_key(article.source or "")
-        fields["category"] = keyword_key(article.category or "")
-        return fields
 
     def replace(self, article: Article, content_hash: str) -> None:
         """Add ``article`` in place of every other version of it: the committed one and those
@@ -338,27 +275,18 @@ class IndexWriter:
     def touched(self) -> set[str] | None:
         return self._words
 
-    def _touch(self, body: list[str], article: Article) -> None:
+    def _touch(self, texts: Analysed) -> None:
         if self._words is None:
             return
-        self._words.update(body)
-        for text in (article.title, KEYWORD_SEPARATOR.join(article.keywords)):
-            self._words.update(index_terms(text)[1])
+        for _, norms in texts.values():
+            self._words.update(norms)
         if len(self._words) > TOUCHED_MOST:
             self._words = None
 
     def failures(self) -> list[Failure]:
-        """The articles left out since the last call, once every article added is analysed."""
-        self._settle()
+        """The articles left out since the last call."""
         found, self._failures = self._failures, []
         return found
-
-    def _settle(self) -> None:
-        """Wait for the analysing processes to finish what they were given, taking the
-        articles they left out."""
-        if isinstance(self._writer, _MpWriter):
-            for found in self._writer.settle():
-                self._failed(found)
 
     def _failed(self, found: Failure) -> None:
         self._failures.append(found)
@@ -377,7 +305,6 @@ class IndexWriter:
         by ``committed(directory)``. If it raises, nothing is committed.
         """
         number: int = self._writer.generation
-        self._settle()  # what replaced versions are left out, before they are dropped
 
         def before_visible(segments: list[Segment]) -> None:
             if isinstance(self._writer, _MpWriter):
