@@ -29,6 +29,7 @@ the archive.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -188,22 +189,32 @@ class Stories:
     ``assign`` gives a new article its story; ``remove`` forgets a deleted or replaced one.
 
     The articles of earlier runs are in segments on disk (``search.story_segments``), mapped:
-    a run reads the pages of the band keys and ids it looks up. The run's own articles are in
-    memory: their band keys in a few sorted runs, and those of the articles assigned since the
-    last merge in a dictionary, made a run of their own every ``_PENDING`` (see ``_merge``).
-    ``write`` adds them to the segments as the commit's.
+    a run reads the pages of the band keys and ids it looks up. The run's latest articles are
+    in memory: their band keys in a few sorted runs, and those of the articles assigned since
+    the last merge in a dictionary, made a run of their own every ``_PENDING`` (see
+    ``_merge``). Every ``_SPILL`` articles they go to a temporary segment, a file with no name
+    beside the index (``spill_to``), mapped like the others: the run's memory follows its
+    batch, not its size (a million articles held about 600 MB here, the file's pages being
+    the system's to drop). ``write`` merges them into the segments as the commit's.
     """
 
     _PENDING = 1024
+    _SPILL = 1 << 16
 
-    def __init__(self, held: Sequence[Segment] = (), next_story: int = 1) -> None:
+    def __init__(
+        self, held: Sequence[Segment] = (), next_story: int = 1, spill_to: Path | None = None
+    ) -> None:
         self._held = list(held)  # oldest first, their kills applied
         self._next = next_story
+        self.spill_to = spill_to  # None: the system's temporary directory
+        # The run's earlier articles, oldest first, in temporary segments (``_spill``).
+        self._spilled: list[Segment] = []
+        self._kills: list[tuple[int, int]] = []  # (segment, row) of the held rows removed
+        self.changed = False
         self._start_run()
 
     def _start_run(self) -> None:
-        """No article of the run's own yet."""
-        self._kills: list[tuple[int, int]] = []  # (segment, row) of the held rows removed
+        """No article of the run's own in memory."""
         # The run's own articles, by row.
         self._ids = np.zeros(0, dtype=np.uint64)  # id keys (``search.seen.id_key``)
         self._row: dict[int, int] = {}  # id key → row, for those alive
@@ -221,7 +232,6 @@ class Stories:
         self._pending: dict[int, int] = {}
         self._pending_more: dict[int, list[int]] = {}
         self._pending_rows: list[int] = []
-        self.changed = False
 
     @classmethod
     def empty(cls) -> Stories:
@@ -284,6 +294,18 @@ class Stories:
         """``assign`` of each article in turn, the same stories as one call each. What can be
         is done for the batch at once: the band keys, and which articles share one with an
         article held (most share none, and need no more than a new story number)."""
+        stories: list[int] = []
+        start = 0
+        while start < len(articles):
+            if self._count >= self._SPILL:
+                self._spill()
+            end = start + self._SPILL - self._count
+            stories += self._assign_all(articles[start:end])
+            start = end
+        return stories
+
+    def _assign_all(self, articles: Sequence[tuple[str, np.ndarray | bytes | None]]) -> list[int]:
+        """``assign_all`` of articles that fit in memory before the next ``_spill``."""
         count = len(articles)
         while self._count + count > len(self._stories):
             self._grow()
@@ -327,7 +349,7 @@ class Stories:
     ) -> list[int]:
         """``assign_all`` of articles whose rows start at ``first``, with no merge among them."""
         located = [run.locate(keys) for run in self._runs]
-        located_held = [segment.keys.locate(keys) for segment in self._held]
+        located_held = [segment.keys.locate(keys) for segment in self._held + self._spilled]
         held = np.zeros(len(articles), dtype=bool)
         for _, there in located + located_held:
             held |= there.any(axis=1)
@@ -372,7 +394,7 @@ class Stories:
         """The story of the most similar candidate that passes the threshold, or 0: the
         earliest assigned among equals (segments are oldest first, their rows in order)."""
         best, story = THRESHOLD * PERMUTATIONS - 1, 0
-        for segment, at in zip(self._held, located_held, strict=True):
+        for segment, at in zip(self._held + self._spilled, located_held, strict=True):
             rows = segment.candidates(keys, at)
             if len(rows):
                 similar = np.count_nonzero(segment.signatures[rows] == values, axis=1)
@@ -397,6 +419,12 @@ class Stories:
             self._alive[row] = False
             self.changed = True
             return
+        for segment in reversed(self._spilled):  # the run's: merged at the commit, no kill
+            row = segment.find(key)
+            if row is not None:
+                segment.alive[row] = False
+                self.changed = True
+                return
         for segment in reversed(self._held):
             row = segment.find(key)
             if row is not None:
@@ -415,8 +443,8 @@ class Stories:
             np.concatenate([s.stories[a] for s, a in zip(self._held, alive, strict=True)]),
         )
 
-    def _own(self, number: int) -> Segment:
-        """The run's own articles and kills as a segment numbered ``number``."""
+    def _own(self, number: int, kills: list[tuple[int, int]]) -> Segment:
+        """The run's own articles in memory as a segment numbered ``number``, with ``kills``."""
         rows = slice(0, self._count)
         keys = self._one_run()
         part = segments.made(
@@ -426,28 +454,47 @@ class Stories:
             self._stories[rows],
             keys.keys,
             keys.rows,
-            np.array(self._kills, dtype=np.int64),
+            np.array(kills, dtype=np.int64),
         )
         part.alive = self._alive[rows].copy()
         return part
+
+    def _spill(self) -> None:
+        """Move the run's articles in memory to a temporary segment, merged with the newest
+        such segments while they are no larger (a binary counter, as the committed ones)."""
+        own = self._own(-1, [])
+        start, size = len(self._spilled), int(own.alive.sum())
+        while start and len(self._spilled[start - 1].stories) <= size:
+            start -= 1
+            size += int(self._spilled[start].alive.sum())
+        with tempfile.TemporaryFile(dir=self.spill_to) as file:
+            segments.write_merged([*self._spilled[start:], own], set(), file, VERSION)
+            file.flush()
+            self._spilled[start:] = [segments.mapped(-1, None, file, VERSION)]
+        self._start_run()
 
     def write(self, generation: Path, commit: int) -> None:
         """Write the stories under ``commit``, in its ``prepare`` (``search.generation``): the
         run's articles and removals as a segment, merged with the newest segments
         (``story_segments.merge_from``). They are then held as the segments written."""
-        own = self._own(commit)
-        start = segments.merge_from(self._held, int(own.alive.sum()))
+        run = [*self._spilled, self._own(commit, self._kills)]
+        start = segments.merge_from(self._held, sum(int(part.alive.sum()) for part in run))
         kept = self._held[:start]
         outside = {segment.number for segment in kept}
-        written = segments.merged(commit, [*self._held[start:], own], outside)
+        parts = [*self._held[start:], *run]
         side = Generation(generation)
-        if len(written.stories) or len(written.kills):
-            side.write(STORY_SEGMENTS, commit, lambda out: segments.write(written, out, VERSION))
+        if any(segments.merged_size(parts, outside)):
+            side.write(
+                STORY_SEGMENTS,
+                commit,
+                lambda out: segments.write_merged(parts, outside, out, VERSION),
+            )
             # Held mapped from the file from now on, as the next run holds it.
             kept.append(segments.read(commit, side.file(STORY_SEGMENTS, commit), VERSION))
         numbers = [segment.number for segment in kept]
         side.write(STORIES, commit, segments.manifest(self._next, numbers, VERSION))
-        self._held = kept
+        self._held, self._spilled, self._kills = kept, [], []
+        self.changed = False
         self._start_run()
 
     @classmethod
@@ -457,7 +504,9 @@ class Stories:
         found = side.read(STORIES, cls.load)
         if found is None:
             found = side.read(WHOLE_STORIES, cls._read_whole)
-        return cls.empty() if found is None else found
+        found = cls.empty() if found is None else found
+        found.spill_to = generation
+        return found
 
     @classmethod
     def load(cls, manifest: Path) -> Stories:

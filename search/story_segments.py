@@ -20,9 +20,10 @@ and offset), then the arrays, each 64-byte aligned.
 
 from __future__ import annotations
 
+import itertools
 import json
 import mmap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +36,8 @@ from .generation import STORY_SEGMENTS
 MAGIC = b"BAHTHSEG"
 _ALIGN = 64
 COMPACT_SHARE = 0.25
+# What a merge (``write_merged``) holds at once: band keys, or rows of signatures.
+_PIECE_KEYS, _PIECE_ROWS = 1 << 20, 1 << 16
 
 _ARRAYS = ("ids", "id_rows", "signatures", "stories", "keys", "key_rows", "starts", "kills")
 
@@ -62,9 +65,9 @@ class SortedKeys:
     @classmethod
     def directory(cls, keys: np.ndarray) -> np.ndarray:
         """Where the keys of each value of their top bits start (empty: too few keys)."""
-        if len(keys) < cls.DIRECTORY_FROM:
+        bits = _directory_bits(len(keys))
+        if not bits:
             return np.zeros(0, dtype=np.int64)
-        bits = min(24, len(keys).bit_length() - 4)  # 8 to 16 keys a value on average
         counts = np.bincount(keys >> np.uint32(32 - bits), minlength=1 << bits)
         return np.concatenate(([0], np.cumsum(counts)))
 
@@ -94,6 +97,13 @@ class SortedKeys:
             return []
         last = np.searchsorted(self.keys, keys[there], side="right")
         return [self.rows[a:b] for a, b in zip(first[there], last, strict=True)]
+
+
+def _directory_bits(keys: int) -> int:
+    """The top bits a directory of ``keys`` keys is by (0: none, too few keys)."""
+    if keys < SortedKeys.DIRECTORY_FROM:
+        return 0
+    return min(24, keys.bit_length() - 4)  # 8 to 16 keys a value on average
 
 
 @dataclass
@@ -164,41 +174,6 @@ def made(
     )
 
 
-def merged(number: int, parts: Sequence[Segment], outside: set[int]) -> Segment:
-    """One segment of the rows alive in ``parts`` (oldest first), numbered ``number``; their
-    kills of segments in ``outside`` (those not merged) are kept, the others are done."""
-    ids, signatures, stories, keys, key_rows, kills = [], [], [], [], [], []
-    offset = 0
-    for part in parts:
-        if part.alive.all():  # kept whole: nothing copied but what the join copies
-            ids.append(part.row_ids())
-            signatures.append(part.signatures)
-            stories.append(part.stories)
-            keys.append(part.keys.keys)
-            key_rows.append(part.keys.rows + offset if offset else part.keys.rows)
-            count = len(part.alive)
-        else:
-            rows = np.flatnonzero(part.alive)
-            renumbered = np.full(len(part.alive), -1, dtype=np.int64)
-            renumbered[rows] = np.arange(offset, offset + len(rows))
-            ids.append(part.row_ids()[rows])
-            signatures.append(part.signatures[rows])
-            stories.append(part.stories[rows])
-            live = part.alive[part.keys.rows]
-            keys.append(part.keys.keys[live])
-            key_rows.append(renumbered[part.keys.rows[live]])
-            count = len(rows)
-        kills.append(part.kills[np.isin(part.kills[:, 0], list(outside))])
-        offset += count
-    return made(number, *map(_joined, (ids, signatures, stories, keys, key_rows, kills)))
-
-
-def _joined(arrays: list[np.ndarray]) -> np.ndarray:
-    # One part (a first build's commit) is not copied: a million articles' signatures alone
-    # take 128 MB.
-    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
-
-
 def merge_from(held: Sequence[Segment], size: int) -> int:
     """Where the segments merged into one of ``size`` rows start: the newest while no larger
     than what is merged so far, those that are not files, and from any segment whose removed
@@ -213,48 +188,162 @@ def merge_from(held: Sequence[Segment], size: int) -> int:
     return start
 
 
-def write(segment: Segment, out: IO[bytes], version: int) -> None:
-    """Write ``segment`` as a segment file (``version``: of the signatures)."""
-    arrays: dict[str, np.ndarray] = {
-        "ids": segment.ids,
-        "id_rows": segment.id_rows,
-        "signatures": segment.signatures,
-        "stories": segment.stories.astype(np.int64),
-        "keys": segment.keys.keys,
-        "key_rows": segment.keys.rows,
-        "starts": SortedKeys.directory(segment.keys.keys),
-        "kills": segment.kills,
-    }
-    layout, offset = {}, 0
-    for name, array in arrays.items():
-        layout[name] = [array.dtype.str, list(array.shape), offset]
-        offset += -(-array.nbytes // _ALIGN) * _ALIGN
+def _kept_kills(part: Segment, outside: set[int]) -> np.ndarray:
+    return part.kills[np.isin(part.kills[:, 0], list(outside))]
+
+
+def merged_size(parts: Sequence[Segment], outside: set[int]) -> tuple[int, int]:
+    """The rows and kills of the segment ``write_merged`` writes of ``parts``."""
+    rows = sum(int(part.alive.sum()) for part in parts)
+    return rows, sum(len(_kept_kills(part, outside)) for part in parts)
+
+
+def _pieces(size: int, step: int) -> Iterator[slice]:
+    return (slice(at, min(size, at + step)) for at in range(0, size, step))
+
+
+def _alive_keys(part: Segment) -> int:
+    """How many of the part's band keys are of rows alive."""
+    rows = part.keys.rows
+    if part.alive.all():
+        return len(rows)
+    return sum(int(part.alive[rows[piece]].sum()) for piece in _pieces(len(rows), _PIECE_KEYS))
+
+
+def _write_header(
+    out: IO[bytes], arrays: Mapping[str, tuple[np.dtype[Any], tuple[int, ...]]], version: int
+) -> tuple[dict[str, int], int]:
+    """Write the magic and the header of a segment file of ``arrays`` (dtype and shape of
+    each); where each array starts in the file, and where the file ends."""
+    layout: dict[str, list[Any]] = {}
+    offsets: dict[str, int] = {}
+    offset = 0
+    for name, (dtype, shape) in arrays.items():
+        layout[name] = [dtype.str, list(shape), offset]
+        offsets[name] = offset
+        offset += -(-int(np.prod(shape, dtype=np.int64)) * dtype.itemsize // _ALIGN) * _ALIGN
     header = json.dumps({"version": version, "arrays": layout}).encode()
     start = -(-(len(MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
     out.write(MAGIC + len(header).to_bytes(8, "little") + header)
-    out.write(b"\0" * (start - len(MAGIC) - 8 - len(header)))
-    for array in arrays.values():
-        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)  # no copy made
-        out.write(data.data)
-        out.write(b"\0" * (-len(data) % _ALIGN))
+    return {name: start + at for name, at in offsets.items()}, start + offset
+
+
+def _put(out: IO[bytes], at: int, array: np.ndarray) -> int:
+    """Write ``array`` at ``at`` in ``out``; where it ends."""
+    data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+    out.seek(at)
+    out.write(data.data)
+    return at + len(data)
+
+
+def write_merged(parts: Sequence[Segment], outside: set[int], out: IO[bytes], version: int) -> None:
+    """Write one segment file of the rows alive in ``parts`` (oldest first) to ``out`` (a
+    seekable file); their kills of segments in ``outside`` (those not merged) are kept, the
+    others are done.
+
+    Written in pieces, never joined in memory: the signatures part by part, the band keys one
+    range of key values at a time, each range's keys of every part merged by a sort of their
+    sorted runs. What the merge holds is a few bytes an article (ids, stories, row numbers)
+    and a piece, where joining the parts took every array's size twice (at a million
+    articles, about 600 MB more in the build's last step)."""
+    renumbered: list[np.ndarray | int] = []  # each part's new row of each row, or an offset
+    ids: list[np.ndarray] = []
+    stories: list[np.ndarray] = []
+    offset = 0
+    width = max((part.signatures.shape[1] for part in parts), default=0)
+    for part in parts:
+        if part.alive.all():
+            renumbered.append(offset)
+            ids.append(part.row_ids())
+            stories.append(part.stories.astype(np.int64))
+        else:
+            rows = np.flatnonzero(part.alive)
+            renumbering = np.full(len(part.alive), -1, dtype=np.int64)
+            renumbering[rows] = np.arange(offset, offset + len(rows))
+            renumbered.append(renumbering)
+            ids.append(part.row_ids()[rows])
+            stories.append(part.stories[rows].astype(np.int64))
+        offset += int(part.alive.sum())
+    row_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint64)
+    by_id = np.argsort(row_ids, kind="stable")
+    keys = sum((_alive_keys(part) for part in parts), 0)  # alive: those written
+    bits = _directory_bits(keys)
+    arrays: dict[str, tuple[np.dtype[Any], tuple[int, ...]]] = {
+        "ids": (np.dtype(np.uint64), (offset,)),
+        "id_rows": (np.dtype(np.int32), (offset,)),
+        "signatures": (np.dtype(np.uint16), (offset, width)),
+        "stories": (np.dtype(np.int64), (offset,)),
+        "keys": (np.dtype(np.uint32), (keys,)),
+        "key_rows": (np.dtype(np.int32), (keys,)),
+        "starts": (np.dtype(np.int64), ((1 << bits) + 1 if bits else 0,)),
+        "kills": (np.dtype(np.int64), (sum(len(_kept_kills(p, outside)) for p in parts), 2)),
+    }
+    at, end = _write_header(out, arrays, version)
+    _put(out, at["ids"], row_ids[by_id])
+    _put(out, at["id_rows"], by_id.astype(np.int32))
+    del row_ids, by_id
+    _put(out, at["stories"], np.concatenate(stories) if stories else np.zeros(0, np.int64))
+    written = at["signatures"]
+    for part in parts:
+        alive = part.alive
+        for piece in _pieces(len(alive), _PIECE_ROWS):
+            values = part.signatures[piece]
+            written = _put(out, written, values if alive[piece].all() else values[alive[piece]])
+    counts = np.zeros(1 << bits, dtype=np.int64) if bits else None
+    keys_at, rows_at = at["keys"], at["key_rows"]
+    ranges = max(1, 1 << (keys // _PIECE_KEYS).bit_length())
+    bounds: list[int | None] = [(n << 32) // ranges for n in range(ranges)] + [None]
+    for low, high in itertools.pairwise(bounds):
+        found_keys: list[np.ndarray] = [np.zeros(0, dtype=np.uint32)]
+        found_rows: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+        for part, new in zip(parts, renumbered, strict=True):
+            sorted_keys, sorted_rows = part.keys.keys, part.keys.rows
+            a = int(np.searchsorted(sorted_keys, np.uint32(low or 0)))
+            b = len(sorted_keys) if high is None else int(np.searchsorted(sorted_keys, high))
+            piece_keys, piece_rows = sorted_keys[a:b], sorted_rows[a:b]
+            if isinstance(new, int):
+                found_rows.append(piece_rows + new if new else np.asarray(piece_rows))
+            else:
+                live = part.alive[piece_rows]
+                piece_keys = piece_keys[live]
+                found_rows.append(new[piece_rows[live]].astype(np.int32))
+            found_keys.append(piece_keys)
+        joined = np.concatenate(found_keys)
+        order = np.argsort(joined, kind="stable")  # sorted runs: timsort merges them
+        joined = joined[order]
+        keys_at = _put(out, keys_at, joined)
+        rows_at = _put(out, rows_at, np.concatenate(found_rows)[order].astype(np.int32))
+        if counts is not None:
+            counts += np.bincount(joined >> np.uint32(32 - bits), minlength=1 << bits)
+    if counts is not None:
+        _put(out, at["starts"], np.concatenate(([0], np.cumsum(counts))))
+    kills = [_kept_kills(part, outside) for part in parts]
+    _put(out, at["kills"], np.concatenate(kills) if kills else np.zeros((0, 2), np.int64))
+    out.truncate(end)
 
 
 def read(number: int, path: Path, version: int) -> Segment:
     """The segment file of commit ``number``, mapped."""
     with open(path, "rb") as file:
-        try:
-            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file
-            mapped = None
+        return mapped(number, path, file, version)
+
+
+def mapped(number: int, path: Path | None, file: IO[bytes], version: int) -> Segment:
+    """The segment file open as ``file`` (at ``path``; None: a file with no name), mapped:
+    the mapping outlives the file object."""
     try:
-        if mapped is None or mapped[: len(MAGIC)] != MAGIC:
+        view = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError:  # an empty file
+        view = None
+    try:
+        if view is None or view[: len(MAGIC)] != MAGIC:
             raise ValueError("not a stories segment")
-        size = int.from_bytes(mapped[len(MAGIC) : len(MAGIC) + 8], "little")
-        header: dict[str, Any] = json.loads(mapped[len(MAGIC) + 8 : len(MAGIC) + 8 + size])
+        size = int.from_bytes(view[len(MAGIC) : len(MAGIC) + 8], "little")
+        header: dict[str, Any] = json.loads(view[len(MAGIC) + 8 : len(MAGIC) + 8 + size])
         if header.get("version") != version:
             raise IndexIncompatible(f"{path} holds stories of another version of Bahth")
         start = -(-(len(MAGIC) + 8 + size) // _ALIGN) * _ALIGN
-        arrays = _arrays(mapped, start, header["arrays"])
+        arrays = _arrays(view, start, header["arrays"])
     except (ValueError, KeyError, TypeError) as error:
         raise IndexDamaged(f"The stories file {path} is damaged ({error}).") from error
     return Segment(

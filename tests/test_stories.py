@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from search import Article, Indexer, Searcher, layout
+from search import Article, Indexer, Searcher, layout, story_segments
 from search.cli import main
 from search.generation import STORIES
 from search.render.common import counts, stories_count
@@ -222,15 +222,21 @@ def _random_signatures(rng: np.random.Generator, count: int) -> list[np.ndarray 
     return made
 
 
+@pytest.mark.parametrize("spill", [False, True])
 def test_stories_written_over_many_commits_are_those_of_brute_force(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: bool
 ) -> None:
     """Over commits of every size (segments written, merged, compacted and mapped again, the
     run's pending keys merged into sorted runs every 16 articles, runs and segments with and
     without a directory), articles indexed again and deleted: the stories and the candidates
-    of brute force."""
+    of brute force. ``spill``: a run's articles go to temporary segments every 37, merged as
+    a binary counter too, and merges write their band keys in pieces of a few key ranges."""
     monkeypatch.setattr(Stories, "_PENDING", 16)
     monkeypatch.setattr(SortedKeys, "DIRECTORY_FROM", 2000)  # the larger ones have one
+    if spill:
+        monkeypatch.setattr(Stories, "_SPILL", 37)
+        monkeypatch.setattr(story_segments, "_PIECE_KEYS", 700)
+        monkeypatch.setattr(story_segments, "_PIECE_ROWS", 9)
     rng = np.random.default_rng(11)
     made = _random_signatures(rng, 1500)
     ids = [f"a{n}" for n in range(len(made))]

@@ -89,11 +89,14 @@ def count_words(reader: EngineReader) -> dict[str, int]:
     the number of articles of the field that holds each most (a headline's words are nearly
     always in its body too, so a sum would count most articles twice)."""
     counts: dict[str, int] = {}
+    arabic = _ARABIC_WORD.fullmatch
     for field in EXACT_FIELDS:
+        # Counted as they come, each field's list dropped before the next is read: one
+        # field's terms at a time, and only the words kept in the dict.
         for word, articles in reader.terms(field):
-            if articles >= MIN_ARTICLES and articles > counts.get(word, 0):
+            if articles >= MIN_ARTICLES and articles > counts.get(word, 0) and arabic(word):
                 counts[word] = articles
-    return {w: n for w, n in counts.items() if _ARABIC_WORD.fullmatch(w)}
+    return counts
 
 
 def count_of(reader: EngineReader, words: Iterable[str]) -> dict[str, int]:
