@@ -63,7 +63,7 @@ class TermPool:
 
     def __init__(self, tempstore: Any, limitmb: int) -> None:
         self._tempstore = tempstore
-        self._terms: dict[tuple[str, bytes], list[Any]] = {}
+        self._fields: dict[str, dict[bytes, list[Any]]] = {}  # field → term → postings
         self._postings = 0
         self._limit = limitmb * 1024 * 1024 // POSTING_BYTES
         self._runs: list[str] = []
@@ -80,13 +80,14 @@ class TermPool:
     ) -> None:
         """The postings (term, weight, value) of one document in one field; documents come in
         increasing order."""
-        self.fieldnames.add(fieldname)
-        terms = self._terms
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
         for btext, weight, value in postings:
-            key = (fieldname, btext)
-            found = terms.get(key)
+            found = terms.get(btext)
             if found is None:
-                terms[key] = [docnum, weight, value]
+                terms[btext] = [docnum, weight, value]
             else:
                 found += (docnum, weight, value)
         self._postings += len(postings)
@@ -96,10 +97,16 @@ class TermPool:
     def _spill(self) -> None:
         name = f"{id(self):x}-{len(self._runs)}.terms"
         with self._tempstore.create_file(name).raw_file() as run:
-            for key in sorted(self._terms):
-                marshal.dump((key, self._terms[key]), run)
+            for fieldname, btext, postings in self._in_memory():
+                marshal.dump(((fieldname, btext), postings), run)
         self._runs.append(name)
-        self._terms, self._postings = {}, 0
+        self._fields, self._postings = {}, 0
+
+    def _in_memory(self) -> Terms:
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for btext in sorted(terms):
+                yield fieldname, btext, terms[btext]
 
     def _read(self, name: str) -> Iterator[tuple[tuple[str, bytes], list[Any]]]:
         with self._tempstore.open_file(name).raw_file() as run:
@@ -113,8 +120,7 @@ class TermPool:
         """Every term's postings, by field and term; a term's spilled postings come first
         (they are of earlier documents)."""
         if not self._runs:
-            for key in sorted(self._terms):
-                yield key[0], key[1], self._terms[key]
+            yield from self._in_memory()
             return
         self._spill()
         merged = heapq.merge(*map(self._read, self._runs), key=itemgetter(0))
@@ -148,7 +154,7 @@ def _arabic(field: Any) -> bool | None:
 def _frequencies(words: list[str]) -> list[tuple[bytes, float, bytes | None]]:
     """Postings of a field without positions, boosts 1: whoosh's ``Frequency.word_values``."""
     return [
-        (word.encode("utf-8"), _float(freq), _PACKED[freq] if freq < _SMALL else pack_uint(freq))
+        (_utf8(word), _float(freq), _PACKED[freq] if freq < _SMALL else pack_uint(freq))
         for word, freq in Counter(words).items()
     ]
 
@@ -158,9 +164,22 @@ def _positions(words: list[str], encode: Any) -> list[tuple[bytes, float, bytes 
     places: defaultdict[str, list[int]] = defaultdict(list)
     for position, word in enumerate(words):
         places[word].append(position)
-    return [
-        (word.encode("utf-8"), _float(len(found)), encode(found)) for word, found in places.items()
-    ]
+    return [(_utf8(word), _float(len(found)), encode(found)) for word, found in places.items()]
+
+
+_BYTES: dict[str, bytes] = {}
+_BYTES_MOST = 1 << 18
+# A word's UTF-8 bytes, the same object each time: the pool's dictionaries then hash a term's
+# bytes once, not once a posting (a word is a memo's object, its hash known already).
+
+
+def _utf8(word: str) -> bytes:
+    found = _BYTES.get(word)
+    if found is None:
+        if len(_BYTES) >= _BYTES_MOST:
+            _BYTES.clear()
+        found = _BYTES[word] = word.encode("utf-8")
+    return found
 
 
 def _float(number: int) -> float:
