@@ -44,7 +44,7 @@ from .report import IndexReport
 from .run import Run, after_commit, delete_articles, prepare_commit
 from .storage import storage_errors
 
-# Several workers (whoosh: analyzing processes; tantivy: analyzing processes and indexing
+# Several workers (whoosh: writing processes; tantivy: analyzing processes and indexing
 # threads) pay from dumps of this size, one per core up to MAX_AUTO_WORKERS (SaudiNewsNet on
 # 2 cores, whoosh: about 1.7x faster with 2); below, starting them costs more than it saves.
 SEVERAL_WORKERS_BYTES = 16 * 1024 * 1024
@@ -61,8 +61,9 @@ class Indexer:
     ``engine`` chooses the engine of a new index (``"whoosh"``, the default, or ``"tantivy"``;
     None: the ``BAHTH_ENGINE`` variable, else whoosh). An existing index keeps the engine it
     was built with: ``add_files`` refuses another one, and ``rebuild`` with another engine
-    converts the index. ``workers`` is how many processes analyze articles (tantivy: and how
-    many threads index them); None: one per core (up to 4) for dumps of 16 MB or more, else 1.
+    converts the index. ``workers`` is how many worker processes a run starts (whoosh: that
+    write postings; tantivy: that analyze articles, and as many threads that index them);
+    None: one per core (up to 4) for dumps of 16 MB or more, else 1.
     ``wait`` makes a second writer queue behind the first instead of failing.
 
     ``shards`` (the xapian engine) builds a new index as that many shard databases inside the

@@ -230,7 +230,8 @@ def _indexing_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--workers",
             type=click.IntRange(1, 16),
             default=None,
-            help="Processes that analyze articles (tantivy: and threads that index them) "
+            help="Worker processes (whoosh: that write the index's postings; tantivy: that "
+            "analyze articles, and as many threads that index them) "
             "[default: one per core, up to 4, for dumps of 16 MB or more; else 1].",
         ),
         click.option("--wait", is_flag=True, help="Wait for another writer instead of failing."),
