@@ -55,6 +55,7 @@ from benchmarks.core.rss import peak_rss_mb
 from benchmarks.speed import queryset
 from search import Searcher, layout
 from search import stories as st
+from search import story_signatures as sig
 
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -62,7 +63,7 @@ SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 def exact_pairs(bodies: list[list[str]]) -> dict[tuple[int, int], float]:
     """The exact shingle Jaccard of every pair of comparable bodies sharing a shingle."""
     sets = [
-        set(found.tolist()) if len(found := st.shingles(b)) >= st.MIN_SHINGLES else set()
+        set(found.tolist()) if len(found := sig.shingles(b)) >= sig.MIN_SHINGLES else set()
         for b in bodies
     ]
     postings: dict[int, list[int]] = collections.defaultdict(list)
@@ -82,7 +83,7 @@ def story_pairs(bodies: list[list[str]], threshold: float) -> tuple[set[tuple[in
     try:
         stories = st.Stories.empty()
         started = time.process_time()
-        labels = [stories.assign(str(n), st.signature(body)) for n, body in enumerate(bodies)]
+        labels = [stories.assign(str(n), sig.signature(body)) for n, body in enumerate(bodies)]
         seconds = time.process_time() - started
     finally:
         st.THRESHOLD = saved
@@ -95,7 +96,7 @@ def story_pairs(bodies: list[list[str]], threshold: float) -> tuple[set[tuple[in
 
 def evaluate_pairs(data: Path, sample: int) -> None:
     records = itertools.islice(interleaved(data, "all"), sample)
-    bodies = [st.body_words(r.get("body") or "") for _, r in records]
+    bodies = [sig.body_words(r.get("body") or "") for _, r in records]
     print(f"\n## 1. Pairs on {len(bodies):,} articles (exact shingle Jaccard as the truth)\n")
     truth = exact_pairs(bodies)
     buckets = collections.Counter(min(int(j * 10), 9) for j in truth.values())
@@ -236,12 +237,12 @@ def synthetic_signatures(count: int, seed: int = 24) -> tuple[list[str], np.ndar
     20,000 (0-24 of 64 values changed: mostly one story), 1 % looser ones (24-48 changed:
     mostly not), the rest independent."""
     rng = np.random.default_rng(seed)
-    made = rng.integers(1, 2**16, (count, st.PERMUTATIONS), dtype=np.uint16)
+    made = rng.integers(1, 2**16, (count, sig.PERMUTATIONS), dtype=np.uint16)
     kind = rng.random(count)
     for n in np.flatnonzero((kind < 0.05) & (np.arange(count) > 0)).tolist():
         made[n] = made[max(0, n - int(rng.integers(1, 20_000)))]
         low, high = (0, 24) if kind[n] < 0.04 else (24, 48)
-        changed = rng.choice(st.PERMUTATIONS, int(rng.integers(low, high)), replace=False)
+        changed = rng.choice(sig.PERMUTATIONS, int(rng.integers(low, high)), replace=False)
         made[n, changed] = rng.integers(1, 2**16, len(changed), dtype=np.uint16)
     made[kind > 0.97] = 0
     return [f"s{n}" for n in range(count)], made

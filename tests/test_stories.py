@@ -18,17 +18,17 @@ from search.cli import main
 from search.generation import STORIES
 from search.render.common import counts, stories_count
 from search.render.page import totals_html
-from search.stories import (
+from search.stories import Stories
+from search.story_segments import SortedKeys
+from search.story_signatures import (
     PERMUTATIONS,
     THRESHOLD,
-    Stories,
     band_keys,
     body_words,
     shingles,
     signature,
     similarity,
 )
-from search.story_segments import SortedKeys
 
 pytestmark = pytest.mark.usefixtures("engine")
 

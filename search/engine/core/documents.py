@@ -35,7 +35,7 @@ def prepare(article: Article) -> Prepared:
     """Analyze an article for the index: its terms, and its body's signature from the same
     analysis (the normalized words of ``body_exact``)."""
     # Imported by analysis only: stories need numpy, which a search need not load.
-    from ...stories import signature
+    from ...story_signatures import signature
 
     texts = []
     stems: dict[str, list[str]] = {}

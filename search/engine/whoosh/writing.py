@@ -219,7 +219,7 @@ class IndexWriter:
         self, directory: Path, stories: Stories, *, procs: int = 1, limitmb: int = 256
     ) -> None:
         # Imported by a writer only: stories need numpy, which a search need not load.
-        from ...stories import signature
+        from ...story_signatures import signature
 
         self._directory = directory
         self._stories = stories
