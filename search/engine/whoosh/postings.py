@@ -30,6 +30,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
+from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 from .analysis import ArabicTermFilter, ArabicTokenizer, words_of
@@ -95,7 +96,8 @@ class TermPool:
             self._spill()
 
     def _spill(self) -> None:
-        name = f"{id(self):x}-{len(self._runs)}.terms"
+        # The writing processes share the temporary directory: a name of their own.
+        name = f"{random_name()}.terms"
         with self._tempstore.create_file(name).raw_file() as run:
             for fieldname, btext, postings in self._in_memory():
                 marshal.dump(((fieldname, btext), postings), run)
