@@ -223,8 +223,8 @@ class TermFlush(SegmentWriter):  # type: ignore[misc]
 
 
 class TermPostings(TermFlush):
-    """A ``TermFlush`` writer whose documents' Arabic fields get their postings from the
-    analysis memo (``index_terms``), not from whoosh's token stream."""
+    """A ``TermFlush`` writer whose documents' Arabic fields get their postings from the terms
+    given with them (``TERMS``), not from whoosh's token stream."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
