@@ -163,7 +163,8 @@ def open_index(directory: Path) -> whoosh_index.Index:
 
 
 class BahthCodec(W3Codec):
-    """whoosh's codec, sparing small blocks zlib.
+    """whoosh's codec, taking a term's postings at once and sparing small blocks zlib
+    (``postings``).
 
     It keeps whoosh's per-block length statistics: ranking skips whole posting blocks by the
     best score a block can give, and without the shortest field length of a block that bound
@@ -209,10 +210,11 @@ class _MpWriter(_BeforeVisible, ProcessWriter):
 class IndexWriter:
     """Adds and deletes articles in one whoosh transaction: ``commit`` or ``cancel``.
 
-    ``procs`` > 1 analyzes in that many processes (whoosh's multiprocess writer, always with
-    ``multisegment`` to avoid its known merge bug; see ``processes``); ``limitmb`` is the
-    memory each may use for buffered postings before spilling to disk. An article that cannot
-    be analysed or stored is left out and reported by ``failures``.
+    Each article is analysed here, once. ``procs`` > 1 writes in that many processes (whoosh's
+    multiprocess writer, always with ``multisegment`` to avoid its known merge bug; see
+    ``processes``); ``limitmb`` is the memory each may use for buffered postings before
+    spilling to disk. An article that cannot be analysed or stored is left out and reported by
+    ``failures``.
     """
 
     def __init__(
