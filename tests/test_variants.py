@@ -15,12 +15,15 @@ from click.testing import CliRunner
 
 from search import Indexer, Searcher, layout
 from search.cli import main
+from search.engine import EngineReader
 from search.generation import VARIANTS, Generation
+from search.spelling import variants
 from search.spelling.variants import (
     MIN_ARTICLES,
     REMINE_GROWTH,
     Variant,
     Variants,
+    mine,
     same_family,
 )
 from tests.conftest import MakeIndex, WriteJsonl
@@ -108,6 +111,27 @@ def test_an_explanation_names_the_other_spelling(index: Path) -> None:
     [part] = last.explanation.parts
     assert (part.kind, part.term, part.forms) == ("variant", "ميونيخ", ("ميونيخ",))
     assert part.score == pytest.approx(last.score, abs=1e-3)
+
+
+def test_mining_through_a_fresh_reader_every_term_finds_the_same_pairs(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    side = Generation(layout.current(index))
+    opened: list[EngineReader] = []
+
+    def reopen() -> EngineReader:
+        opened.append(side.engine.open_reader(side.location))
+        return opened[-1]
+
+    reader = side.engine.open_reader(side.location)
+    try:
+        alone = mine(reader)
+        monkeypatch.setattr(variants, "READER_TERMS", 1)
+        fresh = mine(reader, reopen=reopen)
+    finally:
+        reader.close()
+    assert fresh == alone and any(term == "ميونخ" for term, _ in fresh)
+    assert len(opened) > 1  # one a term
 
 
 def test_a_small_run_carries_the_variants_forward_and_a_large_one_mines_again(

@@ -300,7 +300,12 @@ class Variants:
 def refresh(generation: Path) -> None:
     """Write the variants of the generation's last commit, unless it has them: those in force,
     carried forward, while the archive has grown by less than ``REMINE_GROWTH`` since they were
-    mined; else mined afresh. The caller holds the index's write lock."""
+    mined; else mined afresh. The caller holds the index's write lock (no other commit comes
+    while the readers of this one are opened)."""
+    side = Generation(generation)
+
+    def reopen() -> EngineReader:
+        return side.engine.open_reader(side.location)
 
     def count(reader: EngineReader) -> str:
         articles = reader.doc_count()
@@ -311,8 +316,6 @@ def refresh(generation: Path) -> None:
             return Variants((), articles).to_text()
         vocabulary = Vocabulary.read(generation)  # written just before, by the same run
         words = dict(vocabulary.items()) if vocabulary is not None else None
-        reopen = lambda: side.engine.open_reader(side.location)  # noqa: E731
         return Variants(mine(reader, words, reopen), articles).to_text()
 
-    side = Generation(generation)
     side.write_counted(VARIANTS, count)
