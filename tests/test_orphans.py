@@ -169,7 +169,9 @@ class Run:
         except subprocess.TimeoutExpired:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
-            return False
+            # It may have ended by itself between the timeout and the signal (then none is
+            # sent): a run that exited 0 finished.
+            return self.process.returncode == 0
 
     def processes(self) -> list[int]:
         return processes_with(self.token)
