@@ -66,8 +66,6 @@ class Stories:
         self._row: dict[int, int] = {}  # id key → row, for those alive
         self._signatures = np.zeros((0, PERMUTATIONS), dtype=np.uint16)
         self._stories = np.zeros(0, dtype=np.int64)
-        # A row of zeros is an article too short to compare (``signature`` gave None).
-        self._comparable = np.zeros(0, dtype=bool)
         self._alive = np.zeros(0, dtype=bool)
         self._count = 0
         # Sorted runs of band keys, largest (oldest) first, none empty.
@@ -96,12 +94,16 @@ class Stories:
             run = self._runs.pop().union(run)  # a key's rows in any order: they are sorted later
         self._runs.append(run)
 
-    def _one_run(self) -> SortedKeys:
-        """The band keys of the run's own articles, in one sorted run."""
+    def _merge_pending(self) -> None:
+        """Move the band keys of the articles assigned since the last merge into the runs."""
         if self._pending_rows:
             rows = np.array(self._pending_rows)
             self._merge(rows, band_keys(self._signatures[rows]))
             self._pending, self._pending_more, self._pending_rows = {}, {}, []
+
+    def _one_run(self) -> SortedKeys:
+        """The band keys of the run's own articles, in one sorted run."""
+        self._merge_pending()
         while len(self._runs) > 1:
             last = self._runs.pop()
             self._runs.append(self._runs.pop().union(last))
@@ -128,7 +130,7 @@ class Stories:
     def _grow(self) -> None:
         size = max(1024, self._count * 3 // 2)
         self._signatures = np.resize(self._signatures, (size, PERMUTATIONS))
-        for name in ("_ids", "_stories", "_comparable", "_alive"):
+        for name in ("_ids", "_stories", "_alive"):
             setattr(self, name, np.resize(getattr(self, name), size))
 
     def assign(self, article_id: str, values: np.ndarray | None) -> int:
@@ -164,8 +166,7 @@ class Stories:
                 for _, values in articles
                 if values is not None
             ]
-        self._signatures[first : first + count] = signatures
-        self._comparable[first : first + count] = comparable
+        self._signatures[first : first + count] = signatures  # zeros: too short to compare
         keys = band_keys(signatures)
         stories: list[int] = []
         start = 0
@@ -178,9 +179,7 @@ class Stories:
                 articles[part], keys[part], signatures[part], comparable[part], first + start
             )
             if len(self._pending_rows) >= self._PENDING:
-                merged = np.array(self._pending_rows)
-                self._merge(merged, band_keys(self._signatures[merged]))
-                self._pending, self._pending_more, self._pending_rows = {}, {}, []
+                self._merge_pending()
             start = end
         self.changed = True
         return stories
