@@ -127,8 +127,8 @@ class Stories:
         unique = np.unique(np.concatenate(found))
         return unique[self._alive[unique]]
 
-    def _grow(self) -> None:
-        size = max(1024, self._count * 3 // 2)
+    def _grow(self, needed: int) -> None:
+        size = max(1024, needed, len(self._stories) * 3 // 2)
         self._signatures = np.resize(self._signatures, (size, PERMUTATIONS))
         for name in ("_ids", "_stories", "_alive"):
             setattr(self, name, np.resize(getattr(self, name), size))
@@ -155,8 +155,8 @@ class Stories:
     def _assign_all(self, articles: Sequence[tuple[str, np.ndarray | bytes | None]]) -> list[int]:
         """``assign_all`` of articles that fit in memory before the next ``_spill``."""
         count = len(articles)
-        while self._count + count > len(self._stories):
-            self._grow()
+        if self._count + count > len(self._stories):
+            self._grow(self._count + count)
         first = self._count
         comparable = np.array([values is not None for _, values in articles], dtype=bool)
         signatures = np.zeros((count, PERMUTATIONS), dtype=np.uint16)
