@@ -117,7 +117,7 @@ class Stories:
         signature's), ``located`` in the runs."""
         found = []
         for run, at in zip(self._runs, located, strict=True):
-            found += run.rows_of(keys, at)
+            found.append(run.rows_of(at))
         for key in keys.tolist():
             if key in self._pending:
                 rows = [self._pending[key], *self._pending_more.get(key, ())]
@@ -196,8 +196,8 @@ class Stories:
         located = [run.locate(keys) for run in self._runs]
         located_held = [segment.keys.locate(keys) for segment in self._held + self._spilled]
         held = np.zeros(len(articles), dtype=bool)
-        for _, there in located + located_held:
-            held |= there.any(axis=1)
+        for starts, ends in located + located_held:
+            held |= (ends > starts).any(axis=1)
         held &= comparable
         stories = []
         pending = self._pending
@@ -212,8 +212,8 @@ class Stories:
                     story = self._best_story(
                         keys[n],
                         signatures[n],
-                        [(starts[n], there[n]) for starts, there in located],
-                        [(starts[n], there[n]) for starts, there in located_held],
+                        [(starts[n], ends[n]) for starts, ends in located],
+                        [(starts[n], ends[n]) for starts, ends in located_held],
                     )
                 for band in row_keys:
                     if pending.setdefault(band, row) != row:
@@ -240,7 +240,7 @@ class Stories:
         earliest assigned among equals (segments are oldest first, their rows in order)."""
         best, story = THRESHOLD * PERMUTATIONS - 1, 0
         for segment, at in zip(self._held + self._spilled, located_held, strict=True):
-            rows = segment.candidates(keys, at)
+            rows = segment.candidates(at)
             if len(rows):
                 similar = np.count_nonzero(segment.signatures[rows] == values, axis=1)
                 top = int(np.argmax(similar))
@@ -297,8 +297,8 @@ class Stories:
             self._ids[rows],
             self._signatures[rows],
             self._stories[rows],
-            keys.keys,
-            keys.rows,
+            keys.keys[:],
+            keys.rows[:],
             np.array(kills, dtype=np.int64),
         )
         part.alive = self._alive[rows].copy()
@@ -315,7 +315,9 @@ class Stories:
         with tempfile.TemporaryFile(dir=self.spill_to) as file:
             segments.write_merged([*self._spilled[start:], own], set(), file, VERSION)
             file.flush()
-            self._spilled[start:] = [segments.mapped(-1, None, file, VERSION)]
+            # Looked up through its mapping at once: the rest of the run searches it for each
+            # of its articles.
+            self._spilled[start:] = [segments.opened(-1, None, file, VERSION, map_after=0)]
         self._start_run()
 
     def write(self, generation: Path, commit: int) -> None:

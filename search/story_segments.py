@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import mmap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +30,19 @@ from typing import IO, Any
 import numpy as np
 
 from .errors import IndexDamaged, IndexIncompatible
+from .file_arrays import MAPPED_AFTER, FileArray, OpenFile
 from .generation import STORY_SEGMENTS
 
 MAGIC = b"BAHTHSEG"
+Array = np.ndarray | FileArray  # a segment file's arrays are read where they are looked up
 _ALIGN = 64
 COMPACT_SHARE = 0.25
 # What a merge (``write_merged``) holds at once: band keys, or rows of signatures.
 _PIECE_KEYS, _PIECE_ROWS = 1 << 20, 1 << 16
+
+# Arrays smaller are read whole when a segment is opened: a small run's segment, the
+# directory of a small one (a read of one costs about what a look-up in it does).
+_READ_WHOLE = 1 << 20
 
 _ARRAYS = ("ids", "id_rows", "signatures", "stories", "keys", "key_rows", "starts", "kills")
 
@@ -51,16 +56,15 @@ class SortedKeys:
 
     DIRECTORY_FROM = 1 << 18
 
-    def __init__(self, keys: np.ndarray, rows: np.ndarray, starts: np.ndarray | None = None):
+    def __init__(self, keys: Array, rows: Array, starts: Array | None = None):
         self.keys, self.rows = keys, rows
         self._starts = starts  # made on the first look-up: a run merged into another needs none
 
     def union(self, other: SortedKeys) -> SortedKeys:
         """These keys and ``other``'s, sorted: a merge, linear in both (``np.insert``)."""
-        at = np.searchsorted(self.keys, other.keys, side="right")
-        return SortedKeys(
-            np.insert(self.keys, at, other.keys), np.insert(self.rows, at, other.rows)
-        )
+        keys, rows, other_keys = self.keys[:], self.rows[:], other.keys[:]
+        at = np.searchsorted(keys, other_keys, side="right")
+        return SortedKeys(np.insert(keys, at, other_keys), np.insert(rows, at, other.rows[:]))
 
     @classmethod
     def directory(cls, keys: np.ndarray) -> np.ndarray:
@@ -72,31 +76,53 @@ class SortedKeys:
         return np.concatenate(([0], np.cumsum(counts)))
 
     def locate(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where each of ``keys`` is or would be (``searchsorted``), and whether it is there."""
-        size = len(self.keys)
-        if not size:  # a segment of removals, or of articles too short to compare
-            return np.zeros(keys.shape, dtype=np.int64), np.zeros(keys.shape, dtype=bool)
+        """Where the keys equal to each of ``keys`` start and end (``searchsorted``, left and
+        right): a key is here when its end is past its start."""
+        if not len(self.keys):  # a segment of removals, or of articles too short to compare
+            nowhere = np.zeros(keys.shape, dtype=np.int64)
+            return nowhere, nowhere
         if self._starts is None:
-            self._starts = self.directory(self.keys)
+            self._starts = self.directory(self.keys[:])
         if not len(self._starts):
-            first = np.searchsorted(self.keys, keys)
-        else:  # the binary searches of every key at once, each within its top bits' range
-            top = keys >> np.uint32(33 - (len(self._starts) - 1).bit_length())
-            first, high = self._starts[top], self._starts[top + 1]
-            while (searching := first < high).any():
-                middle = (first + high) >> 1
-                below = self.keys[np.minimum(middle, size - 1)] < keys
-                first = np.where(searching & below, middle + 1, first)
-                high = np.where(searching & ~below, middle, high)
-        return first, (first < size) & (self.keys[np.minimum(first, size - 1)] == keys)
+            whole = self.keys[:]
+            return np.searchsorted(whole, keys), np.searchsorted(whole, keys, side="right")
+        # The binary searches of every key at once, each within its top bits' range; the
+        # ends only of the keys found.
+        flat = keys.ravel()
+        top = (flat >> np.uint32(33 - (len(self._starts) - 1).bit_length())).astype(np.int64)
+        bounds = self._starts[np.concatenate((top, top + 1))]
+        low, high = bounds[: len(flat)], bounds[len(flat) :]
+        first = self._search(flat, low, high.copy(), "left")
+        last = first.copy()
+        found = np.flatnonzero(first < high)
+        found = found[self.keys[first[found]] == flat[found]]
+        last[found] = self._search(flat[found], first[found] + 1, high[found], "right")
+        return first.reshape(keys.shape), last.reshape(keys.shape)
 
-    def rows_of(self, keys: np.ndarray, located: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
-        """The rows of each of ``keys`` that is here, ``located`` by ``locate``."""
-        first, there = located
-        if not there.any():
-            return []
-        last = np.searchsorted(self.keys, keys[there], side="right")
-        return [self.rows[a:b] for a, b in zip(first[there], last, strict=True)]
+    def _search(self, keys: np.ndarray, low: np.ndarray, high: np.ndarray, side: str) -> np.ndarray:
+        """``searchsorted`` of each of ``keys`` between its ``low`` and ``high`` (changed):
+        each step reads one key for each search not yet done."""
+        while len(searching := np.flatnonzero(low < high)):
+            middle = (low[searching] + high[searching]) >> 1
+            probed = self.keys[middle]
+            wanted = keys[searching]
+            right = probed < wanted if side == "left" else probed <= wanted
+            low[searching[right]] = middle[right] + 1
+            high[searching[~right]] = middle[~right]
+        return low
+
+    def rows_of(self, located: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The rows of the keys ``located`` by ``locate`` that are here, joined."""
+        first, last = located
+        there = last > first
+        return _spans(self.rows, first[there], last[there])
+
+
+def _spans(array: Array, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``array[starts[0]:ends[0]]``, ``array[starts[1]:ends[1]]``, … joined: one read."""
+    lengths = ends - starts
+    positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return np.asarray(array[positions + np.arange(len(positions))])
 
 
 def _directory_bits(keys: int) -> int:
@@ -114,10 +140,10 @@ class Segment:
 
     number: int
     path: Path | None
-    ids: np.ndarray  # id keys (``search.seen.id_key``), sorted
-    id_rows: np.ndarray  # the row of each
-    signatures: np.ndarray  # (rows, PERMUTATIONS) uint16; zeros: too short to compare
-    stories: np.ndarray
+    ids: Array  # id keys (``search.seen.id_key``), sorted
+    id_rows: Array  # the row of each
+    signatures: Array  # (rows, PERMUTATIONS) uint16; zeros: too short to compare
+    stories: Array
     keys: SortedKeys  # the band keys of the comparable rows
     kills: np.ndarray  # (k, 2): (segment number, row) this commit removed from earlier ones
     alive: np.ndarray = field(init=False)
@@ -127,24 +153,21 @@ class Segment:
 
     def find(self, key: int) -> int | None:
         """The row of the article with this id key, if it is alive here."""
-        at = int(np.searchsorted(self.ids, np.uint64(key)))
+        at = int(self.ids.searchsorted(np.uint64(key)))
         if at < len(self.ids) and int(self.ids[at]) == key:
             row = int(self.id_rows[at])
             return row if self.alive[row] else None
         return None
 
-    def candidates(self, keys: np.ndarray, located: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """The rows alive that hold one of ``keys`` (``located`` in ``self.keys``), sorted."""
-        found = self.keys.rows_of(keys, located)
-        if not found:
-            return np.zeros(0, dtype=np.int32)
-        rows = np.unique(np.concatenate(found))
+    def candidates(self, located: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The rows alive that hold one of the keys ``located`` in ``self.keys``, sorted."""
+        rows = np.unique(self.keys.rows_of(located))
         return rows[self.alive[rows]]
 
     def row_ids(self) -> np.ndarray:
         """The id key of each row."""
         ids = np.empty(len(self.ids), dtype=np.uint64)
-        ids[self.id_rows] = self.ids
+        ids[self.id_rows[:]] = self.ids[:]
         return ids
 
 
@@ -255,7 +278,7 @@ def write_merged(parts: Sequence[Segment], outside: set[int], out: IO[bytes], ve
         if part.alive.all():
             renumbered.append(offset)
             ids.append(part.row_ids())
-            stories.append(part.stories.astype(np.int64))
+            stories.append(part.stories[:].astype(np.int64))
         else:
             rows = np.flatnonzero(part.alive)
             renumbering = np.full(len(part.alive), -1, dtype=np.int64)
@@ -298,8 +321,8 @@ def write_merged(parts: Sequence[Segment], outside: set[int], out: IO[bytes], ve
         found_rows: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
         for part, new in zip(parts, renumbered, strict=True):
             sorted_keys, sorted_rows = part.keys.keys, part.keys.rows
-            a = int(np.searchsorted(sorted_keys, np.uint32(low or 0)))
-            b = len(sorted_keys) if high is None else int(np.searchsorted(sorted_keys, high))
+            a = int(sorted_keys.searchsorted(np.uint32(low or 0)))
+            b = len(sorted_keys) if high is None else int(sorted_keys.searchsorted(high))
             piece_keys, piece_rows = sorted_keys[a:b], sorted_rows[a:b]
             if isinstance(new, int):
                 found_rows.append(piece_rows + new if new else np.asarray(piece_rows))
@@ -323,27 +346,38 @@ def write_merged(parts: Sequence[Segment], outside: set[int], out: IO[bytes], ve
 
 
 def read(number: int, path: Path, version: int) -> Segment:
-    """The segment file of commit ``number``, mapped."""
+    """The segment file of commit ``number``."""
     with open(path, "rb") as file:
-        return mapped(number, path, file, version)
+        return opened(number, path, file, version)
 
 
-def mapped(number: int, path: Path | None, file: IO[bytes], version: int) -> Segment:
-    """The segment file open as ``file`` (at ``path``; None: a file with no name), mapped:
-    the mapping outlives the file object."""
+def opened(
+    number: int, path: Path | None, file: IO[bytes], version: int, map_after: float | None = None
+) -> Segment:
+    """The segment file open as ``file`` (at ``path``; None: a file with no name), which may
+    be closed afterwards. Arrays under ``_READ_WHOLE`` bytes, and the kills, are read into
+    memory; the others are read where they are looked up, and through the file's mapping
+    after ``map_after`` reads an item (None: ``MAPPED_AFTER``; ``search.file_arrays``)."""
+    map_after = MAPPED_AFTER if map_after is None else map_after
     try:
-        view = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    except ValueError:  # an empty file
-        view = None
-    try:
-        if view is None or view[: len(MAGIC)] != MAGIC:
+        try:
+            source = OpenFile(file)
+        except ValueError:  # an empty file cannot be mapped
+            raise ValueError("not a stories segment") from None
+        view = source.mapping
+        if view[: len(MAGIC)] != MAGIC:
             raise ValueError("not a stories segment")
         size = int.from_bytes(view[len(MAGIC) : len(MAGIC) + 8], "little")
         header: dict[str, Any] = json.loads(view[len(MAGIC) + 8 : len(MAGIC) + 8 + size])
         if header.get("version") != version:
             raise IndexIncompatible(f"{path} holds stories of another version of Bahth")
         start = -(-(len(MAGIC) + 8 + size) // _ALIGN) * _ALIGN
-        arrays = _arrays(view, start, header["arrays"])
+        arrays: dict[str, Array] = {}
+        for name in _ARRAYS:
+            dtype, shape, offset = header["arrays"][name]
+            array = source.array(start + offset, np.dtype(dtype), tuple(shape), map_after)
+            whole = name == "kills" or array.nbytes < _READ_WHOLE
+            arrays[name] = array[:] if whole else array
     except (ValueError, KeyError, TypeError) as error:
         raise IndexDamaged(f"The stories file {path} is damaged ({error}).") from error
     return Segment(
@@ -354,18 +388,8 @@ def mapped(number: int, path: Path | None, file: IO[bytes], version: int) -> Seg
         arrays["signatures"],
         arrays["stories"],
         SortedKeys(arrays["keys"], arrays["key_rows"], arrays["starts"]),
-        arrays["kills"],
+        np.asarray(arrays["kills"]),
     )
-
-
-def _arrays(mapped: mmap.mmap, start: int, layout: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    arrays = {}
-    for name in _ARRAYS:
-        dtype, shape, offset = layout[name]
-        count = int(np.prod(shape, dtype=np.int64))
-        array = np.frombuffer(mapped, dtype=np.dtype(dtype), count=count, offset=start + offset)
-        arrays[name] = array.reshape(shape)
-    return arrays
 
 
 def manifest(next_story: int, segments: Sequence[int], version: int) -> str:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from search import Article, Indexer, Searcher, layout, story_segments
 from search.cli import main
+from search.file_arrays import FileArray
 from search.generation import STORIES
 from search.render.common import counts, stories_count
 from search.render.page import totals_html
@@ -222,17 +223,25 @@ def _random_signatures(rng: np.random.Generator, count: int) -> list[np.ndarray 
     return made
 
 
-@pytest.mark.parametrize("spill", [False, True])
+@pytest.mark.parametrize(
+    ("spill", "reads"), [(False, "whole"), (True, "whole"), (False, "file"), (True, "mixed")]
+)
 def test_stories_written_over_many_commits_are_those_of_brute_force(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill: bool, reads: str
 ) -> None:
-    """Over commits of every size (segments written, merged, compacted and mapped again, the
+    """Over commits of every size (segments written, merged, compacted and opened again, the
     run's pending keys merged into sorted runs every 16 articles, runs and segments with and
     without a directory), articles indexed again and deleted: the stories and the candidates
     of brute force. ``spill``: a run's articles go to temporary segments every 37, merged as
-    a binary counter too, and merges write their band keys in pieces of a few key ranges."""
+    a binary counter too, and merges write their band keys in pieces of a few key ranges.
+    ``reads``: the segments' arrays are small enough to be read whole when opened ("whole"),
+    or are read from their files where they are looked up ("file"), through the mapping
+    after a few reads ("mixed")."""
     monkeypatch.setattr(Stories, "_PENDING", 16)
     monkeypatch.setattr(SortedKeys, "DIRECTORY_FROM", 2000)  # the larger ones have one
+    if reads != "whole":
+        monkeypatch.setattr(story_segments, "_READ_WHOLE", 0)
+        monkeypatch.setattr(story_segments, "MAPPED_AFTER", 1e9 if reads == "file" else 0.05)
     if spill:
         monkeypatch.setattr(Stories, "_SPILL", 37)
         monkeypatch.setattr(story_segments, "_PIECE_KEYS", 700)
@@ -266,6 +275,8 @@ def test_stories_written_over_many_commits_are_those_of_brute_force(
     assert got == _reference(steps)
     assert len(set(got)) < len(got) - 200  # many copies joined stories
     assert 3 < most_held <= 2 * commit.bit_length()  # merged, a binary counter's many
+    in_files = [isinstance(segment.keys.keys, FileArray) for segment in stories._held]
+    assert any(in_files) == (reads != "whole")
     # The candidates themselves, for signatures held and new ones.
     by_id = dict(step for step in steps if not isinstance(step, str))
     held = [by_id[i] for i in alive if by_id[i] is not None]
@@ -273,7 +284,7 @@ def test_stories_written_over_many_commits_are_those_of_brute_force(
     for probe in [s for s in made[::7] + _random_signatures(rng, 100) if s is not None]:
         keys = band_keys(probe[np.newaxis])[0]
         found = [
-            segment.signatures[segment.candidates(keys, segment.keys.locate(keys))]
+            segment.signatures[segment.candidates(segment.keys.locate(keys))]
             for segment in stories._held
         ]
         expected = np.array(held)[np.isin(held_keys, keys).any(axis=1)]
