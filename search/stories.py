@@ -34,12 +34,13 @@ class Stories:
 
     ``assign`` gives a new article its story; ``remove`` forgets a deleted or replaced one.
 
-    The articles of earlier runs are in segments on disk (``search.story_segments``), mapped:
-    a run reads the pages of the band keys and ids it looks up. The run's latest articles are
+    The articles of earlier runs are in segments on disk (``search.story_segments``): a run
+    reads the band keys and ids it looks up (a large run, their files' pages through a
+    mapping: ``search.file_arrays``). The run's latest articles are
     in memory: their band keys in a few sorted runs, and those of the articles assigned since
     the last merge in a dictionary, made a run of their own every ``_PENDING`` (see
     ``_merge``). Every ``_SPILL`` articles they go to a temporary segment, a file with no name
-    beside the index (``spill_to``), mapped like the others: the run's memory follows its
+    beside the index (``spill_to``), looked up through its mapping: the run's memory follows its
     batch, not its size (a million articles held about 600 MB here, the file's pages being
     the system's to drop). ``write`` merges them into the segments as the commit's.
     """
@@ -336,7 +337,7 @@ class Stories:
                 commit,
                 lambda out: segments.write_merged(parts, outside, out, VERSION),
             )
-            # Held mapped from the file from now on, as the next run holds it.
+            # Held from the file from now on, as the next run holds it.
             kept.append(segments.read(commit, side.file(STORY_SEGMENTS, commit), VERSION))
         numbers = [segment.number for segment in kept]
         side.write(STORIES, commit, segments.manifest(self._next, numbers, VERSION))

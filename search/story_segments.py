@@ -5,8 +5,8 @@ A commit that changes the stories writes one segment, ``stories.<commit>.seg``, 
 articles its run assigned (their id keys, signatures, story numbers and sorted band keys) and
 the rows of earlier segments it removed (deleted or replaced articles: ``kills``), and a
 manifest, ``stories.<commit>.json``, naming the segments in force and the next story number.
-Both are side files of the commit (``search.generation``). A segment file is mapped, not read:
-a run looks up the few band keys and ids it needs, and the pages it touches are all it reads.
+Both are side files of the commit (``search.generation``). A segment file is not read whole:
+a run looks up the few band keys and ids it needs and reads those (``search.file_arrays``).
 
 The newest segments are merged into the one a commit writes while they are no larger than
 what it writes (a binary counter: an article is rewritten about log₂ of the archive's size
