@@ -9,8 +9,8 @@ the process holds only the items it asked for.
 
 A run that looks up much of a segment (a first build's own temporary segments, a large update)
 would pay a system call per look-up where a mapped page costs none once touched: past
-``MAPPED_AFTER`` reads for every item of the array, look-ups go through the mapping. Slices (the
-pieces a merge reads in turn) are always read, never mapped.
+``MAPPED_AFTER`` reads for every item of the array, look-ups go through the mapping. Slices
+longer than a page (the pieces a merge reads in turn) are always read, never mapped.
 
 >>> import tempfile
 >>> with tempfile.TemporaryFile() as file:
@@ -65,7 +65,8 @@ class OpenFile:
 class FileArray:
     """An array of a file at an offset, indexed like a numpy array along its first axis: an
     integer, a slice with step 1, an array of integers in any order (repeats allowed) or of
-    booleans. What indexing returns is a numpy array (or item) of its own."""
+    booleans. Indexing returns a numpy array or item, a copy (or, an item of a
+    two-dimensional array once mapped, a read-only view)."""
 
     def __init__(
         self, file: OpenFile, offset: int, mapped: np.ndarray, map_after: float = MAPPED_AFTER
@@ -75,6 +76,11 @@ class FileArray:
         self._row = mapped.dtype.itemsize * int(np.prod(mapped.shape[1:], dtype=np.int64))
         self._reads_left = int(len(mapped) * map_after)
 
+    @property
+    def reading(self) -> bool:
+        """Whether indexing reads the items (a system call for a few), not the mapping."""
+        return self._reads_left > 0
+
     def __len__(self) -> int:
         return self.shape[0]
 
@@ -83,20 +89,20 @@ class FileArray:
             start, stop, step = index.indices(len(self))
             if step != 1:
                 raise IndexError("a FileArray is sliced with step 1")
+            if self._reads_left <= 0 and (stop - start) * self._row <= _GAP:
+                return self._mapped[start:stop].copy()  # a look-up's; a merge's piece is read
             return self._read_span(start, max(start, stop))
+        if self._reads_left <= 0:
+            return self._mapped[index]
         if isinstance(index, int | np.integer):
             at = int(index) + (len(self) if index < 0 else 0)
             if not 0 <= at < len(self):
                 raise IndexError(f"index {index} is out of bounds for {len(self)} items")
-            if self._reads_left <= 0:
-                return self._mapped[at]
             self._reads_left -= 1
             return self._read_span(at, at + 1)[0]
         positions = np.asarray(index)
         if positions.dtype == bool:
             positions = np.flatnonzero(positions)
-        if self._reads_left <= 0:
-            return self._mapped[positions]
         unique, inverse = np.unique(positions, return_inverse=True)
         if len(unique) and not (unique[0] >= 0 and unique[-1] < len(self)):
             raise IndexError(f"indices out of bounds for {len(self)} items")

@@ -236,12 +236,15 @@ def test_stories_written_over_many_commits_are_those_of_brute_force(
     a binary counter too, and merges write their band keys in pieces of a few key ranges.
     ``reads``: the segments' arrays are small enough to be read whole when opened ("whole"),
     or are read from their files where they are looked up ("file"), through the mapping
-    after a few reads ("mixed")."""
+    after a few reads ("mixed", where a look-up reads 2 keys of a range at once, not 16, and
+    searches the rest)."""
     monkeypatch.setattr(Stories, "_PENDING", 16)
     monkeypatch.setattr(SortedKeys, "DIRECTORY_FROM", 2000)  # the larger ones have one
     if reads != "whole":
         monkeypatch.setattr(story_segments, "_READ_WHOLE", 0)
         monkeypatch.setattr(story_segments, "MAPPED_AFTER", 1e9 if reads == "file" else 0.05)
+    if reads == "mixed":
+        monkeypatch.setattr(SortedKeys, "_WINDOW", 2)
     if spill:
         monkeypatch.setattr(Stories, "_SPILL", 37)
         monkeypatch.setattr(story_segments, "_PIECE_KEYS", 700)
