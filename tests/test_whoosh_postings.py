@@ -42,23 +42,30 @@ def _articles(count: int, seed: int = 7) -> list[Article]:
 Writer = Callable[[Any], Any]
 
 
-def _add(writer: Any, articles: list[Article], terms: bool = True) -> None:
+def _add(writer: Any, articles: list[Article], terms: bool = True, compressed: bool = True) -> None:
     """Add the articles' documents as Bahth's writer makes them (the analysis given with
-    them, unless not ``terms``: whoosh's own writer leaves it out and analyses the texts)."""
+    them, unless not ``terms``: whoosh's own writer leaves it out and analyses the texts; the
+    body compressed, unless not ``compressed``: the writer compresses it)."""
     for article in articles:
-        fields = document(article, f"h-{article.id}", analysed(article))
+        fields = document(article, f"h-{article.id}", analysed(article), compressed)
         fields["story"] = str(len(article.body) % 5)
         if not terms:
             del fields[TERMS]
         writer.add_document(**fields)
 
 
-def _build(directory: Path, make: Writer, articles: list[Article], terms: bool = True) -> None:
+def _build(
+    directory: Path,
+    make: Writer,
+    articles: list[Article],
+    terms: bool = True,
+    compressed: bool = True,
+) -> None:
     directory.mkdir()
     create_index(directory)
     index = open_index(directory)
     writer = make(index)
-    _add(writer, articles, terms)
+    _add(writer, articles, terms, compressed)
     writer.commit()
     index.close()
 
@@ -103,8 +110,19 @@ def _postings(directory: Path) -> dict[tuple[str, str, Any], Any]:
     return found
 
 
+def _rare(count: int) -> list[Article]:
+    """Articles whose words no other article has, some twice (a term of one posting, of
+    weight 1 or 2: most terms of a segment are of one article)."""
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمن"
+    words = [f"{a}{b}{c}ان" for a in letters for b in letters for c in letters[:2]]
+    return [
+        Article(f"r{n}", words[3 * n], f"{words[3 * n + 1]} {words[3 * n + 2]} " * (1 + n % 2))
+        for n in range(count)
+    ]
+
+
 def test_one_segment_is_the_same_files_as_whooshs(tmp_path: Path) -> None:
-    articles = _articles(300)
+    articles = _articles(300) + _rare(40)
     _build(tmp_path / "stock", _stock, articles)
     _build(tmp_path / "ours", lambda ix: TermPostings(ix, codec=BahthCodec()), articles)
     stock, ours = _files(tmp_path / "stock"), _files(tmp_path / "ours")
@@ -132,14 +150,19 @@ def test_a_spilling_pool_writes_the_same_postings(tmp_path: Path) -> None:
 def test_writing_processes_write_the_same_postings(tmp_path: Path) -> None:
     articles = _articles(240)
     _build(tmp_path / "stock", _stock, articles)
-    # Each process spills every document's postings, to runs in the directory they share.
+    # Each process spills every document's postings, to runs in the directory they share,
+    # and compresses the bodies it stores, as Bahth's writer leaves them to it.
     _build(
         tmp_path / "ours",
         lambda ix: ProcessWriter(ix, procs=2, batchsize=20, codec=BahthCodec(), limitmb=0),
         articles,
+        compressed=False,
     )
     assert len(open_index(tmp_path / "ours")._segments()) == 2  # one a process
-    assert _postings(tmp_path / "ours") == _postings(tmp_path / "stock")
+    postings = _postings(tmp_path / "ours")
+    assert postings == _postings(tmp_path / "stock")
+    stored = [fields for (_, kind, _), fields in postings.items() if kind == "stored"]
+    assert sum(isinstance(fields.get("body_z"), bytes) for fields in stored) > 200
 
 
 def test_merged_segments_keep_every_posting(tmp_path: Path) -> None:

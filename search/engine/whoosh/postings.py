@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import heapq
 import marshal
+import pickle
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.util import random_name
@@ -35,13 +36,16 @@ from whoosh.writing import SegmentWriter
 
 from .analysis import ArabicTermFilter, ArabicTokenizer, words_of
 
-MIN_COMPRESSED_POSTINGS = 16
-
 TERMS = "_bahth_terms"
 """A document's entry giving the analysis of each of its Arabic fields: the (terms, norms) of
 each text the field joins (``schema.document``). The writer analyses an article once, for
 every field and for its story; without this entry a field's text is analysed here. whoosh
 leaves entries named with an underscore out of the document."""
+
+COMPRESS = "_bahth_compress"
+"""A document's entry naming the stored fields whose text the writer stores compressed (zlib of
+its UTF-8), as ``schema.document`` does itself when it is not told to leave it: with writing
+processes, they compress it rather than the process that feeds them all."""
 
 POSTING_BYTES = 64
 """What a buffered posting costs on average (three list slots and, for the exact fields, its
@@ -155,18 +159,49 @@ def _arabic(field: Any) -> bool | None:
 
 def _frequencies(words: list[str]) -> list[tuple[bytes, float, bytes | None]]:
     """Postings of a field without positions, boosts 1: whoosh's ``Frequency.word_values``."""
+    memo = _BYTES.get
     return [
-        (_utf8(word), _float(freq), _PACKED[freq] if freq < _SMALL else pack_uint(freq))
+        (
+            memo(word) or _utf8(word),
+            _FLOATS[freq] if freq < _SMALL else float(freq),
+            _PACKED[freq] if freq < _SMALL else pack_uint(freq),
+        )
         for word, freq in Counter(words).items()
     ]
 
 
 def _positions(words: list[str], encode: Any) -> list[tuple[bytes, float, bytes | None]]:
-    """Postings of a field with positions, boosts 1: whoosh's ``Positions.word_values``."""
+    """Postings of a field with positions, boosts 1: whoosh's ``Positions.word_values``
+    (``encode``: its ``Positions.encode``)."""
     places: defaultdict[str, list[int]] = defaultdict(list)
     for position, word in enumerate(words):
         places[word].append(position)
-    return [(_utf8(word), _float(len(found)), encode(found)) for word, found in places.items()]
+    memo, once = _BYTES.get, _ONCE.get
+    found: list[tuple[bytes, float, bytes | None]] = []
+    for word, at in places.items():
+        if len(at) == 1:  # most words of an article: the pickle of their position is kept
+            value = _ONE_POSITION + (once(at[0]) or _once(at[0]))
+            found.append((memo(word) or _utf8(word), 1.0, value))
+        else:
+            found.append((memo(word) or _utf8(word), _float(len(at)), encode(at)))
+    return found
+
+
+_ONE_POSITION = pack_uint(1)  # how whoosh's Positions.encode begins a single position
+_ONCE: dict[int, bytes] = {}
+_ONCE_MOST = 1 << 16
+# A value is a new object each time (a concatenation), not the kept one: pickle writes an
+# object met twice in a block as a reference to the first, and the block would not be
+# whoosh's byte for byte.
+
+
+def _once(position: int) -> bytes:
+    """The pickle of ``[position]`` as ``Positions.encode`` writes it, kept for positions
+    under ``_ONCE_MOST``."""
+    value = pickle.dumps([position], 2)
+    if position < _ONCE_MOST:
+        _ONCE[position] = value
+    return value
 
 
 _BYTES: dict[str, bytes] = {}
@@ -231,6 +266,8 @@ class TermPostings(TermFlush):
         self._arabic = {name: _arabic(field) for name, field in self.schema.items()}
 
     def add_document(self, **fields: Any) -> None:
+        for name in fields.get(COMPRESS, ()):
+            fields[name] = zlib.compress(fields[name].encode("utf-8"))
         self._check_state()
         schema = self.schema
         docnum = self.docnum
@@ -282,82 +319,3 @@ class TermPostings(TermFlush):
         if type(field.format) is Positions:
             return _positions(words, field.format.encode), len(words)
         return _frequencies(words), len(words)
-
-
-class BahthPostingsWriter(W3PostingsWriter):  # type: ignore[misc]
-    """whoosh's postings writer, taking a term's postings at once and leaving small blocks
-    uncompressed.
-
-    Most terms of a news corpus occur in a handful of articles, so most posting blocks hold a
-    few postings (median under 100 bytes): zlib gains nothing on them, yet its calls cost about
-    a tenth of indexing time. (whoosh means to skip blocks under 20 bytes, but its check is
-    overwritten on the next line.)
-    """
-
-    # Set by whoosh's constructor and ``_new_block``.
-    _compression: int  # the zlib level of posting blocks
-    _blocklimit: int
-    _ids: Any
-    _weights: Any
-    _values: list[bytes]
-    _maxweight: float
-    _minlength: int | None
-    _maxlength: int
-
-    def add_all(
-        self,
-        docnums: list[int],
-        weights: list[float],
-        values: list[bytes | None],
-        lengths: list[int] | None,
-    ) -> None:
-        """``add_posting`` of each posting of a term, a block's worth at a time: the same
-        blocks and block statistics."""
-        start, count = 0, len(docnums)
-        while start < count:
-            room = self._blocklimit - len(self._ids)
-            if room <= 0:  # whoosh writes a full block when the next posting comes
-                self._write_block()
-                continue
-            end = min(count, start + room)
-            block = docnums[start:end]
-            self._ids.extend(block)
-            self._weights.extend(weights[start:end])
-            self._maxweight = max(self._maxweight, *weights[start:end])
-            self._values.extend(value for value in values[start:end] if value)
-            if lengths is not None:
-                present = [length for length in map(lengths.__getitem__, block) if length]
-                if present:
-                    shortest = min(present)
-                    if self._minlength is None or shortest < self._minlength:
-                        self._minlength = shortest
-                    self._maxlength = max(self._maxlength, *present)
-            start = end
-
-    def _write_block(self, last: bool = False) -> None:
-        level = self._compression
-        if len(self._ids) < MIN_COMPRESSED_POSTINGS:
-            self._compression = 0
-        try:
-            super()._write_block(last)
-        finally:
-            self._compression = level
-
-
-class BahthFieldWriter(W3FieldWriter):  # type: ignore[misc]
-    """whoosh's field writer, taking a term's postings at once (``TermPostings``)."""
-
-    _postwriter: BahthPostingsWriter
-
-    def add_term(
-        self,
-        btext: bytes,
-        docnums: list[int],
-        weights: list[float],
-        values: list[bytes | None],
-        lengths: list[int] | None,
-    ) -> None:
-        """Write a term's postings; ``lengths``: the field's length in each document."""
-        self.start_term(btext)
-        self._postwriter.add_all(docnums, weights, values, lengths)
-        self.finish_term()

@@ -12,7 +12,7 @@ from ...arabic import index_terms
 from ...article import Article
 from ..contract import KEYWORD_SEPARATOR, keyword_key, text_of
 from .analysis import arabic_analyzer
-from .postings import TERMS
+from .postings import COMPRESS, TERMS
 
 SCHEMA_VERSION = 9
 """Bump when fields change; an index records it and is refused by a Bahth that expects another."""
@@ -95,9 +95,12 @@ def analysed(article: Article) -> Analysed:
     return {name: index_terms(text) for name, text in texts(article).items()}
 
 
-def document(article: Article, content_hash: str, analysis: Analysed) -> dict[str, object]:
+def document(
+    article: Article, content_hash: str, analysis: Analysed, compressed: bool = True
+) -> dict[str, object]:
     """The whoosh document of an article, but for its story, with the terms of its Arabic
-    fields (``postings.TERMS``) from ``analysis``."""
+    fields (``postings.TERMS``) from ``analysis``. Not ``compressed``: its body is left for
+    the writer to compress (``postings.COMPRESS``), in the writing processes."""
     fields: dict[str, object] = {"id": article.id, "hash": content_hash}
     given = texts(article)
     terms = {}
@@ -109,8 +112,11 @@ def document(article: Article, content_hash: str, analysis: Analysed) -> dict[st
     fields[TERMS] = terms
     if given["keywords"]:
         fields["keywords"] = given["keywords"]
-    if article.body:
+    if article.body and compressed:
         fields["body_z"] = zlib.compress(article.body.encode("utf-8"))
+    elif article.body:
+        fields["body_z"] = article.body
+        fields[COMPRESS] = ("body_z",)
     if article.date:
         fields["date"] = midnight(article.date)
     # Columns get a value in every document, 0 or "" when there is none: whoosh cannot read

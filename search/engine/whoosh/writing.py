@@ -28,7 +28,8 @@ from ..contract import (
     failure,
     unstorable,
 )
-from .postings import BahthFieldWriter, BahthPostingsWriter, TermPostings
+from .blocks import BahthFieldWriter, BahthPostingsWriter
+from .postings import TermPostings
 from .processes import ProcessWriter
 from .schema import Analysed, analysed, document, schema
 
@@ -164,7 +165,7 @@ def open_index(directory: Path) -> whoosh_index.Index:
 
 class BahthCodec(W3Codec):
     """whoosh's codec, taking a term's postings at once and sparing small blocks zlib
-    (``postings``).
+    (``blocks``).
 
     It keeps whoosh's per-block length statistics: ranking skips whole posting blocks by the
     best score a block can give, and without the shortest field length of a block that bound
@@ -231,6 +232,7 @@ class IndexWriter:
         self._commit_before = committed(directory)
         self._index = open_index(directory)
         options: dict[str, Any] = {"limitmb": limitmb, "codec": BahthCodec()}
+        self._processes = procs > 1
         try:
             if procs > 1:
                 self._writer = _MpWriter(self._index, procs=procs, **options)
@@ -260,7 +262,8 @@ class IndexWriter:
             texts = analysed(article)
             signature = self._signature(texts["body"][1])
             self._touch(texts)
-            fields = document(article, content_hash, texts)
+            # With writing processes, they compress the body: this process feeds them all.
+            fields = document(article, content_hash, texts, not self._processes)
         except Exception as error:  # one article's problem, whatever it is: its reject
             self._failed(failure(article, content_hash, "could not be analysed or stored", error))
             return False
