@@ -22,6 +22,7 @@ from .. import contract as q
 from ..contract import KEYWORD_SEPARATOR, STORY, EngineHit, FacetCounts, Ref, keyword_key, version
 from .phrases import ScoredPhrase
 from .schema import midnight
+from .termtable import field_terms
 from .writing import open_index
 
 T = TypeVar("T")
@@ -218,8 +219,11 @@ class WhooshReader:
         # four times slower (72,716 articles' body_exact: 12.4 s, against 3.0 s).
         counts: Counter[bytes] = Counter()
         for segment, _ in self._searcher.reader().leaf_readers():
-            for text, info in segment.iter_field(field):
-                counts[text] += info.doc_frequency()
+            found = field_terms(segment, field)
+            if found is None:
+                found = ((text, info.doc_frequency()) for text, info in segment.iter_field(field))
+            for text, n in found:
+                counts[text] += n
         return ((text.decode("utf-8"), n) for text, n in counts.items())
 
     def top(
