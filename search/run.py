@@ -28,6 +28,7 @@ from .ingest import Note, Reject
 from .report import IndexReport
 from .seen import Seen, id_key
 from .spelling import families, variants, vocabulary
+from .spelling.forking import Forked, may_fork
 from .stories import Stories
 
 HASH_BATCH = 1000
@@ -331,10 +332,22 @@ def after_commit(
     of what it committed, then no side file that is not in force (the caller holds the write
     lock). ``touched``: the words of the articles the commit added (``EngineWriter.touched``;
     None: unknown) and ``since``: the commit before it, for the vocabulary's changes."""
-    vocabulary.refresh(generation, touched, since)
-    variants.refresh(generation)
-    families.refresh(generation)
-    Generation(generation).remove_superseded()
+    side = Generation(generation)
+    # The families need neither of the others: with an engine that allows it, a forked
+    # process counts them meanwhile.
+    family = Forked(lambda: families.refresh(generation)) if may_fork(side.engine) else None
+    try:
+        vocabulary.refresh(generation, touched, since)
+        variants.refresh(generation)
+    except BaseException:
+        if family is not None:
+            family.cancel()
+        raise
+    if family is not None:
+        family.result()
+    else:
+        families.refresh(generation)
+    side.remove_superseded()
 
 
 def delete_articles(

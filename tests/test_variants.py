@@ -8,6 +8,7 @@ among different words. The first pair is mined and searched together, the second
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,37 @@ def test_mining_through_a_fresh_reader_every_term_finds_the_same_pairs(
         reader.close()
     assert fresh == alone and any(term == "ميونخ" for term, _ in fresh)
     assert len(opened) > 1  # one a term
+
+
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_mining_in_two_processes_finds_the_same_pairs(
+    index: Path, monkeypatch: pytest.MonkeyPatch, child_fails: bool
+) -> None:
+    side = Generation(layout.current(index))
+    if not getattr(side.engine, "FORK_READERS", False):
+        pytest.skip("the engine's readers are not opened in forked processes")
+    parent = os.getpid()
+    opened: list[EngineReader] = []
+
+    def reopen() -> EngineReader:
+        if os.getpid() != parent and child_fails:
+            raise RuntimeError("the forked process fails")
+        opened.append(side.engine.open_reader(side.location))
+        return opened[-1]
+
+    reader = side.engine.open_reader(side.location)
+    try:
+        monkeypatch.setattr(variants, "READER_TERMS", 1)
+        alone = mine(reader, reopen=reopen)
+        terms = len(opened)  # one reader a term
+        opened.clear()
+        monkeypatch.setattr(variants, "FORKED_TERMS", 1)
+        forked = mine(reader, reopen=reopen, forked=True)
+    finally:
+        reader.close()
+    assert forked == alone and any(term == "ميونخ" for term, _ in forked)
+    # This process read its half of the terms, or all when the other process failed.
+    assert len(opened) == (terms if child_fails else terms - terms // 2) and terms > 1
 
 
 def test_a_small_run_carries_the_variants_forward_and_a_large_one_mines_again(

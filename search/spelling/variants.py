@@ -42,6 +42,7 @@ from ..engine.contract import EngineReader, Term
 from ..generation import VARIANTS, Generation
 from ..query import Highlights
 from ..snippets import mark
+from .forking import Forked, may_fork
 from .vocabulary import Vocabulary
 
 LONG_VOWELS = "اوي"
@@ -56,6 +57,8 @@ READER_TERMS = 100
 """Terms whose articles one reader reads when ``mine`` may open readers: a reader keeps the
 pages of the document store it has read mapped, about 1 MB a term (the system reads ahead
 around each article): 0.4 GB for 600 terms of 290,000 articles; closed, it lets go of them."""
+FORKED_TERMS = 40
+"""Fewer terms than this are read in one process: a fork costs more than they take."""
 NEIGHBOURS = 2  # words on each side of an occurrence
 REMINE_GROWTH = 0.10
 FIELD = "text"
@@ -212,14 +215,35 @@ def mine(
     reader: EngineReader,
     words: Mapping[str, int] | None = None,
     reopen: Callable[[], EngineReader] | None = None,
+    forked: bool = False,
 ) -> list[tuple[str, Variant]]:
     """Every variant pair of the index read by ``reader``, both ways: ``(term, variant)``.
     ``words``: the archive's vocabulary (normalized words, the articles holding each), whose
     pairs add theirs (``word_pairs``). ``reopen``: opens a reader of the same commit, through
-    which the terms' articles are read, a new one every ``READER_TERMS`` terms."""
+    which the terms' articles are read, a new one every ``READER_TERMS`` terms; with
+    ``forked``, a forked process reads half of them through readers of its own
+    (``_seen_forked``)."""
     counts = {t: n for t, n in reader.terms(FIELD) if n >= MIN_ARTICLES}
     pairs = sorted(set(candidate_pairs(counts, MIN_ARTICLES)) | word_pairs(words or {}, counts))
     terms = sorted({t for pair in pairs for t in pair})
+    if forked and reopen is not None and len(terms) >= FORKED_TERMS:
+        seen = _seen_forked(terms, reader, reopen)
+    else:
+        seen = _seen_all(terms, reader, reopen)
+    found = []
+    for a, b in pairs:
+        score = similarity(seen[a].neighbours, seen[b].neighbours)
+        if score < MIN_SIMILARITY:
+            continue
+        for term, other in ((a, b), (b, a)):
+            found.append((term, Variant(other, _usual(seen[other].forms, other), round(score, 3))))
+    return found
+
+
+def _seen_all(
+    terms: list[str], reader: EngineReader, reopen: Callable[[], EngineReader] | None
+) -> dict[str, _Seen]:
+    """What each term is seen with (``mine``)."""
     seen: dict[str, _Seen] = {}
     step = READER_TERMS if reopen else max(1, len(terms))
     for start in range(0, len(terms), step):
@@ -230,14 +254,23 @@ def mine(
         finally:
             if reopen:
                 fresh.close()
-    found = []
-    for a, b in pairs:
-        score = similarity(seen[a].neighbours, seen[b].neighbours)
-        if score < MIN_SIMILARITY:
-            continue
-        for term, other in ((a, b), (b, a)):
-            found.append((term, Variant(other, _usual(seen[other].forms, other), round(score, 3))))
-    return found
+    return seen
+
+
+def _seen_forked(
+    terms: list[str], reader: EngineReader, reopen: Callable[[], EngineReader]
+) -> dict[str, _Seen]:
+    """``_seen_all``, the first half of the terms read by a forked process (``forking``):
+    what a term is seen with depends on the commit alone, so the result is the same."""
+    half = len(terms) // 2
+    theirs = Forked(lambda: _seen_all(terms[:half], reader, reopen))
+    try:
+        seen = _seen_all(terms[half:], reader, reopen)
+    except BaseException:
+        theirs.cancel()
+        raise
+    seen.update(theirs.result())
+    return seen
 
 
 def _usual(forms: collections.Counter[str], term: str) -> str:
@@ -316,6 +349,6 @@ def refresh(generation: Path) -> None:
             return Variants((), articles).to_text()
         vocabulary = Vocabulary.read(generation)  # written just before, by the same run
         words = dict(vocabulary.items()) if vocabulary is not None else None
-        return Variants(mine(reader, words, reopen), articles).to_text()
+        return Variants(mine(reader, words, reopen, may_fork(side.engine)), articles).to_text()
 
     side.write_counted(VARIANTS, count)

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 NAME = "whoosh"
 # whoosh's readers keep file positions that concurrent reads would move under each other
 THREAD_SAFE = False
+# A process forked from one using whoosh (pure Python, no threads of its own) may open readers
+# of its own: the spelling variants are mined in two processes (``spelling.variants``).
+FORK_READERS = True
 
 
 def create(location: Location) -> None:
