@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 D = TypeVar("D")
 
-# With several workers, articles go to the analysis processes this many at a time.
+# Articles prepared and stored at a time: with several workers, what goes to an analysis
+# process; with one, what is prepared here, so that their stories are looked up together (one
+# by one, a +1,000 run on a million articles read the story segments 1,000 times over).
 BATCH_ARTICLES = 64
 
 
@@ -51,10 +53,7 @@ class Feeder(Generic[D]):
         self._words: set[str] | None = set()
 
     def add(self, article: Article, content_hash: str) -> None:
-        """Prepare and store ``article``, now or with its batch."""
-        if self._workers == 1:
-            self._stored([(article, content_hash)], prepare_all([article]))
-            return
+        """Prepare and store ``article`` with its batch."""
         self._batch.append((article, content_hash))
         if len(self._batch) >= BATCH_ARTICLES:
             self._submit()
@@ -86,6 +85,10 @@ class Feeder(Generic[D]):
         self._batch = []
 
     def _submit(self) -> None:
+        if self._workers == 1:  # prepared here, a batch at once: its stories looked up together
+            batch, self._batch = self._batch, []
+            self._stored(batch, prepare_all([article for article, _ in batch]))
+            return
         if self._pool is None:
             self._pool = AnalysisPool(self._workers)
         while self._pool.full:
