@@ -4,7 +4,7 @@ A run looks up a few band keys and ids in a segment of the whole archive. Throug
 each look-up would bring the file's pages around it into the process (the system maps up to
 16 pages a fault): the 21,000 band keys of 1,000 new articles mapped nearly every page of a
 million articles' keys, their rows and the directory, 189 MB of the run's 413 MB. ``FileArray``
-reads what is indexed with ``os.preadv`` instead: the pages stay the system's page cache, and
+reads what is indexed with ``os.pread`` instead: the pages stay the system's page cache, and
 the process holds only the items it asked for.
 
 A run that looks up much of a segment (a first build's own temporary segments, a large update)
@@ -122,8 +122,12 @@ class FileArray:
 
     def _read_into(self, out: np.ndarray, at: int) -> None:
         wanted = out.nbytes
-        if wanted and os.preadv(self._file.fd, [out.data.cast("B")], at) != wanted:
+        if not wanted:
+            return
+        data = os.pread(self._file.fd, wanted, at)
+        if len(data) != wanted:
             raise OSError(f"a short read of {wanted} bytes at {at}: the file was truncated")
+        out.data.cast("B")[:] = data
 
     def _read_sorted(self, positions: np.ndarray) -> np.ndarray:
         """The items at ``positions`` (sorted, unique), items less than ``_GAP`` apart read by
