@@ -52,7 +52,10 @@ __all__ = [
 # Bump when a rule changes in code; data changes are picked up by the hash below. An index
 # records the version it was built with and refuses to mix terms from two versions.
 _RULES_VERSION = 3
-WORD_CACHE_SIZE = 1 << 18
+# Words (and whitespace chunks) whose analysis is kept. An indexing run holds two of these
+# caches and the stems' in each analysis process: at 2 ** 18 entries, about 260 MB a process
+# once full; at 2 ** 17, 165 MB, for 3-4 % more analysis time (150,000 generated articles).
+WORD_CACHE_SIZE = 1 << 17
 
 _CLITIC_NUMBER = re.compile(r"[وفبلك]?(\d[\d.,]*)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")

@@ -65,7 +65,7 @@ MIN_CLITIC_REST = 2  # after the article: الحق → حق, الام → ام a
 CLITIC_RATIO = 0.05
 MIN_COUNT = 3  # the lexicon's floor: rarer forms are not in it
 
-STEM_CACHE_SIZE = 1 << 18
+STEM_CACHE_SIZE = 1 << 17  # as ``WORD_CACHE_SIZE``
 
 
 def _data_lines(name: str) -> list[str]:
