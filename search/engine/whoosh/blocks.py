@@ -96,8 +96,6 @@ class BahthPostingsWriter(W3PostingsWriter):  # type: ignore[misc]
         postfile = self._postfile
         start = postfile.tell()
         count = len(docnums)
-        if count == 1:  # most terms of a segment: what follows, for one posting
-            return self._one_posting(format_, docnums, weights, values, lengths, start)
         floats = array("f", weights)  # whoosh keeps a block's weights as 32-bit floats
         maxweight = max(0, *weights)
         shortest = longest = 0  # as bytes (whoosh's ``length_to_byte``; 0: no length)
@@ -125,40 +123,6 @@ class BahthPostingsWriter(W3PostingsWriter):  # type: ignore[misc]
             longest,
             docnums[0],
             docnums[-1],
-            start,
-        )
-
-    def _one_posting(
-        self,
-        format_: Any,
-        docnums: list[int],
-        weights: list[float],
-        values: list[bytes | None],
-        lengths: list[int] | None,
-        start: int,
-    ) -> bytes:
-        """``one_block`` of a term with one posting."""
-        docnum, weight, value = docnums[0], weights[0], values[0]
-        if weight == 1.0:
-            mini_weights: Any = None
-            total = 1.0
-        else:
-            total = mini_weights = array("f", weights)[0]  # as a 32-bit float
-        length = lengths[docnum] if lengths is not None else 0
-        size = _length_byte(length) if length else 0
-        kept = [value] if value else []
-        return self._write(
-            format_,
-            1,
-            (docnum,),
-            mini_weights,
-            kept,
-            max(0, weight),
-            total,
-            size,
-            size,
-            docnum,
-            docnum,
             start,
         )
 
